@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from .navigation import navigation_for
+
+
+def portal(request):
+    """What the base layout needs on every page: the user's roles and navigation."""
+    user = request.user
+    roles = user.roles if user.is_authenticated else frozenset()
+    return {
+        "user_roles": roles,
+        "nav_items": navigation_for(request) if user.is_authenticated else [],
+        "demo_mode": not settings.PRODUCTION,
+        "mfa_required": settings.MFA_REQUIRED_FOR_SENSITIVE_ROLES,
+    }

@@ -1,0 +1,27 @@
+"""CPE and direction see minors' follow-up files: under production settings they must use MFA."""
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .roles import SENSITIVE_ROLES
+
+# Pages a user without MFA may still reach: setting up MFA itself, logging out, static files.
+ALLOWED_PREFIXES = ("/comptes/", "/static/", "/favicon.ico", "/donnees-personnelles/", "/accessibilite/")
+
+
+class RequireMfaForSensitiveRolesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.MFA_REQUIRED_FOR_SENSITIVE_ROLES
+            and request.user.is_authenticated
+            and not request.path.startswith(ALLOWED_PREFIXES)
+            and request.user.roles & SENSITIVE_ROLES
+            and not is_mfa_enabled(request.user)
+        ):
+            return redirect(reverse("mfa_activate_totp") + "?obligatoire=1")
+        return self.get_response(request)

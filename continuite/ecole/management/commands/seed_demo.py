@@ -1,0 +1,33 @@
+"""Build the demo lycée and print a login for each role. Running it twice changes nothing."""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from continuite.ecole.demo import DEMO_PASSWORD, demo_logins, seed_directory
+
+# Each app that has demo data exposes ``<app>.demo.seed(etablissement=..., today=...)``,
+# idempotent by itself; they run in this order, after the directory.
+DEMO_APPS = ["outils", "planning", "suivi", "equipement", "continuite.notifications"]
+
+
+class Command(BaseCommand):
+    help = "Crée le lycée de démonstration et affiche un identifiant par rôle."
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        etablissement = seed_directory(today=today)
+        for app in DEMO_APPS:
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            module.seed(etablissement=etablissement, today=today)
+        self.stdout.write(self.style.SUCCESS(f"Lycée de démonstration prêt : {etablissement.name}"))
+        self.stdout.write(f"Identifiants de démonstration (mot de passe commun : {DEMO_PASSWORD})")
+        for role, email, exists in demo_logins():
+            if exists:
+                self.stdout.write(f"  {role:<32} {email}")

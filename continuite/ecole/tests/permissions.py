@@ -1,0 +1,30 @@
+from continuite.tests.matrix import EVERYONE, LOGIN, Entry, only
+
+ENTRIES = [
+    Entry("home", expect=only(EVERYONE)),
+    Entry(
+        "ecole:division_list",
+        expect=only(("teacher", "tutor", "cpe", "direction", "gestionnaire")),
+    ),
+    Entry(
+        "ecole:division_detail",
+        kwargs=lambda w: {"pk": w.division.pk},
+        expect=only(("teacher", "tutor", "cpe", "direction", "gestionnaire"), other=404),
+    ),
+    Entry(
+        "ecole:student_detail",
+        kwargs=lambda w: {"pk": w.student.pk},
+        # the référent numérique has no access to students: 404, as for another school
+        expect={
+            **only(("teacher", "tutor", "cpe", "direction", "gestionnaire", "parent", "student"), others=404),
+            "anonymous": LOGIN,
+        },
+    ),
+    Entry("ecole:staff_list", expect=only(("direction",))),
+    Entry(
+        "ecole:staff_invite",
+        method="post",
+        kwargs=lambda w: {"pk": w.teacher.pk},
+        expect=only(("direction",), ok=302, other=404),
+    ),
+]

@@ -1,0 +1,313 @@
+"""Settings of Continuité, all read from the environment in this one place.
+
+With no variable set, the portal runs embedded: SQLite in ``var/``, Celery tasks run eagerly in
+the web process, mails written as files in ``var/mail``. ``CONTINUITE_ENV=production`` switches
+on the production hardening; a bad value of any variable stops the start with a clear message.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+ENVIRONMENTS = ("development", "production", "test")
+CONTINUITE_ENV = env.str("CONTINUITE_ENV", default="development")
+if CONTINUITE_ENV not in ENVIRONMENTS:
+    raise ImproperlyConfigured(f"CONTINUITE_ENV={CONTINUITE_ENV!r} is not valid: use one of {', '.join(ENVIRONMENTS)}.")
+PRODUCTION = CONTINUITE_ENV == "production"
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = env.str(name, default="")
+    if raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no.")
+
+
+def _int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.str(name, default="")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
+    return value
+
+
+DEBUG = _bool("DEBUG", default=not PRODUCTION)
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set in production (50+ random characters).")
+    SECRET_KEY = "insecure-demo-key-only-for-the-embedded-default-do-not-use-in-production"  # noqa: S105
+elif PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long in production.")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list the portal's host names in production.")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Where links in mails point to (mails are sent by workers, outside any request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "bootstrap",
+    "continuite.ecole",
+    "continuite.accounts",
+    "continuite.notifications",
+    "outils",
+    "planning",
+    "suivi",
+    "equipement",
+    "continuite.imports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "continuite.accounts.middleware.RequireMfaForSensitiveRolesMiddleware",
+]
+
+ROOT_URLCONF = "continuite.urls"
+WSGI_APPLICATION = "continuite.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "continuite.accounts.context_processors.portal",
+            ],
+        },
+    },
+]
+
+VAR_DIR.mkdir(exist_ok=True)
+try:
+    DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'continuite.sqlite3'}")}
+except Exception as exc:  # django-environ raises several kinds on a malformed URL
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+if DATABASES["default"]["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...) or SQLite (sqlite:///...).")
+# Persistent connections: a new PostgreSQL connection costs ~12 ms, more than a whole page.
+DATABASES["default"]["CONN_MAX_AGE"] = _int("CONN_MAX_AGE", 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["continuite.accounts.backends.PortalAuthenticationBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+
+# django-allauth: login by email, no open sign-up (accounts come from the admin or imports).
+ACCOUNT_ADAPTER = "continuite.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "continuite.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Continuité] "
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Continuité"
+# CPE and direction must use a second factor; the demo relaxes it and says so on its login page.
+MFA_REQUIRED_FOR_SENSITIVE_ROLES = _bool("MFA_REQUIRED_FOR_SENSITIVE_ROLES", default=PRODUCTION)
+
+# The ENT NetO'Centre through OpenID Connect, configured only when its three variables are set.
+ENT_OIDC_SERVER_URL = env.str("ENT_OIDC_SERVER_URL", default="")
+ENT_OIDC_CLIENT_ID = env.str("ENT_OIDC_CLIENT_ID", default="")
+ENT_OIDC_SECRET = env.str("ENT_OIDC_SECRET", default="")
+ENT_OIDC_NAME = env.str("ENT_OIDC_NAME", default="ENT NetO'Centre")
+_ent_values = [ENT_OIDC_SERVER_URL, ENT_OIDC_CLIENT_ID, ENT_OIDC_SECRET]
+if any(_ent_values) and not all(_ent_values):
+    raise ImproperlyConfigured(
+        "The ENT login needs ENT_OIDC_SERVER_URL, ENT_OIDC_CLIENT_ID and ENT_OIDC_SECRET together."
+    )
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": "ent",
+                    "name": ENT_OIDC_NAME,
+                    "client_id": ENT_OIDC_CLIENT_ID,
+                    "secret": ENT_OIDC_SECRET,
+                    "settings": {"server_url": ENT_OIDC_SERVER_URL},
+                }
+            ]
+            if all(_ent_values)
+            else []
+        ),
+    }
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["continuite.formats"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Mail: an SMTP URL in production (smtp+tls://user:pass@host:587); by default files in var/mail.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    try:
+        vars().update(env.email_url_config(EMAIL_URL))
+    except Exception as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL is not a valid mail URL: {exc}") from None
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Continuité <ne-pas-repondre@continuite.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Celery: a real broker when REDIS_URL or CELERY_BROKER_URL is set, else tasks run eagerly.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or env.str("REDIS_URL", default="")
+if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "memory://")):
+    raise ImproperlyConfigured("CELERY_BROKER_URL / REDIS_URL must be a redis:// URL.")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict = {}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "continuite",
+    }
+}
+
+SESSION_COOKIE_AGE = _int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if env.str("REDIS_URL", default=""):
+        CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": env.str("REDIS_URL"),
+            }
+        }
+
+if CONTINUITE_ENV == "test":
+    # Tests hash passwords fast and run tasks in-process; broker round trips are tested on purpose
+    # by the integration tests, which start their own worker against CELERY_BROKER_URL.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    CELERY_TASK_ALWAYS_EAGER = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}
+
+# Per-app settings that later parts of the portal add (beat schedule entries, ...).
+for _app_settings in ("continuite.notifications.conf", "planning.conf", "suivi.conf", "equipement.conf"):
+    try:
+        _module = __import__(_app_settings, fromlist=["BEAT_SCHEDULE"])
+    except ModuleNotFoundError as exc:
+        if exc.name != _app_settings:
+            raise
+        continue
+    CELERY_BEAT_SCHEDULE.update(getattr(_module, "BEAT_SCHEDULE", {}))

@@ -1,0 +1,88 @@
+"""Browser journeys: Playwright driving Debian's Chromium, and an axe-core check of each page.
+
+Never a downloaded browser: ``/usr/bin/chromium`` (``apt-get install chromium``). The test command
+(``python3 dev.py test``) installs it and axe-core (npm) when they are missing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _require(path: Path | str, what: str) -> None:
+    if not Path(path).exists():
+        message = f"{what} introuvable ({path}) : lancez « python3 dev.py test », qui l'installe."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require(CHROMIUM, "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def mobile_page(browser, live_server):
+    """A phone-sized page (360 px wide): the portal must work there too."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login(page, email: str, password: str = "motdepasse-test") -> None:
+    page.goto("/comptes/login/")
+    page.get_by_label("Adresse de courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def assert_no_axe_violations(page) -> None:
+    """Run axe-core on the page; fail with each WCAG 2.1 A/AA violation and its elements."""
+    _require(AXE, "axe-core")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert not violations, f"{page.url}:\n" + "\n".join(violations)

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""The project's single entry script; needs nothing but Python ≥ 3.11.
+
+    python3 dev.py run     # the demo portal on http://127.0.0.1:8000 (venv, install, migrate, seed)
+    python3 dev.py test    # installs what the tests need, then runs every test
+    python3 dev.py bench   # benchmarks (see README)
+
+Each step is idempotent: a second run only does what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(*args, env=None, check=True, **kwargs) -> int:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env, **kwargs)
+    if check and result.returncode != 0:
+        sys.exit(result.returncode)
+    return result.returncode
+
+
+def ensure_venv(requirements: str) -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py runs under any python3)
+        sys.exit("Python 3.11 ou plus récent est nécessaire.")
+    if not PY.exists():
+        say("Création de l'environnement virtuel .venv")
+        run(sys.executable, "-m", "venv", VENV)
+    stamp = VENV / f".installed-{requirements}"
+    files = [ROOT / requirements, ROOT / "requirements.txt"]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"Installation des dépendances ({requirements})")
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", ROOT / requirements)
+    stamp.write_text(digest)
+
+
+def manage(*args, env=None) -> None:
+    run(PY, ROOT / "manage.py", *args, env=env)
+
+
+def ensure_browser_tools() -> None:
+    """Debian's Chromium and axe-core (npm) for the browser tests; never a downloaded browser."""
+    if not CHROMIUM.exists() and shutil.which("apt-get") and os.geteuid() == 0:
+        say("Installation de Chromium (paquet Debian)")
+        run("apt-get", "update", "-qq", check=False, stdout=subprocess.DEVNULL)
+        run(
+            "apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "chromium",
+            check=False,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+    if not (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists() and shutil.which("npm"):
+        say("Installation d'axe-core (npm)")
+        run("npm", "install", "--no-audit", "--no-fund", "--silent", check=False)
+
+
+def cmd_run(argv: list[str]) -> None:
+    ensure_venv("requirements.txt")
+    manage("migrate", "--noinput", "-v", "0")
+    manage("seed_demo")
+    say("Portail de démonstration : http://127.0.0.1:8000/  (courriels écrits dans var/mail/)")
+    manage("runserver", "127.0.0.1:8000", *argv)
+
+
+def cmd_test(argv: list[str]) -> None:
+    ensure_venv("requirements-dev.txt")
+    ensure_browser_tools()
+    env = {**os.environ, "CONTINUITE_ENV": "test"}
+    code = run(PY, "-m", "pytest", *argv, env=env, check=False)
+    sys.exit(code)
+
+
+def cmd_bench(argv: list[str]) -> None:
+    ensure_venv("requirements-dev.txt")
+    run(PY, ROOT / "manage.py", "bench", *argv)
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    COMMANDS[sys.argv[1]](sys.argv[2:])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EquipementConfig(AppConfig):
+    name = "equipement"
+    verbose_name = "Équipement"
