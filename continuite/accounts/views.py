@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
@@ -5,6 +7,23 @@ from django.shortcuts import render
 from continuite.ecole.models import Division, Group, Student, TeachingAssignment
 
 from .roles import Role
+
+# Apps that add panels to the home page: ``<app>.home.panels(request) -> list[dict]``, each dict
+# with a ``template`` (a fragment in templates/<app>/partials/) and the ``context`` it needs.
+HOME_PANEL_APPS = ["planning", "suivi", "equipement", "outils", "continuite.notifications"]
+
+
+def home_panels(request) -> list[dict]:
+    panels: list[dict] = []
+    for app in HOME_PANEL_APPS:
+        try:
+            module = import_module(f"{app}.home")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.home":
+                raise
+            continue
+        panels.extend(module.panels(request))
+    return panels
 
 
 @login_required
@@ -46,4 +65,5 @@ def home(request):
         context["own_division"] = (
             Division.objects.filter(pk=user.student_profile.division_id).prefetch_related("form_tutors").first()
         )
+    context["panels"] = home_panels(request)
     return render(request, "accounts/home.html", context)
