@@ -1,0 +1,69 @@
+"""Each role's home page: its content, and a number of queries that does not grow with the data."""
+
+import pytest
+from django.urls import reverse
+
+from continuite.ecole.tests.factories import DivisionFactory, StudentFactory, TeachingAssignmentFactory
+
+
+def more_data(world):
+    """Double the school: more divisions, students and assignments must not cost more queries."""
+    for n in range(3):
+        division = DivisionFactory(school_year=world.division.school_year, code=f"2{n:02d}")
+        TeachingAssignmentFactory(staff=world.teacher, subject=world.subject, division=division)
+        for _ in range(3):
+            StudentFactory(division=division).groups.set([world.spe_group])
+    for _ in range(3):
+        StudentFactory(division=world.division).groups.set([world.spe_group, world.half_b])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("grow", [False, True], ids=["small", "bigger"])
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        # session, user (+ établissement and profiles), his tutored divisions, his assignments
+        ("teacher", 4),
+        # session, user, tutored divisions, assignments, the tutored division, its students, their groups
+        ("tutor", 7),
+        # session, user, the school's divisions with their counts
+        ("direction", 3),
+        # session, user, his children, their groups
+        ("parent", 4),
+        # session, user, his groups, his division with its form tutors (2)
+        ("student", 5),
+    ],
+)
+def test_it_renders_each_home_with_a_fixed_number_of_queries(
+    world, client, django_assert_num_queries, role, expected, grow
+):
+    if grow:
+        more_data(world)
+    client.force_login(world.user(role))
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_shows_the_tutor_his_division(world, client):
+    client.force_login(world.user("tutor"))
+    response = client.get(reverse("home"))
+    assert "Ma classe : 1G3" in response.text
+    assert "DURAND" in response.text
+
+
+@pytest.mark.django_db
+def test_it_shows_a_parent_his_children_only(world, client):
+    client.force_login(world.user("parent"))
+    response = client.get(reverse("home"))
+    assert "Léa DURAND" in response.text
+    assert "PETIT" not in response.text
+
+
+@pytest.mark.django_db
+def test_it_shows_the_student_his_class_and_groups(world, client):
+    client.force_login(world.user("student"))
+    response = client.get(reverse("home"))
+    assert "Classe : 1G3" in response.text
+    assert "Spécialité SES" in response.text
