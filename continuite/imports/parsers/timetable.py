@@ -1,0 +1,224 @@
+"""Timetables: EDT ``EXP_COURS.xml`` (root ``TABLE``) and UnDeuxTemps ``export_udt.csv``.
+
+Both give one weekly slot per row: a subject, a teacher named by his names (neither file carries
+the STS id), a division or a group, a day, a start time, a duration and a week pattern.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .common import Problem, check_root, describe, line_of, parse_xml, text, unpack
+
+EDT_FILE = "EXP_COURS.xml"
+UDT_FILE = "export_udt.csv"
+WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5}
+UDT_COLUMNS = [
+    "Jour",
+    "Heure",
+    "Div",
+    "Matière",
+    "Professeur",
+    "Salle",
+    "Groupe",
+    "Regroup",
+    "Eff",
+    "Mo",
+    "Freq",
+    "Aire",
+]
+DEFAULT_MINUTES = 55
+
+
+@dataclass
+class Course:
+    subject_code: str
+    subject_label: str
+    teacher_last: str
+    teacher_first: str
+    structure_code: str
+    room: str
+    weekday: int
+    start: dt.time
+    minutes: int
+    week_pattern: str  # all, A, B
+    line: int | None = None
+    element: str = ""
+
+    @property
+    def end(self) -> dt.time:
+        moment = dt.datetime.combine(dt.date(2000, 1, 1), self.start) + dt.timedelta(minutes=self.minutes)
+        return moment.time()
+
+
+@dataclass
+class TimetableFile:
+    courses: list[Course] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    uai: str = ""
+    year: int | None = None
+
+
+def parse_time(value: str) -> dt.time:
+    """``08h00``, ``8h``, ``08:30`` → a time; anything else → ValueError."""
+    match = re.fullmatch(r"(\d{1,2})\s*[hH:]\s*(\d{2})?", (value or "").strip())
+    if not match:
+        raise ValueError(value)
+    return dt.time(int(match.group(1)), int(match.group(2) or 0))
+
+
+def parse_minutes(value: str) -> int:
+    """``1h00``, ``0h55``, ``1h30``, ``55`` → minutes."""
+    value = (value or "").strip()
+    if re.fullmatch(r"\d+", value):
+        return int(value)
+    match = re.fullmatch(r"(\d{1,2})\s*[hH:]\s*(\d{2})?", value)
+    if not match:
+        raise ValueError(value)
+    return int(match.group(1)) * 60 + int(match.group(2) or 0)
+
+
+def parse_week_pattern(value: str) -> str:
+    """``H`` (hebdomadaire) or empty: every week; ``Q1``/``SA``/``A``: week A; ``Q2``/``SB``/``B``: week B."""
+    value = (value or "").strip().upper().replace("SEMAINE", "").strip()
+    if value in ("", "H", "HEBDO", "TOUTES"):
+        return "all"
+    if value in ("A", "SA", "Q1", "1"):
+        return "A"
+    if value in ("B", "SB", "Q2", "2"):
+        return "B"
+    raise ValueError(value)
+
+
+def _weekday(value: str) -> int:
+    value = (value or "").strip().lower()
+    if value.isdigit() and 1 <= int(value) <= 6:
+        return int(value) - 1
+    return WEEKDAYS[value]
+
+
+def parse_edt(data: bytes) -> TimetableFile:
+    _name, content = unpack(data, suffixes=(".xml",))
+    root = parse_xml(content)
+    if root.tag in ("STS_EDT", "EDT_STS"):
+        raise ValidationError(
+            _(
+                "Ce fichier est un export STS-web, pas l'emploi du temps : déposez-le comme fichier STS-web, "
+                "et déposez ici %(file)s."
+            )
+            % {"file": EDT_FILE}
+        )
+    check_root(root, "TABLE", EDT_FILE)
+    result = TimetableFile()
+    for cours in root.iterfind("Cours"):
+        where = describe(cours, "numero")
+        try:
+            course = Course(
+                subject_code=text(cours, "MAT_CODE")[:20],
+                subject_label=text(cours, "MAT_LIBELLE")[:120],
+                teacher_last=text(cours, "PROF_NOM"),
+                teacher_first=text(cours, "PROF_PRENOM"),
+                structure_code=text(cours, "CLASSE") or text(cours, "GROUPE"),
+                room=text(cours, "SALLE")[:40],
+                weekday=_weekday(text(cours, "JOUR")),
+                start=parse_time(text(cours, "H.DEBUT")),
+                minutes=parse_minutes(text(cours, "DUREE")) if text(cours, "DUREE") else DEFAULT_MINUTES,
+                week_pattern=parse_week_pattern(text(cours, "ALTERNANCE") or text(cours, "FREQUENCE")),
+                line=line_of(cours),
+                element=where,
+            )
+        except (KeyError, ValueError):
+            result.problems.append(
+                Problem(_("Cours illisible (jour, heure, durée ou alternance) : ignoré."), where, line_of(cours))
+            )
+            continue
+        if not course.subject_code or not course.structure_code:
+            result.problems.append(Problem(_("Cours sans matière ou sans classe : ignoré."), where, line_of(cours)))
+            continue
+        result.courses.append(course)
+    return result
+
+
+def _decode_csv(content: bytes) -> str:
+    """A CSV has no prolog: UTF-8 (with or without BOM) first, then the Windows encoding UDT writes."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def _split_teacher(value: str) -> tuple[str, str]:
+    """``MARTIN Claire`` / ``MARTIN C.`` / ``M. MARTIN`` → (last name, first name or initial)."""
+    parts = [p for p in value.replace(",", " ").split() if p.upper() not in ("M.", "MME", "M", "MLLE")]
+    last = [p for p in parts if p.isupper() and len(p.rstrip(".")) > 1]
+    first = [p for p in parts if p not in last]
+    return " ".join(last or parts[:1]), " ".join(first)
+
+
+def parse_udt(data: bytes) -> TimetableFile:
+    _name, content = unpack(data, suffixes=(".csv", ".txt"))
+    if content.lstrip().startswith(b"<"):
+        raise ValidationError(
+            _("Ce fichier est un XML, pas l'export %(file)s (CSV séparé par des points-virgules) d'UnDeuxTemps.")
+            % {"file": UDT_FILE}
+        )
+    reader = csv.reader(io.StringIO(_decode_csv(content)), delimiter=";")
+    header = next(reader, None)
+    if not header or [h.strip() for h in header[:5]] != UDT_COLUMNS[:5]:
+        raise ValidationError(
+            _("L'en-tête du fichier n'est pas celui d'%(file)s : attendu « %(columns)s ».")
+            % {"file": UDT_FILE, "columns": ";".join(UDT_COLUMNS)}
+        )
+    columns = {name.strip(): index for index, name in enumerate(header)}
+    result = TimetableFile()
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+
+        def cell(name: str, row=row) -> str:
+            index = columns.get(name)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        last, first = _split_teacher(cell("Professeur"))
+        try:
+            start_text = cell("Heure")
+            start_part, _sep, end_part = start_text.partition("-")
+            start = parse_time(start_part)
+            minutes = DEFAULT_MINUTES
+            if end_part:
+                end = parse_time(end_part)
+                minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+            course = Course(
+                subject_code=cell("Matière")[:20],
+                subject_label=cell("Matière")[:120],
+                teacher_last=last,
+                teacher_first=first,
+                structure_code=cell("Groupe") or cell("Div"),
+                room=cell("Salle")[:40],
+                weekday=_weekday(cell("Jour")),
+                start=start,
+                minutes=minutes,
+                week_pattern=parse_week_pattern(cell("Freq")),
+                line=line,
+                element=f"ligne {line}",
+            )
+        except (KeyError, ValueError):
+            result.problems.append(
+                Problem(_("Ligne illisible (jour, heure ou fréquence) : ignorée."), f"ligne {line}", line)
+            )
+            continue
+        if not course.subject_code or not course.structure_code or minutes <= 0:
+            result.problems.append(
+                Problem(_("Ligne sans matière, sans classe ou de durée nulle : ignorée."), f"ligne {line}", line)
+            )
+            continue
+        result.courses.append(course)
+    return result
