@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "suivi",
     "equipement",
     "continuite.imports",
+    "continuite.audit",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "continuite.accounts.middleware.RequireMfaForSensitiveRolesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "continuite.audit.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "continuite.urls"
@@ -119,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "continuite.accounts.context_processors.portal",
+                "continuite.notifications.context_processors.notifications",
             ],
         },
     },
@@ -266,12 +270,49 @@ CACHES = {
     }
 }
 
-SESSION_COOKIE_AGE = _int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+# Sessions end after SESSION_COOKIE_AGE seconds of inactivity: each request pushes the expiry back.
+SESSION_COOKIE_AGE = _int("SESSION_COOKIE_AGE", 2 * 3600, minimum=300)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content Security Policy in every environment, so that the browser tests see any violation:
+# no inline script or style anywhere (a script that must be inline takes the request's nonce).
+_form_action = ["'self'"]
+if ENT_OIDC_SERVER_URL:
+    from urllib.parse import urlsplit
+
+    _ent = urlsplit(ENT_OIDC_SERVER_URL)
+    _form_action.append(f"{_ent.scheme}://{_ent.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": _form_action,
+    }
+}
+# Browser features the portal never uses (see continuite.audit.middleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# allauth's rate limits, stated explicitly (the cache is Redis in production, shared by workers).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "signup": "20/m/ip",
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=True)
@@ -303,7 +344,13 @@ LOGGING = {
 }
 
 # Per-app settings that later parts of the portal add (beat schedule entries, ...).
-for _app_settings in ("continuite.notifications.conf", "planning.conf", "suivi.conf", "equipement.conf"):
+for _app_settings in (
+    "continuite.notifications.conf",
+    "planning.conf",
+    "suivi.conf",
+    "equipement.conf",
+    "continuite.audit.conf",
+):
     try:
         _module = __import__(_app_settings, fromlist=["BEAT_SCHEDULE"])
     except ModuleNotFoundError as exc:
