@@ -1,0 +1,50 @@
+"""Settings come from the environment; a bad value stops the start with a clear message."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_with(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
+    clean.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='continuite.settings'; django.setup()",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"CONTINUITE_ENV": "prod"}, "CONTINUITE_ENV='prod' is not valid"),
+        ({"CONTINUITE_ENV": "production"}, "SECRET_KEY must be set in production"),
+        ({"DATABASE_URL": "mysql://root@localhost/x"}, "DATABASE_URL must point to PostgreSQL"),
+        ({"REDIS_URL": "amqp://guest@localhost//"}, "must be a redis:// URL"),
+        ({"DEBUG": "peut-etre"}, "DEBUG='peut-etre' is not a boolean"),
+        ({"CONN_MAX_AGE": "dix"}, "CONN_MAX_AGE='dix' is not a whole number"),
+        ({"ENT_OIDC_CLIENT_ID": "abc"}, "ENT_OIDC_SERVER_URL, ENT_OIDC_CLIENT_ID and ENT_OIDC_SECRET together"),
+    ],
+)
+def test_it_refuses_a_bad_value_with_a_clear_message(env, message):
+    result = start_with(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_it_starts_embedded_with_no_variable():
+    result = start_with(CONTINUITE_ENV="development")
+    assert result.returncode == 0, result.stderr
