@@ -1,0 +1,139 @@
+"""Reads of the planning: querysets that speak the school's language, and selectors.
+
+Who sees what: staff of the établissement see its whole planning (teachers coordinate the load
+across classes); a student sees what is addressed to his division or to one of his groups; a
+guardian what is addressed to his children. Nobody sees another school's rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from continuite.accounts.models import User
+
+
+def week_bounds(monday: dt.date) -> tuple[dt.date, dt.date]:
+    return monday, monday + dt.timedelta(days=6)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def audience_q_for_students(students) -> Q:
+    """Rows addressed to any of ``students`` (a Student queryset): their divisions or their groups.
+
+    Subqueries, not joins, so that the outer query keeps one row per session or homework.
+    """
+    from continuite.ecole.models import Student
+
+    memberships = Student.groups.through.objects.filter(student__in=students).values("group_id")
+    return Q(division_id__in=students.values("division_id")) | Q(group_id__in=memberships)
+
+
+def audience_q_for_student(student) -> Q:
+    from continuite.ecole.models import Student
+
+    memberships = Student.groups.through.objects.filter(student_id=student.pk).values("group_id")
+    return Q(division_id=student.division_id) | Q(group_id__in=memberships)
+
+
+def audience_students_q(*, division_id: int | None, group_id: int | None) -> Q:
+    """Students of an audience: a division's students, or a group's (half-groups included)."""
+    return Q(division_id=division_id) if division_id else Q(groups=group_id)
+
+
+class _PlanningQuerySet(models.QuerySet):
+    def of_etablissement(self, etablissement):
+        return self.filter(etablissement=etablissement)
+
+    def for_audience(self, *, division_id: int | None = None, group_id: int | None = None):
+        return self.filter(division_id=division_id) if division_id else self.filter(group_id=group_id)
+
+    def visible_to(self, user: User):
+        if not user.is_authenticated or user.etablissement_id is None:
+            return self.none()
+        qs = self.filter(etablissement_id=user.etablissement_id)
+        if user.staff_profile is not None and user.staff_profile.left_on is None:
+            return qs
+        if user.guardian_profile is not None:
+            from continuite.ecole.models import Student
+
+            children = Student.objects.filter(guardian_links__guardian=user.guardian_profile)
+            return qs.filter(audience_q_for_students(children))
+        if user.student_profile is not None:
+            return qs.filter(audience_q_for_student(user.student_profile))
+        return qs.none()
+
+
+class SchoolDayQuerySet(models.QuerySet):
+    def of_etablissement(self, etablissement):
+        return self.filter(etablissement=etablissement)
+
+    def in_week(self, monday: dt.date):
+        return self.filter(date__range=week_bounds(monday))
+
+    def school_days(self):
+        return self.filter(is_holiday=False)
+
+
+class TimetableSlotQuerySet(_PlanningQuerySet):
+    def current(self):
+        return self.filter(school_year__is_current=True)
+
+    def taught_by(self, staff):
+        return self.filter(teachers=staff)
+
+
+class SessionQuerySet(_PlanningQuerySet):
+    def in_week(self, monday: dt.date):
+        return self.filter(date__range=week_bounds(monday))
+
+    def taught_by(self, staff):
+        return self.filter(teachers=staff)
+
+    def for_students(self, students):
+        return self.filter(audience_q_for_students(students))
+
+
+class HomeworkQuerySet(_PlanningQuerySet):
+    def due_in_week(self, monday: dt.date):
+        return self.filter(due_date__range=week_bounds(monday))
+
+    def given_by(self, staff):
+        return self.filter(created_by=staff)
+
+    def for_students(self, students):
+        return self.filter(audience_q_for_students(students))
+
+
+def session_students(session):
+    """Current students of the session's audience; for hybride, ``half`` says each one's half-group."""
+    from django.db.models import OuterRef, Subquery
+
+    from continuite.ecole.models import Group, Student
+
+    qs = Student.objects.current().filter(
+        audience_students_q(division_id=session.division_id, group_id=session.group_id)
+    )
+    if session.division_id:
+        half = Group.objects.filter(kind="demi", division_id=session.division_id, students=OuterRef("pk")).values(
+            "half"
+        )[:1]
+        qs = qs.annotate(half=Subquery(half))
+    return qs.order_by("last_name", "first_name")
+
+
+def homework_students(homework):
+    from continuite.ecole.models import Student
+
+    return (
+        Student.objects.current()
+        .filter(audience_students_q(division_id=homework.division_id, group_id=homework.group_id))
+        .order_by("last_name", "first_name")
+    )

@@ -1,0 +1,674 @@
+"""Writes of the planning. Views, the demo and tasks call these; they never ``save()`` a model themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, Staff, Student, Subject
+
+from .models import (
+    CalendarFeed,
+    HandInMode,
+    Homework,
+    HomeworkDone,
+    HomeworkKind,
+    Modality,
+    PlanningSettings,
+    RemoteMode,
+    SchoolDay,
+    Session,
+    TimetableSlot,
+    WeekParity,
+    WeekPattern,
+    new_feed_token,
+)
+from .queries import monday_of
+
+
+def _save(instance, **kwargs):
+    instance.full_clean(**kwargs)
+    instance.save()
+    return instance
+
+
+def _minutes(start: dt.time, end: dt.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+# --- Settings -------------------------------------------------------------------------------------
+
+
+def planning_settings_get(*, etablissement: Etablissement) -> PlanningSettings:
+    """The school's thresholds, created with the defaults the first time they are asked for."""
+    settings, _created = PlanningSettings.objects.get_or_create(etablissement=etablissement)
+    return settings
+
+
+@transaction.atomic
+def planning_settings_update(*, etablissement: Etablissement, **values: int) -> PlanningSettings:
+    settings = planning_settings_get(etablissement=etablissement)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    return _save(settings)
+
+
+# --- School calendar ------------------------------------------------------------------------------
+
+
+def _holiday_names(etablissement: Etablissement, start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """Public holidays (``holidays.France``) and school holidays of the school's zone (offline data)."""
+    import holidays
+    from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
+
+    names: dict[dt.date, str] = {}
+    school = SchoolHolidayDates()
+    for year in range(start.year, end.year + 1):
+        try:
+            for day, info in school.holidays_for_year_and_zone(year, etablissement.holiday_zone).items():
+                names[day] = info["nom_vacances"]
+        except UnsupportedYearException:
+            continue
+    for day, name in holidays.France(years=range(start.year, end.year + 1), language="fr").items():
+        names[day] = name
+    return names
+
+
+@transaction.atomic
+def school_calendar_build(*, school_year: SchoolYear) -> int:
+    """Fill ``SchoolDay`` (Monday to Friday) for the school year; idempotent, returns the days created.
+
+    Parity: the first week of the year is semaine A; it alternates at each week that has at least
+    one school day (a week of holidays does not count).
+    """
+    etablissement = school_year.etablissement
+    names = _holiday_names(etablissement, school_year.start, school_year.end)
+    existing = set(
+        SchoolDay.objects.filter(
+            etablissement=etablissement, date__range=(school_year.start, school_year.end)
+        ).values_list("date", flat=True)
+    )
+    rows = []
+    parity = WeekParity.B  # flipped to A on the first week with a school day
+    monday = monday_of(school_year.start)
+    while monday <= school_year.end:
+        days = [monday + dt.timedelta(days=i) for i in range(5)]
+        days = [d for d in days if school_year.start <= d <= school_year.end]
+        if any(d not in names for d in days):
+            parity = WeekParity.A if parity == WeekParity.B else WeekParity.B
+        for day in days:
+            if day in existing:
+                continue
+            iso = day.isocalendar()
+            rows.append(
+                SchoolDay(
+                    etablissement=etablissement,
+                    date=day,
+                    weekday=day.weekday(),
+                    iso_year=iso[0],
+                    iso_week=iso[1],
+                    week_parity=parity,
+                    is_holiday=day in names,
+                    holiday_name=names.get(day, "")[:80],
+                )
+            )
+        monday += dt.timedelta(days=7)
+    SchoolDay.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _school_day(etablissement: Etablissement, date: dt.date) -> SchoolDay:
+    day = SchoolDay.objects.filter(etablissement=etablissement, date=date).first()
+    if day is None:
+        raise ValidationError(_("Le %(date)s n'est pas un jour de l'année scolaire.") % {"date": _fmt(date)})
+    if day.is_holiday:
+        raise ValidationError(
+            _("Le %(date)s est un jour de vacances ou férié (%(name)s) : rien n'y est planifié.")
+            % {"date": _fmt(date), "name": day.holiday_name}
+        )
+    return day
+
+
+def _fmt(date: dt.date) -> str:
+    return date_format(date, "l j F Y")
+
+
+# --- Timetable ------------------------------------------------------------------------------------
+
+
+def _check_audience(etablissement: Etablissement, division: Division | None, group: Group | None) -> None:
+    if (division is None) == (group is None):
+        raise ValidationError(_("Choisissez une division ou un groupe, et un seul."))
+    audience = division or group
+    if audience.etablissement_id != etablissement.pk:
+        raise ValidationError(_("Cette classe ou ce groupe n'appartient pas à l'établissement."))
+
+
+@transaction.atomic
+def slot_create(
+    *,
+    etablissement: Etablissement,
+    school_year: SchoolYear,
+    subject: Subject,
+    teachers: Iterable[Staff],
+    weekday: int,
+    start: dt.time,
+    end: dt.time,
+    division: Division | None = None,
+    group: Group | None = None,
+    week_pattern: str = WeekPattern.ALL,
+    room: str = "",
+) -> TimetableSlot:
+    """Add a recurring slot to a division's or a group's timetable."""
+    _check_audience(etablissement, division, group)
+    if not 0 <= weekday <= 4:
+        raise ValidationError(_("Un créneau a lieu du lundi au vendredi."))
+    if start >= end:
+        raise ValidationError(_("Le créneau doit commencer avant de finir."))
+    slot = _save(
+        TimetableSlot(
+            etablissement=etablissement,
+            school_year=school_year,
+            subject=subject,
+            weekday=weekday,
+            start=start,
+            end=end,
+            division=division,
+            group=group,
+            week_pattern=week_pattern,
+            room=room,
+        )
+    )
+    slot.teachers.set(teachers)
+    return slot
+
+
+# --- Sessions -------------------------------------------------------------------------------------
+
+
+def _validate_modality(
+    *,
+    etablissement: Etablissement,
+    modality: str,
+    division,
+    group,
+    hybrid_room_half: str,
+    hybrid_remote_mode: str,
+    link: str,
+    tool,
+) -> None:
+    if modality not in Modality.values:
+        raise ValidationError(_("Modalité inconnue."))
+    if modality == Modality.HYBRIDE:
+        if division is None:
+            raise ValidationError(_("Une séance hybride se fait avec une division partagée en demi-groupes A et B."))
+        if hybrid_room_half not in WeekParity.values or hybrid_remote_mode not in RemoteMode.values:
+            raise ValidationError(
+                _("Dites quel demi-groupe est en classe et si l'autre suit en direct ou travaille en autonomie.")
+            )
+    if tool is not None and link:
+        from outils.queries import tool_link_error
+
+        error = tool_link_error(tool=tool, url=link)
+        if error:
+            raise ValidationError(error)
+    if tool is not None and modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE):
+        from outils.queries import tools_for_modality
+
+        if not tools_for_modality(etablissement=etablissement, modality=modality).filter(pk=tool.pk).exists():
+            raise ValidationError(_("Cet outil n'est pas proposé pour cette modalité (RGPD ou usage)."))
+
+
+def _session_fields(
+    modality: str,
+    hybrid_room_half: str,
+    hybrid_remote_mode: str,
+    link: str,
+    async_place: str,
+    paper_version: bool,
+    notes: str,
+    tool,
+) -> dict:
+    is_hybrid = modality == Modality.HYBRIDE
+    fields = {
+        "modality": modality,
+        "hybrid_room_half": hybrid_room_half if is_hybrid else "",
+        "hybrid_remote_mode": hybrid_remote_mode if is_hybrid else "",
+        "link": link if modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE) else "",
+        "async_place": async_place if modality == Modality.ASYNC_PRESENCE else "",
+        "paper_version": paper_version if modality == Modality.ASYNC_DISTANCE else False,
+        "notes": notes,
+    }
+    if _HAS_TOOL_FIELD:
+        fields["tool"] = tool if modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE) else None
+    return fields
+
+
+_HAS_TOOL_FIELD = any(f.name == "tool" for f in Session._meta.get_fields())
+
+
+@transaction.atomic
+def session_plan(
+    *,
+    slot: TimetableSlot,
+    date: dt.date,
+    modality: str,
+    by: Staff | None = None,
+    hybrid_room_half: str = "",
+    hybrid_remote_mode: str = "",
+    link: str = "",
+    tool=None,
+    async_place: str = "",
+    paper_version: bool = False,
+    notes: str = "",
+) -> Session | None:
+    """Set the modality of one occurrence of a slot (a week override).
+
+    Only what differs from the recurring slot is stored: back to "en présence" with nothing else
+    to say, the override is removed (unless something, such as a register, points at it).
+    """
+    day = _school_day(slot.etablissement, date)
+    if day.weekday != slot.weekday or not slot.runs_in(day.week_parity):
+        raise ValidationError(_("Ce créneau n'a pas lieu le %(date)s.") % {"date": _fmt(date)})
+    _validate_modality(
+        etablissement=slot.etablissement,
+        modality=modality,
+        division=slot.division,
+        group=slot.group,
+        hybrid_room_half=hybrid_room_half,
+        hybrid_remote_mode=hybrid_remote_mode,
+        link=link,
+        tool=tool,
+    )
+    fields = _session_fields(
+        modality, hybrid_room_half, hybrid_remote_mode, link, async_place, paper_version, notes, tool
+    )
+    session = Session.objects.filter(slot=slot, date=date).first()
+    if modality == Modality.PRESENCE and not notes:
+        if session is not None:
+            from django.db.models.deletion import ProtectedError, RestrictedError
+
+            try:
+                with transaction.atomic():
+                    session.delete()
+                _after_change(slot.etablissement, slot.division_id, slot.group_id, date)
+                return None
+            except (ProtectedError, RestrictedError):
+                pass
+        else:
+            return None
+    if session is None:
+        session = Session(
+            etablissement=slot.etablissement,
+            slot=slot,
+            date=date,
+            start=slot.start,
+            end=slot.end,
+            minutes=_minutes(slot.start, slot.end),
+            subject=slot.subject,
+            division=slot.division,
+            group=slot.group,
+            room=slot.room,
+            created_by=by,
+        )
+    for name, value in fields.items():
+        setattr(session, name, value)
+    _save(session)
+    session.teachers.set(slot.teachers.all())
+    _after_change(slot.etablissement, slot.division_id, slot.group_id, date)
+    return session
+
+
+@transaction.atomic
+def session_create(
+    *,
+    etablissement: Etablissement,
+    date: dt.date,
+    start: dt.time,
+    end: dt.time,
+    subject: Subject,
+    teachers: Iterable[Staff],
+    modality: str,
+    division: Division | None = None,
+    group: Group | None = None,
+    by: Staff | None = None,
+    hybrid_room_half: str = "",
+    hybrid_remote_mode: str = "",
+    link: str = "",
+    tool=None,
+    async_place: str = "",
+    paper_version: bool = False,
+    notes: str = "",
+) -> Session | None:
+    """A session on a date; attached to the audience's slot when it fits one, else "hors emploi du temps"."""
+    _check_audience(etablissement, division, group)
+    if start >= end:
+        raise ValidationError(_("La séance doit commencer avant de finir."))
+    day = _school_day(etablissement, date)
+    _validate_modality(
+        etablissement=etablissement,
+        modality=modality,
+        division=division,
+        group=group,
+        hybrid_room_half=hybrid_room_half,
+        hybrid_remote_mode=hybrid_remote_mode,
+        link=link,
+        tool=tool,
+    )
+    slot = next(
+        (
+            s
+            for s in TimetableSlot.objects.filter(
+                etablissement=etablissement, division=division, group=group, weekday=day.weekday, start=start, end=end
+            )
+            if s.runs_in(day.week_parity)
+        ),
+        None,
+    )
+    if slot is not None:
+        return session_plan(
+            slot=slot,
+            date=date,
+            modality=modality,
+            by=by,
+            hybrid_room_half=hybrid_room_half,
+            hybrid_remote_mode=hybrid_remote_mode,
+            link=link,
+            tool=tool,
+            async_place=async_place,
+            paper_version=paper_version,
+            notes=notes,
+        )
+    session = Session(
+        etablissement=etablissement,
+        date=date,
+        start=start,
+        end=end,
+        minutes=_minutes(start, end),
+        subject=subject,
+        division=division,
+        group=group,
+        created_by=by,
+        **_session_fields(
+            modality, hybrid_room_half, hybrid_remote_mode, link, async_place, paper_version, notes, tool
+        ),
+    )
+    _save(session)
+    session.teachers.set(teachers)
+    _after_change(etablissement, session.division_id, session.group_id, date)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: Session,
+    modality: str,
+    hybrid_room_half: str = "",
+    hybrid_remote_mode: str = "",
+    link: str = "",
+    tool=None,
+    async_place: str = "",
+    paper_version: bool = False,
+    notes: str = "",
+) -> Session | None:
+    """Change a session's modality (an override of a slot goes through ``session_plan``)."""
+    if session.slot_id is not None:
+        return session_plan(
+            slot=session.slot,
+            date=session.date,
+            modality=modality,
+            hybrid_room_half=hybrid_room_half,
+            hybrid_remote_mode=hybrid_remote_mode,
+            link=link,
+            tool=tool,
+            async_place=async_place,
+            paper_version=paper_version,
+            notes=notes,
+        )
+    _validate_modality(
+        etablissement=session.etablissement,
+        modality=modality,
+        division=session.division,
+        group=session.group,
+        hybrid_room_half=hybrid_room_half,
+        hybrid_remote_mode=hybrid_remote_mode,
+        link=link,
+        tool=tool,
+    )
+    for name, value in _session_fields(
+        modality, hybrid_room_half, hybrid_remote_mode, link, async_place, paper_version, notes, tool
+    ).items():
+        setattr(session, name, value)
+    _save(session)
+    _after_change(session.etablissement, session.division_id, session.group_id, session.date)
+    return session
+
+
+@transaction.atomic
+def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.date]) -> int:
+    """Copy the teacher's overrides of a week onto the same slots of other weeks; returns the copies made.
+
+    An occurrence that does not exist in the target week (holiday, semaine A/B) is skipped; a
+    session outside the timetable is not copied (it was planned for that date).
+    """
+    sources = list(
+        Session.objects.in_week(monday_of(from_monday))
+        .filter(teachers=staff, slot__isnull=False)
+        .select_related("slot", "slot__etablissement", "slot__division", "slot__group")
+    )
+    tool_of = {s.pk: getattr(s, "tool", None) for s in sources}
+    made = 0
+    for target in to_mondays:
+        target = monday_of(target)
+        if target == monday_of(from_monday):
+            continue
+        days = {d.date: d for d in SchoolDay.objects.filter(etablissement=staff.etablissement).in_week(target)}
+        for source in sources:
+            date = target + dt.timedelta(days=source.slot.weekday)
+            day = days.get(date)
+            if day is None or day.is_holiday or not source.slot.runs_in(day.week_parity):
+                continue
+            session_plan(
+                slot=source.slot,
+                date=date,
+                modality=source.modality,
+                by=staff,
+                hybrid_room_half=source.hybrid_room_half,
+                hybrid_remote_mode=source.hybrid_remote_mode,
+                link=source.link,
+                tool=tool_of[source.pk],
+                async_place=source.async_place,
+                paper_version=source.paper_version,
+                notes=source.notes,
+            )
+            made += 1
+    return made
+
+
+@transaction.atomic
+def division_modality_switch(
+    *,
+    division: Division,
+    start: dt.date,
+    end: dt.date,
+    modality: str,
+    hybrid_rota: bool = False,
+    hybrid_remote_mode: str = RemoteMode.LIVE,
+    first_half_in_room: str = WeekParity.A,
+    by: Staff | None = None,
+) -> int:
+    """Put every slot of a division over a period in one modality (a lockdown, a hybrid A/B rota).
+
+    With ``hybrid_rota``, the half-group in the room alternates by week: in semaine A the half
+    ``first_half_in_room``, in semaine B the other one. Returns the number of occurrences planned.
+    """
+    if start > end:
+        raise ValidationError(_("La période doit commencer avant de finir."))
+    if (end - start).days > 120:
+        raise ValidationError(_("Une bascule porte sur quatre mois au plus."))
+    if hybrid_rota:
+        modality = Modality.HYBRIDE
+    slots = list(
+        TimetableSlot.objects.filter(division=division)
+        .current()
+        .select_related("etablissement", "division", "group")
+        .prefetch_related("teachers")
+    )
+    days = SchoolDay.objects.filter(etablissement=division.etablissement, date__range=(start, end), is_holiday=False)
+    other = WeekParity.B if first_half_in_room == WeekParity.A else WeekParity.A
+    count = 0
+    for day in days:
+        for slot in slots:
+            if slot.weekday != day.weekday or not slot.runs_in(day.week_parity):
+                continue
+            room_half = (first_half_in_room if day.week_parity == WeekParity.A else other) if hybrid_rota else ""
+            session_plan(
+                slot=slot,
+                date=day.date,
+                modality=modality,
+                by=by,
+                hybrid_room_half=room_half,
+                hybrid_remote_mode=hybrid_remote_mode if modality == Modality.HYBRIDE else "",
+            )
+            count += 1
+    return count
+
+
+# --- Homework -------------------------------------------------------------------------------------
+
+
+def _check_homework(etablissement, division, group, given_on, due_date, estimated_minutes, kind, hand_in_mode):
+    _check_audience(etablissement, division, group)
+    if estimated_minutes is None or estimated_minutes <= 0:
+        raise ValidationError(_("Indiquez une durée estimée en minutes (plus de 0)."))
+    if due_date < given_on:
+        raise ValidationError(_("La date de remise doit suivre la date où le travail est donné."))
+    if kind not in HomeworkKind.values or hand_in_mode not in HandInMode.values:
+        raise ValidationError(_("Type de travail ou mode de remise inconnu."))
+    _school_day(etablissement, due_date)
+
+
+@transaction.atomic
+def homework_create(
+    *,
+    etablissement: Etablissement,
+    title: str,
+    given_on: dt.date,
+    due_date: dt.date,
+    estimated_minutes: int,
+    by: Staff,
+    division: Division | None = None,
+    group: Group | None = None,
+    session: Session | None = None,
+    subject: Subject | None = None,
+    instructions: str = "",
+    kind: str = HomeworkKind.EXERCISE,
+    hand_in_mode: str = HandInMode.NONE,
+) -> Homework:
+    """Give work to a division, a group or a half-group; it warns (never blocks) on overload."""
+    _check_homework(etablissement, division, group, given_on, due_date, estimated_minutes, kind, hand_in_mode)
+    homework = _save(
+        Homework(
+            etablissement=etablissement,
+            title=title.strip(),
+            instructions=instructions,
+            given_on=given_on,
+            due_date=due_date,
+            estimated_minutes=estimated_minutes,
+            kind=kind,
+            hand_in_mode=hand_in_mode,
+            division=division,
+            group=group,
+            session=session,
+            subject=subject or (session.subject if session else None),
+            created_by=by,
+        )
+    )
+    _after_change(etablissement, homework.division_id, homework.group_id, due_date)
+    return homework
+
+
+@transaction.atomic
+def homework_update(*, homework: Homework, **values) -> Homework:
+    allowed = {
+        "title",
+        "instructions",
+        "given_on",
+        "due_date",
+        "estimated_minutes",
+        "kind",
+        "hand_in_mode",
+        "division",
+        "group",
+        "subject",
+    }
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    for name, value in values.items():
+        setattr(homework, name, value)
+    _check_homework(
+        homework.etablissement,
+        homework.division,
+        homework.group,
+        homework.given_on,
+        homework.due_date,
+        homework.estimated_minutes,
+        homework.kind,
+        homework.hand_in_mode,
+    )
+    _save(homework)
+    _after_change(homework.etablissement, homework.division_id, homework.group_id, homework.due_date)
+    return homework
+
+
+@transaction.atomic
+def homework_delete(*, homework: Homework) -> None:
+    homework.delete()
+
+
+@transaction.atomic
+def homework_mark_done(*, homework: Homework, student: Student, done: bool = True) -> None:
+    """The student ticks (or unticks) a piece of work; ticking twice changes nothing."""
+    from .queries import homework_students
+
+    if not homework_students(homework).filter(pk=student.pk).exists():
+        raise ValidationError(_("Ce travail n'est pas donné à cet élève."))
+    if done:
+        HomeworkDone.objects.get_or_create(homework=homework, student=student)
+    else:
+        HomeworkDone.objects.filter(homework=homework, student=student).delete()
+
+
+# --- Calendar links -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_get(*, user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user) -> CalendarFeed:
+    """A new secret: every link given before stops working."""
+    feed = calendar_feed_get(user=user)
+    feed.token = new_feed_token()
+    feed.save(update_fields=["token", "renewed_at"])
+    return feed
+
+
+# --- Overload alerts ------------------------------------------------------------------------------
+
+
+def _after_change(etablissement: Etablissement, division_id: int | None, group_id: int | None, date: dt.date) -> None:
+    """After a change of the load, tell the form tutors of the divisions whose week went over."""
+    from .alerts import overload_check
+
+    overload_check(etablissement=etablissement, division_id=division_id, group_id=group_id, monday=monday_of(date))
