@@ -51,9 +51,24 @@ def invitation_url(user: User) -> str:
 
 @transaction.atomic
 def user_invite(*, user: User) -> None:
-    """Send the user his invitation, through a task enqueued once the transaction commits."""
-    from .tasks import send_invitation
+    """Send the user his invitation through the notifications outbox (delivered after commit).
+
+    Two clicks in the same minute give one mail (same idempotency key); a later click re-invites.
+    """
+    from django.utils import timezone
+
+    from continuite.notifications.services import notify
 
     if not user.is_active:
         raise ValidationError(_("Ce compte est désactivé : il ne peut pas être invité."))
-    transaction.on_commit(lambda: send_invitation.delay(user.pk))
+    if user.etablissement_id is None:
+        raise ValidationError(_("Ce compte n'est rattaché à aucun établissement : il ne peut pas être invité."))
+    notify(
+        etablissement=user.etablissement,
+        kind="accounts.invitation",
+        template="accounts/email/invitation",
+        context={"user": user, "url": invitation_url(user), "etablissement": user.etablissement},
+        user=user,
+        channels=("email",),
+        idempotency_key=f"accounts.invitation:{user.pk}:{timezone.now():%Y%m%d%H%M}",
+    )

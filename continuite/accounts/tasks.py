@@ -1,21 +1,13 @@
 from celery import shared_task
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 
 from .models import User
-from .services import invitation_url
+from .services import user_invite
 
 
 @shared_task
 def send_invitation(user_id: int) -> None:
+    """Kept for messages queued before invitations went through the notifications outbox."""
     user = User.objects.select_related("etablissement").filter(pk=user_id).first()
-    if user is None:
+    if user is None or not user.is_active or user.etablissement_id is None:
         return
-    context = {"user": user, "url": invitation_url(user), "etablissement": user.etablissement}
-    send_mail(
-        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-        html_message=render_to_string("accounts/email/invitation.html", context),
-    )
+    user_invite(user=user)

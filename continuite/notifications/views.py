@@ -59,10 +59,8 @@ def school_settings(request):
     require_role(request.user, Role.DIRECTION)
     etablissement = request.user.etablissement
     current = services.settings_of(etablissement.pk)
-    form = SchoolSettingsForm(
-        request.POST or None,
-        initial={"quiet_start": current.quiet_start, "quiet_end": current.quiet_end, "digest_time": current.digest_time},
-    )
+    initial = {"quiet_start": current.quiet_start, "quiet_end": current.quiet_end, "digest_time": current.digest_time}
+    form = SchoolSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.notification_settings_update(etablissement=etablissement, **form.cleaned_data)
@@ -91,6 +89,4 @@ def acknowledge(request, token: str):
     just_done = False
     if request.method == "POST":
         notification, just_done = services.notification_acknowledge(token=token)
-    return render(
-        request, "notifications/acknowledge.html", {"notification": notification, "just_done": just_done}
-    )
+    return render(request, "notifications/acknowledge.html", {"notification": notification, "just_done": just_done})
