@@ -1,0 +1,190 @@
+"""Writes of the catalogue. Views, admin and the demo call these, never ``save()``.
+
+Editing an académie tool writes the school's own copy (see the docstring of ``outils.models``):
+what the référent numérique of school X changes is never seen by school Y.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from continuite.ecole.models import Etablissement
+
+from .models import AUDIENCE_FIELDS, NEED_FIELDS, GdprStatus, Tool, ToolLocalSetting, Tutorial
+
+# The fields a school may change on a tool (the rest says where the row comes from).
+EDITABLE_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "hosting",
+    "access_mode",
+    "gdpr_status",
+    "gdpr_reasons",
+    "limits",
+    "rules",
+    "no_recording",
+    "allowed_domains",
+    "url",
+    "reference_url",
+    "alternative",
+    *NEED_FIELDS.values(),
+    *AUDIENCE_FIELDS.values(),
+)
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _save(instance, **kwargs):
+    """Validate then save: every row that reaches the database passed its model's checks."""
+    instance.full_clean(**kwargs)
+    instance.save()
+    return instance
+
+
+def normalise_domains(domains) -> list[str]:
+    """Lower-case, de-duplicated host names; a French error for anything that is not one."""
+    result: list[str] = []
+    for raw in domains:
+        domain = raw.strip().lower().rstrip(".")
+        if not domain:
+            continue
+        if not DOMAIN_RE.match(domain):
+            raise ValidationError(
+                _("« %(domain)s » n'est pas un nom de domaine (exemple : netocentre.fr).") % {"domain": raw.strip()}
+            )
+        if domain not in result:
+            result.append(domain)
+    return result
+
+
+def _check_tool(tool: Tool, etablissement: Etablissement) -> None:
+    if not any(getattr(tool, field) for field in NEED_FIELDS.values()):
+        raise ValidationError(_("Indiquez au moins un besoin auquel l'outil répond."))
+    if tool.gdpr_status == GdprStatus.RULED_OUT and not tool.gdpr_reasons.strip():
+        raise ValidationError(_("Un outil à proscrire doit dire pourquoi : indiquez au moins une raison."))
+    alternative = tool.alternative
+    if alternative is not None:
+        if alternative.pk == tool.pk or alternative.slug == tool.slug:
+            raise ValidationError(_("Un outil ne peut pas être sa propre alternative."))
+        if alternative.gdpr_status == GdprStatus.RULED_OUT:
+            raise ValidationError(_("L'alternative proposée ne peut pas être un outil à proscrire."))
+        if alternative.etablissement_id not in (None, etablissement.pk):
+            raise ValidationError(_("L'alternative doit être un outil du catalogue de l'établissement."))
+
+
+def _apply(tool: Tool, fields: dict) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    for field, value in fields.items():
+        if field == "allowed_domains":
+            value = normalise_domains(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(tool, field, value)
+
+
+@transaction.atomic
+def tool_update(*, tool: Tool, etablissement: Etablissement, **fields) -> Tool:
+    """Change a tool for one établissement and return the row that now holds its version.
+
+    An académie tool is not changed: the school's copy (same slug) is created from it, or updated if
+    it exists. A school's own tool or copy is changed in place; another school's row is refused.
+    """
+    if tool.etablissement_id is None:
+        target = Tool.objects.filter(etablissement=etablissement, slug=tool.slug).first()
+        if target is None:
+            target = Tool.objects.get(pk=tool.pk)
+            target.pk = None
+            target._state.adding = True
+            target.shipped = False
+            target.etablissement = etablissement
+            target.based_on_id = tool.pk
+    elif tool.etablissement_id == etablissement.pk:
+        target = tool
+    else:
+        raise ValidationError(_("Cet outil appartient à un autre établissement."))
+    _apply(target, fields)
+    _check_tool(target, etablissement)
+    return _save(target)
+
+
+@transaction.atomic
+def tool_create(*, etablissement: Etablissement, **fields) -> Tool:
+    """Add a tool of the school's own; its name must not be that of a tool already in its catalogue."""
+    name = (fields.get("name") or "").strip()
+    slug = slugify(name)[:80]
+    if not slug:
+        raise ValidationError(_("Donnez un nom à l'outil."))
+    if Tool.objects.filter(etablissement=etablissement, slug=slug).exists():
+        raise ValidationError(_("Votre établissement a déjà un outil de ce nom."))
+    if Tool.objects.filter(etablissement__isnull=True, slug=slug).exists():
+        raise ValidationError(_("Un outil du catalogue académique porte déjà ce nom : modifiez plutôt sa fiche."))
+    tool = Tool(etablissement=etablissement, slug=slug)
+    _apply(tool, fields)
+    _check_tool(tool, etablissement)
+    return _save(tool)
+
+
+@transaction.atomic
+def tool_revert(*, tool: Tool, etablissement: Etablissement) -> Tool:
+    """Drop the school's copy of an académie tool and return the académie's row it came from."""
+    if tool.etablissement_id != etablissement.pk or tool.based_on_id is None:
+        raise ValidationError(_("Seule la fiche adaptée par votre établissement peut revenir à la version académique."))
+    original = tool.based_on
+    tool.delete()
+    return original
+
+
+@transaction.atomic
+def tool_set_availability(
+    *, tool: Tool, etablissement: Etablissement, unavailable: bool, note: str = ""
+) -> ToolLocalSetting:
+    """Mark a tool (un)available in one établissement; the tool itself is not copied."""
+    if tool.etablissement_id not in (None, etablissement.pk):
+        raise ValidationError(_("Cet outil appartient à un autre établissement."))
+    note = note.strip()
+    if unavailable and not note:
+        raise ValidationError(_("Expliquez en quelques mots pourquoi l'outil est indisponible."))
+    setting = ToolLocalSetting.objects.filter(etablissement=etablissement, slug=tool.slug).first()
+    if setting is None:
+        setting = ToolLocalSetting(etablissement=etablissement, slug=tool.slug)
+    setting.unavailable = unavailable
+    setting.note = note if unavailable else ""
+    return _save(setting)
+
+
+def _check_tutorial_tool(tool: Tool, etablissement: Etablissement) -> None:
+    if tool.etablissement_id not in (None, etablissement.pk):
+        raise ValidationError(_("Cet outil appartient à un autre établissement."))
+
+
+@transaction.atomic
+def tutorial_create(*, tool: Tool, etablissement: Etablissement, title: str, kind: str, url: str) -> Tutorial:
+    """Add a school's tutorial to a tool; it hangs on the root tool, so it survives a copy or a revert."""
+    _check_tutorial_tool(tool, etablissement)
+    return _save(
+        Tutorial(tool_id=tool.root_id, etablissement=etablissement, title=title.strip(), kind=kind, url=url.strip())
+    )
+
+
+@transaction.atomic
+def tutorial_update(*, tutorial: Tutorial, etablissement: Etablissement, title: str, kind: str, url: str) -> Tutorial:
+    """Change one of the school's own tutorials (the académie's are read-only)."""
+    if tutorial.etablissement_id != etablissement.pk:
+        raise ValidationError(_("Seuls les tutoriels ajoutés par votre établissement peuvent être modifiés."))
+    tutorial.title, tutorial.kind, tutorial.url = title.strip(), kind, url.strip()
+    return _save(tutorial)
+
+
+@transaction.atomic
+def tutorial_delete(*, tutorial: Tutorial, etablissement: Etablissement) -> None:
+    """Remove one of the school's own tutorials."""
+    if tutorial.etablissement_id != etablissement.pk:
+        raise ValidationError(_("Seuls les tutoriels ajoutés par votre établissement peuvent être supprimés."))
+    tutorial.delete()

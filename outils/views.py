@@ -1,0 +1,245 @@
+"""Pages of the catalogue: by need, search, a tool, the families' page, and the editors' forms."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from continuite.ecole.access import require_role
+from continuite.ecole.models import Etablissement
+
+from . import catalogue_data, services
+from .access import CATALOGUE_EDITORS, access_tool, access_tutorial, can_edit_catalogue
+from .forms import AvailabilityForm, SearchForm, ToolForm, TutorialForm
+from .models import NEED_FIELDS, Need, Tool, ToolLocalSetting, Tutorial
+
+
+def _etablissement_id(request) -> int:
+    """The catalogue is always seen as one établissement sees it; an account without one has none."""
+    if request.user.etablissement_id is None:
+        raise Http404
+    return request.user.etablissement_id
+
+
+def _sorted_for_display(tools) -> list[Tool]:
+    """Offered tools first (recommended, then possible), then unavailable here, ruled out last."""
+    return sorted(tools, key=lambda tool: (tool.is_ruled_out, tool.locally_unavailable))
+
+
+def _catalogue(etablissement_id: int):
+    return Tool.objects.for_etablissement(etablissement_id).select_related("alternative").recommended_first()
+
+
+@login_required
+def tool_list(request):
+    """ "J'ai besoin de…": every need of the seed with its tools, recommended first, and why."""
+    tools = list(_catalogue(_etablissement_id(request)))
+    sections = [
+        {
+            "need": need,
+            "tools": _sorted_for_display(tool for tool in tools if getattr(tool, NEED_FIELDS[need])),
+        }
+        for need in Need
+    ]
+    return render(
+        request,
+        "outils/tool_list.html",
+        {
+            "sections": sections,
+            "search_form": SearchForm(),
+            "dane_advice": catalogue_data.DANE_ADVICE,
+            "dane_advice_source": catalogue_data.DANE_ADVICE_SOURCE,
+            "can_edit": can_edit_catalogue(request.user),
+        },
+    )
+
+
+@login_required
+def tool_search(request):
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    tools = _sorted_for_display(_catalogue(_etablissement_id(request)).search(query)) if query else []
+    return render(request, "outils/tool_search.html", {"search_form": form, "query": query, "tools": tools})
+
+
+@login_required
+def tool_detail(request, pk: int):
+    tool = access_tool(request.user, pk)
+    etablissement_id = _etablissement_id(request)
+    if tool.etablissement_id is None:
+        # The school's own version of an académie tool replaces it for the school.
+        copy = Tool.objects.filter(etablissement_id=etablissement_id, slug=tool.slug).only("pk").first()
+        if copy is not None:
+            return redirect(copy)
+    setting = ToolLocalSetting.objects.filter(etablissement_id=etablissement_id, slug=tool.slug).first()
+    tutorials = Tutorial.objects.for_tool(tool, etablissement_id)
+    can_edit = can_edit_catalogue(request.user)
+    availability_form = None
+    if can_edit:
+        availability_form = AvailabilityForm(
+            initial={"unavailable": bool(setting and setting.unavailable), "note": setting.note if setting else ""}
+        )
+        availability_form.helper.form_action = reverse("outils:tool_availability", args=[tool.pk])
+    return render(
+        request,
+        "outils/tool_detail.html",
+        {
+            "tool": tool,
+            "setting": setting,
+            "tutorials": tutorials,
+            "can_edit": can_edit,
+            "availability_form": availability_form,
+        },
+    )
+
+
+def _alternatives(etablissement_id: int, tool: Tool | None = None):
+    choices = Tool.objects.for_etablissement(etablissement_id).exclude(gdpr_status="a_proscrire")
+    if tool is not None:
+        choices = choices.exclude(slug=tool.slug)
+    return choices.order_by("name")
+
+
+@login_required
+def tool_edit(request, pk: int):
+    tool = access_tool(request.user, pk, for_write=True)
+    etablissement_id = _etablissement_id(request)
+    if tool.etablissement_id is None:
+        copy = Tool.objects.filter(etablissement_id=etablissement_id, slug=tool.slug).only("pk").first()
+        if copy is not None:
+            return redirect("outils:tool_edit", pk=copy.pk)
+    etablissement = Etablissement.objects.get(pk=etablissement_id)
+    if request.method == "POST" and "revert" in request.POST:
+        try:
+            original = services.tool_revert(tool=tool, etablissement=etablissement)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("outils:tool_edit", pk=tool.pk)
+        messages.success(request, _("La fiche académique de « %(name)s » est rétablie.") % {"name": original.name})
+        return redirect(original)
+    alternatives = _alternatives(etablissement_id, tool)
+    if request.method == "POST":
+        form = ToolForm(request.POST, alternatives=alternatives)
+        if form.is_valid():
+            try:
+                saved = services.tool_update(tool=tool, etablissement=etablissement, **form.service_fields())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Fiche « %(name)s » enregistrée.") % {"name": saved.name})
+                return redirect(saved)
+    else:
+        form = ToolForm(initial=ToolForm.initial_for(tool), alternatives=alternatives)
+    return render(request, "outils/tool_edit.html", {"tool": tool, "form": form})
+
+
+@login_required
+def tool_create(request):
+    require_role(request.user, *CATALOGUE_EDITORS)
+    etablissement_id = _etablissement_id(request)
+    alternatives = _alternatives(etablissement_id)
+    if request.method == "POST":
+        form = ToolForm(request.POST, alternatives=alternatives)
+        if form.is_valid():
+            try:
+                tool = services.tool_create(
+                    etablissement=Etablissement.objects.get(pk=etablissement_id), **form.service_fields()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Outil « %(name)s » ajouté.") % {"name": tool.name})
+                return redirect(tool)
+    else:
+        form = ToolForm(initial={"hosting": "ent", "access_mode": "ent", "gdpr_status": "recommande"})
+    return render(request, "outils/tool_create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def tool_availability(request, pk: int):
+    tool = access_tool(request.user, pk, for_write=True)
+    form = AvailabilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Disponibilité non enregistrée : vérifiez le formulaire."))
+        return redirect(tool)
+    try:
+        services.tool_set_availability(
+            tool=tool,
+            etablissement=Etablissement.objects.get(pk=_etablissement_id(request)),
+            unavailable=form.cleaned_data["unavailable"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Disponibilité de « %(name)s » enregistrée.") % {"name": tool.name})
+    return redirect(tool)
+
+
+@login_required
+def tutorial_create(request, pk: int):
+    tool = access_tool(request.user, pk, for_write=True)
+    form = TutorialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tutorial_create(
+                tool=tool, etablissement=Etablissement.objects.get(pk=_etablissement_id(request)), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Tutoriel ajouté à « %(name)s ».") % {"name": tool.name})
+            return redirect(tool)
+    return render(request, "outils/tutorial_create.html", {"tool": tool, "form": form})
+
+
+@login_required
+def tutorial_edit(request, pk: int):
+    """Change or remove one of the school's tutorials (removal: the form's "Supprimer" button)."""
+    tutorial = access_tutorial(request.user, pk, for_write=True)
+    etablissement = tutorial.etablissement
+    if request.method == "POST" and "delete" in request.POST:
+        services.tutorial_delete(tutorial=tutorial, etablissement=etablissement)
+        messages.success(request, _("Tutoriel supprimé."))
+        return redirect(tutorial.tool)
+    if request.method == "POST":
+        form = TutorialForm(request.POST)
+        if form.is_valid():
+            try:
+                services.tutorial_update(tutorial=tutorial, etablissement=etablissement, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Tutoriel enregistré."))
+                return redirect(tutorial.tool)
+    else:
+        form = TutorialForm(initial={"title": tutorial.title, "kind": tutorial.kind, "url": tutorial.url})
+    return render(request, "outils/tutorial_edit.html", {"tutorial": tutorial, "form": form})
+
+
+@login_required
+def family_page(request):
+    """For families: the tools their children use, what is ruled out, and how to get ENT codes."""
+    etablissement_id = _etablissement_id(request)
+    tools = list(
+        Tool.objects.for_etablissement(etablissement_id)
+        .filter(for_students=True)
+        .exclude(gdpr_status="a_proscrire")
+        .filter(locally_unavailable=False)
+        .recommended_first()
+    )
+    ruled_out = Tool.objects.for_etablissement(etablissement_id).filter(gdpr_status="a_proscrire")
+    ruled_out = ruled_out.select_related("alternative").order_by("name")
+    etablissement = Etablissement.objects.only("name", "contact_email").get(pk=etablissement_id)
+    return render(
+        request,
+        "outils/family_page.html",
+        {"tools": tools, "ruled_out": ruled_out, "etablissement": etablissement, "ent_url": catalogue_data.ENT_URL},
+    )
