@@ -17,6 +17,7 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("suivi/", include("suivi.urls")),
     path("equipement/", include("equipement.urls")),
+    path("", include("continuite.audit.urls")),
 ]
 
 handler403 = errors.permission_denied
