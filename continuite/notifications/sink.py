@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections import Counter
-from email import message_from_bytes
+from email import message_from_bytes, policy
 
 
 def free_port() -> int:
@@ -29,7 +29,7 @@ class RecordingHandler:
             if self.temporary_failures > 0:
                 self.temporary_failures -= 1
                 return "451 4.3.0 Réessayez plus tard"
-            message = message_from_bytes(envelope.content)
+            message = message_from_bytes(envelope.content, policy=policy.default)
             self.message_ids.append(message["Message-ID"])
             if self.keep_messages:
                 self.messages.append(message)
