@@ -65,9 +65,7 @@ def test_it_ships_every_tool_of_the_seed():
 
 
 def test_it_ships_every_tutorial_of_the_seed_on_its_tool():
-    tutorials = dict(
-        Tutorial.objects.filter(etablissement__isnull=True, shipped=True).values_list("url", "tool__slug")
-    )
+    tutorials = dict(Tutorial.objects.filter(etablissement__isnull=True, shipped=True).values_list("url", "tool__slug"))
     assert tutorials == SEED_TUTORIALS
 
 
