@@ -90,9 +90,28 @@ def cmd_test(argv: list[str]) -> None:
     sys.exit(code)
 
 
+BENCH_DATABASE = "postgres://postgres@127.0.0.1:5432/continuite_bench"
+
+
 def cmd_bench(argv: list[str]) -> None:
+    """The region benchmark on PostgreSQL (DATABASE_URL, default: a continuite_bench database)."""
     ensure_venv("requirements-dev.txt")
-    run(PY, ROOT / "manage.py", "bench", *argv)
+    if not shutil.which("wrk") and shutil.which("apt-get") and os.geteuid() == 0:
+        say("Installation de wrk (paquet Debian)")
+        run("apt-get", "install", "-y", "-qq", "wrk", check=False, stdout=subprocess.DEVNULL)
+    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", BENCH_DATABASE)}
+    create_db = (
+        "import os, urllib.parse, psycopg2\n"
+        "u = urllib.parse.urlparse(os.environ['DATABASE_URL'])\n"
+        "c = psycopg2.connect(host=u.hostname, port=u.port or 5432, user=u.username, password=u.password,"
+        " dbname='postgres')\n"
+        "c.autocommit = True\n"
+        "cur = c.cursor()\n"
+        "cur.execute('SELECT 1 FROM pg_database WHERE datname = %s', [u.path[1:]])\n"
+        "cur.fetchone() or cur.execute('CREATE DATABASE \"%s\"' % u.path[1:])\n"
+    )
+    run(PY, "-c", create_db, env=env)
+    run(PY, ROOT / "manage.py", "bench", *argv, env=env)
 
 
 COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench}

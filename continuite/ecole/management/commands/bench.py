@@ -1,0 +1,47 @@
+"""``make bench``: the region's key pages under load, as ratios to the floor (see continuite.scale.bench)."""
+
+import datetime as dt
+import platform
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from continuite.scale.bench import measure, table
+from continuite.scale.pages import FLOOR, bench_pages, bench_users
+from continuite.scale.region import BENCH_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Banc d'essai des pages clés sur une région générée (PostgreSQL, gunicorn, wrk)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--lycees", type=int, default=100)
+        parser.add_argument("--seconds", type=int, default=10, help="durée de mesure par page")
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--workers", type=int, default=2, help="workers gunicorn")
+        parser.add_argument("--users", type=int, default=8, help="utilisateurs simulés par rôle")
+
+    def handle(self, *args, lycees, seconds, connections, workers, users, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("Le banc d'essai tourne sur PostgreSQL : définissez DATABASE_URL=postgres://...")
+        call_command("migrate", "--noinput", verbosity=0)
+        call_command("seed_region", lycees=lycees, stdout=self.stdout)
+        people = bench_users(per_role=users)
+        pages = bench_pages()
+        self.stdout.write(f"Mesure : {connections} connexions, {seconds} s par page")
+        results = measure(
+            pages,
+            people,
+            password=BENCH_PASSWORD,
+            seconds=seconds,
+            connections=connections,
+            workers=workers,
+            log=self.stdout.write,
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            f"Continuité — banc d'essai du {dt.date.today():%d/%m/%Y}, {lycees} lycées, "
+            f"{platform.machine()} {connection.cursor().connection.server_version // 10000 and 'PostgreSQL'}"
+        )
+        self.stdout.write(table(results, FLOOR))
