@@ -1,0 +1,1010 @@
+"""Imports: the dry run (``import_check``) and the application (``import_apply``) of an uploaded file.
+
+Both build the same ``Plan`` from the file and the database: what would be created, updated, left
+alone and removed, with every problem and the element or line it is about. ``import_check`` stops
+there; ``import_apply`` runs the plan's steps in one transaction, so that a failure leaves the
+database as it was. Rows are written with bulk operations keyed by INE and STS id in memory: a
+whole lycée is a few dozen queries, not tens of thousands.
+
+Re-importing updates in place. Nothing is deleted that the portal may hold elsewhere: students
+absent from a new SIECLE export are marked as left (``exit_date``), staff absent from STS-web as
+gone (``left_on``); divisions and groups are never deleted by an import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from continuite.ecole.models import (
+    Division,
+    Etablissement,
+    Group,
+    GroupKind,
+    Guardian,
+    GuardianLink,
+    Half,
+    Level,
+    SchoolYear,
+    Staff,
+    Student,
+    Subject,
+    TeachingAssignment,
+)
+from continuite.ecole.services import current_school_year
+
+from .models import ImportJob, ImportKind, ImportStatus, SiecleStudentKey
+from .parsers.common import Problem
+from .parsers.siecle import ELEVES_FILE, RESPONSABLES_FILE, parse_eleves, parse_responsables
+from .parsers.sts import EXPECTED_FILE as STS_FILE
+from .parsers.sts import FUNCTION_FLAGS, parse_sts
+from .parsers.timetable import parse_edt, parse_udt
+
+PARSERS = {
+    ImportKind.STS: parse_sts,
+    ImportKind.SIECLE_ELEVES: parse_eleves,
+    ImportKind.SIECLE_RESPONSABLES: parse_responsables,
+    ImportKind.EDT: parse_edt,
+    ImportKind.UDT: parse_udt,
+}
+EXPECTED_FILES = {
+    ImportKind.STS: STS_FILE,
+    ImportKind.SIECLE_ELEVES: ELEVES_FILE,
+    ImportKind.SIECLE_RESPONSABLES: RESPONSABLES_FILE,
+}
+BATCH = 500
+COUNT_KEYS = ("created", "updated", "unchanged", "removed")
+
+
+@dataclass
+class Plan:
+    """What an import would do: counts per kind of row, problems, and the steps that write."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    steps: list[Callable[[], None]] = field(default_factory=list)
+
+    def count(self, label: str, what: str, n: int = 1) -> None:
+        row = self.counts.setdefault(label, dict.fromkeys(COUNT_KEYS, 0))
+        row[what] += n
+
+    def report(self) -> dict:
+        totals = dict.fromkeys(COUNT_KEYS, 0)
+        for row in self.counts.values():
+            for key in COUNT_KEYS:
+                totals[key] += row[key]
+        return {
+            "counts": self.counts,
+            "totals": totals,
+            "problems": [p.as_dict() for p in self.problems],
+            "error": "",
+        }
+
+
+# --- Jobs -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_job_create(*, etablissement: Etablissement, kind: str, filename: str, content: bytes, created_by=None):
+    """Store an uploaded file as a job, before any check."""
+    if kind not in ImportKind.values:
+        raise ValidationError(_("Type de fichier inconnu."))
+    if not content:
+        raise ValidationError(_("Le fichier est vide."))
+    return ImportJob.objects.create(
+        etablissement=etablissement, kind=kind, filename=filename[:255], content=content, created_by=created_by
+    )
+
+
+def _build_plan(job: ImportJob) -> tuple[Plan, SchoolYear]:
+    etablissement = job.etablissement
+    year = current_school_year(etablissement)
+    parsed = PARSERS[ImportKind(job.kind)](bytes(job.content))
+    _check_header(job.kind, etablissement, year, parsed)
+    builder = {
+        ImportKind.STS: _plan_sts,
+        ImportKind.SIECLE_ELEVES: _plan_eleves,
+        ImportKind.SIECLE_RESPONSABLES: _plan_responsables,
+        ImportKind.EDT: _plan_timetable,
+        ImportKind.UDT: _plan_timetable,
+    }[ImportKind(job.kind)]
+    plan = Plan(problems=list(parsed.problems))
+    builder(plan, etablissement, year, parsed, timezone.localdate())
+    return plan, year
+
+
+def _check_header(kind: str, etablissement: Etablissement, year: SchoolYear, parsed) -> None:
+    """The UAJ and the school year of STS-web and SIECLE files must be this school's and this year's."""
+    if kind not in EXPECTED_FILES:
+        return
+    if parsed.uai != etablissement.uai:
+        raise ValidationError(
+            _(
+                "Ce fichier est celui de l'établissement %(found)s, pas de %(uai)s (%(name)s) : "
+                "vérifiez que vous avez exporté %(file)s depuis le bon établissement."
+            )
+            % {
+                "found": parsed.uai or "?",
+                "uai": etablissement.uai,
+                "name": etablissement.name,
+                "file": EXPECTED_FILES[kind],
+            }
+        )
+    if parsed.year != year.start.year:
+        found = f"{parsed.year}-{parsed.year + 1}" if parsed.year else "?"
+        raise ValidationError(
+            _(
+                "Ce fichier porte sur l'année scolaire %(found)s, alors que l'année en cours du portail est "
+                "%(year)s. SIECLE et STS-web basculent sur l'année suivante en juin ou en septembre : "
+                "exportez le fichier de l'année %(year)s."
+            )
+            % {"found": found, "year": year.label}
+        )
+
+
+def _set_progress(job: ImportJob, progress: int) -> None:
+    # The rows of the job are written in the import's transaction, invisible until it commits:
+    # the progress bar reads the cache meanwhile.
+    cache.set(progress_cache_key(job.pk), progress, 3600)
+
+
+def progress_cache_key(job_id: int) -> str:
+    return f"imports:job:{job_id}:progress"
+
+
+def import_progress(job: ImportJob) -> int:
+    """The job's progress, from the cache while it runs (the row only changes when it commits)."""
+    if job.status == ImportStatus.RUNNING:
+        return int(cache.get(progress_cache_key(job.pk), job.progress))
+    return job.progress
+
+
+def import_check(job: ImportJob) -> ImportJob:
+    """Dry run: parse, check the file and compute the plan, without writing a row of the directory."""
+    try:
+        plan, _year = _build_plan(job)
+    except ValidationError as exc:
+        job.status = ImportStatus.FAILED
+        job.report = {"error": " ".join(exc.messages), "counts": {}, "totals": {}, "problems": []}
+    else:
+        job.status = ImportStatus.CHECKED
+        job.report = plan.report()
+    job.save(update_fields=["status", "report"])
+    return job
+
+
+@transaction.atomic
+def import_start(*, job: ImportJob) -> ImportJob:
+    """Mark a checked job as running and enqueue its application once this transaction commits."""
+    from .tasks import run_import
+
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.CHECKED:
+        raise ValidationError(_("Seul un import vérifié, pas encore appliqué, peut être lancé."))
+    job.status = ImportStatus.RUNNING
+    job.progress = 0
+    job.save(update_fields=["status", "progress"])
+    transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_apply(job: ImportJob) -> ImportJob:
+    """Apply the plan in one transaction; any error rolls every write back (the job says why)."""
+    plan, _year = _build_plan(job)
+    total = max(len(plan.steps), 1)
+    for index, step in enumerate(plan.steps, start=1):
+        step()
+        _set_progress(job, 5 + int(90 * index / total))
+    job.status = ImportStatus.DONE
+    job.progress = 100
+    job.report = plan.report()
+    job.report["invitable"] = invitable_people(job.etablissement).count_all() if job.kind in EXPECTED_FILES else 0
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "progress", "report", "finished_at"])
+    cache.delete(progress_cache_key(job.pk))
+    return job
+
+
+def import_fail(job: ImportJob, message: str) -> None:
+    """Record a failed application; the directory was rolled back by ``import_apply``'s transaction."""
+    report = dict(job.report or {})
+    report["error"] = message
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.FAILED, report=report, finished_at=timezone.now(), progress=0
+    )
+    cache.delete(progress_cache_key(job.pk))
+
+
+def import_run(job: ImportJob) -> ImportJob:
+    """Check, then apply: what the management commands do in one go."""
+    import_check(job)
+    if job.status == ImportStatus.FAILED:
+        return job
+    job.status = ImportStatus.RUNNING
+    job.save(update_fields=["status"])
+    try:
+        return import_apply(job)
+    except ValidationError as exc:
+        import_fail(job, " ".join(exc.messages))
+    job.refresh_from_db()
+    return job
+
+
+# --- Helpers -----------------------------------------------------------------------------------------
+
+
+def level_of(code: str) -> str | None:
+    """The level of a division from its code: ``2NDE3``, ``1G3``, ``TG2``."""
+    first = code[:1].upper()
+    return {"2": Level.SECONDE, "1": Level.PREMIERE, "T": Level.TERMINALE}.get(first)
+
+
+def _changed(instance, values: dict) -> bool:
+    """Set ``values`` on ``instance``; True if any differed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def _divisions_create(plan: Plan, year: SchoolYear, codes: dict[str, str], label: str) -> None:
+    """Plan the creation of divisions (``code → label``) with their half-groups A and B."""
+    if not codes:
+        return
+    for code in codes:
+        if level_of(code) is None:
+            plan.problems.append(
+                Problem(
+                    _("Niveau de la division %(code)s inconnu : elle est rangée en Seconde, à corriger.")
+                    % {"code": code},
+                    f'DIVISION CODE="{code}"',
+                    level="warning",
+                )
+            )
+    plan.count(label, "created", len(codes))
+
+    def step():
+        etab = year.etablissement
+        Division.objects.bulk_create(
+            [
+                Division(
+                    etablissement=etab,
+                    school_year=year,
+                    code=code,
+                    level=level_of(code) or Level.SECONDE,
+                    label=division_label,
+                )
+                for code, division_label in codes.items()
+            ],
+            batch_size=BATCH,
+        )
+        created = Division.objects.filter(school_year=year, code__in=list(codes))
+        Group.objects.bulk_create(
+            [
+                Group(
+                    etablissement=etab,
+                    school_year=year,
+                    code=f"{d.code}-{half.value}",
+                    label=f"{d.code} groupe {half.value}",
+                    kind=GroupKind.HALF,
+                    division=d,
+                    half=half.value,
+                )
+                for d in created
+                for half in Half
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+
+    plan.steps.append(step)
+
+
+# --- STS-web -----------------------------------------------------------------------------------------
+
+
+def _plan_sts(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+    subjects = {s.code: s for s in Subject.objects.filter(etablissement=etab)}
+    new_subjects, changed_subjects = [], []
+    for item in parsed.subjects:
+        subject = subjects.get(item.code)
+        if subject is None:
+            subject = Subject(etablissement=etab, code=item.code, label=item.label, short_label=item.short_label)
+            subjects[item.code] = subject
+            new_subjects.append(subject)
+            plan.count(_("Matières"), "created")
+        elif _changed(subject, {"label": item.label, "short_label": item.short_label}):
+            changed_subjects.append(subject)
+            plan.count(_("Matières"), "updated")
+        else:
+            plan.count(_("Matières"), "unchanged")
+
+    staff_by_id = {s.sts_id: s for s in Staff.objects.filter(etablissement=etab).exclude(sts_id="")}
+    new_staff, changed_staff, seen = [], [], set()
+    for item in parsed.staff:
+        if item.sts_id in seen:
+            plan.problems.append(
+                Problem(
+                    _("Identifiant STS %(id)s en double : seconde fiche ignorée.") % {"id": item.sts_id},
+                    f'INDIVIDU ID="{item.sts_id}"',
+                    item.line,
+                )
+            )
+            continue
+        seen.add(item.sts_id)
+        flag = FUNCTION_FLAGS.get(item.function)
+        member = staff_by_id.get(item.sts_id)
+        values = {
+            "last_name": item.last_name,
+            "first_name": item.first_name,
+            "civility": item.civility,
+            "is_teacher": item.function == "ENS",
+            "left_on": None,
+        }
+        if flag and flag != "is_teacher":
+            values[flag] = True  # a role is added from STS-web, never taken away (the direction grants roles)
+        if item.email and (member is None or not member.email):
+            values["email"] = item.email
+        if member is None:
+            new_staff.append(Staff(etablissement=etab, sts_id=item.sts_id, **values))
+            plan.count(_("Personnels"), "created")
+        elif _changed(member, values):
+            changed_staff.append(member)
+            plan.count(_("Personnels"), "updated")
+        else:
+            plan.count(_("Personnels"), "unchanged")
+    gone = [s for sts_id, s in staff_by_id.items() if sts_id not in seen and s.left_on is None]
+    for member in gone:
+        member.left_on = today
+    plan.count(_("Personnels"), "removed", len(gone))
+
+    divisions = {d.code: d for d in Division.objects.filter(school_year=year)}
+    groups = {g.code: g for g in Group.objects.filter(school_year=year)}
+    new_divisions: dict[str, str] = {}
+    changed_divisions, new_groups, changed_groups = [], [], []
+    for item in parsed.structures:
+        if not item.is_group:
+            division = divisions.get(item.code)
+            if division is None:
+                new_divisions[item.code] = item.label
+            elif item.label and _changed(division, {"label": item.label}):
+                changed_divisions.append(division)
+                plan.count(_("Divisions"), "updated")
+            else:
+                plan.count(_("Divisions"), "unchanged")
+    _divisions_create(plan, year, new_divisions, _("Divisions"))
+    division_codes = set(divisions) | set(new_divisions)
+    for item in parsed.structures:
+        if item.is_group:
+            group = groups.get(item.code)
+            kind = GroupKind.OPTION if item.label.upper().startswith("OPT") else GroupKind.SPECIALITE
+            if group is None:
+                new_groups.append(
+                    Group(etablissement=etab, school_year=year, code=item.code, label=item.label, kind=kind)
+                )
+                plan.count(_("Groupes"), "created")
+            elif group.kind == GroupKind.HALF:
+                plan.problems.append(
+                    Problem(
+                        _("Le groupe %(code)s porte le code d'un demi-groupe : ignoré.") % {"code": item.code},
+                        f'GROUPE CODE="{item.code}"',
+                        item.line,
+                    )
+                )
+            elif _changed(group, {"label": item.label or group.label}):
+                changed_groups.append(group)
+                plan.count(_("Groupes"), "updated")
+            else:
+                plan.count(_("Groupes"), "unchanged")
+            for code in item.division_codes:
+                if code not in division_codes:
+                    plan.problems.append(
+                        Problem(
+                            _("Le groupe %(group)s cite la division %(code)s, absente du fichier.")
+                            % {"group": item.code, "code": code},
+                            f'GROUPE CODE="{item.code}"',
+                            item.line,
+                            level="warning",
+                        )
+                    )
+    group_divisions = {
+        item.code: [c for c in item.division_codes if c in division_codes]
+        for item in parsed.structures
+        if item.is_group and not (item.code in groups and groups[item.code].kind == GroupKind.HALF)
+    }
+
+    tutors = set()
+    for item in parsed.staff:
+        if item.function != "ENS":
+            continue
+        for code in item.tutor_of:
+            if code in division_codes:
+                tutors.add((item.sts_id, code))
+            else:
+                plan.problems.append(
+                    Problem(
+                        _("Professeur principal d'une division inconnue (%(code)s).") % {"code": code},
+                        f'INDIVIDU ID="{item.sts_id}"',
+                        item.line,
+                        level="warning",
+                    )
+                )
+
+    wanted_services = set()
+    group_codes = set(group_divisions)
+    for service in parsed.services:
+        if service.staff_id not in seen:
+            plan.problems.append(
+                Problem(
+                    _("Service d'un enseignant absent des individus (ID %(id)s) : ignoré.") % {"id": service.staff_id},
+                    f'ENSEIGNANT ID="{service.staff_id}"',
+                    service.line,
+                )
+            )
+            continue
+        if service.is_group and service.structure_code not in group_codes:
+            continue
+        wanted_services.add((service.staff_id, service.subject_code, service.is_group, service.structure_code))
+    existing_services = {}
+    for assignment in (
+        TeachingAssignment.objects.filter(staff__etablissement=etab)
+        .exclude(staff__sts_id="")
+        .filter(Q(division__school_year=year) | Q(group__school_year=year))
+        .values("pk", "staff__sts_id", "subject__code", "division__code", "group__code")
+    ):
+        is_group = assignment["group__code"] is not None
+        key = (
+            assignment["staff__sts_id"],
+            assignment["subject__code"],
+            is_group,
+            assignment["group__code"] if is_group else assignment["division__code"],
+        )
+        existing_services[key] = assignment["pk"]
+    services_to_add = wanted_services - set(existing_services)
+    services_to_remove = [pk for key, pk in existing_services.items() if key not in wanted_services]
+    plan.count(_("Services d'enseignement"), "created", len(services_to_add))
+    plan.count(_("Services d'enseignement"), "removed", len(services_to_remove))
+    plan.count(_("Services d'enseignement"), "unchanged", len(wanted_services & set(existing_services)))
+
+    def write_people():
+        Subject.objects.bulk_create(new_subjects, batch_size=BATCH)
+        Subject.objects.bulk_update(changed_subjects, ["label", "short_label"], batch_size=BATCH)
+        Staff.objects.bulk_create(new_staff, batch_size=BATCH)
+        fields = ["last_name", "first_name", "civility", "is_teacher", "is_cpe", "is_direction", "email", "left_on"]
+        Staff.objects.bulk_update(changed_staff + gone, fields, batch_size=BATCH)
+
+    def write_structures():
+        Division.objects.bulk_update(changed_divisions, ["label"], batch_size=BATCH)
+        Group.objects.bulk_create(new_groups, batch_size=BATCH)
+        Group.objects.bulk_update(changed_groups, ["label"], batch_size=BATCH)
+        division_pk = dict(Division.objects.filter(school_year=year).values_list("code", "pk"))
+        group_pk = dict(Group.objects.filter(school_year=year).values_list("code", "pk"))
+        through = Group.divisions.through
+        existing = set(through.objects.filter(group__school_year=year).values_list("group_id", "division_id"))
+        wanted = {(group_pk[g], division_pk[d]) for g, codes in group_divisions.items() for d in codes}
+        through.objects.bulk_create(
+            [through(group_id=g, division_id=d) for g, d in wanted - existing], batch_size=BATCH
+        )
+        stale = [pair for pair in existing - wanted if pair[0] in {group_pk[g] for g in group_divisions}]
+        for group_id, division_id in stale:
+            through.objects.filter(group_id=group_id, division_id=division_id).delete()
+
+        staff_pk = dict(Staff.objects.filter(etablissement=etab).exclude(sts_id="").values_list("sts_id", "pk"))
+        tutor_through = Division.form_tutors.through
+        existing_tutors = set(
+            tutor_through.objects.filter(division__school_year=year).values_list("staff_id", "division_id")
+        )
+        wanted_tutors = {(staff_pk[s], division_pk[d]) for s, d in tutors}
+        tutor_through.objects.bulk_create(
+            [tutor_through(staff_id=s, division_id=d) for s, d in wanted_tutors - existing_tutors], batch_size=BATCH
+        )
+        subject_pk = dict(Subject.objects.filter(etablissement=etab).values_list("code", "pk"))
+        TeachingAssignment.objects.filter(pk__in=services_to_remove).delete()
+        TeachingAssignment.objects.bulk_create(
+            [
+                TeachingAssignment(
+                    staff_id=staff_pk[sts_id],
+                    subject_id=subject_pk[subject],
+                    division_id=None if is_group else division_pk[code],
+                    group_id=group_pk[code] if is_group else None,
+                )
+                for sts_id, subject, is_group, code in services_to_add
+                if is_group or code in division_pk
+            ],
+            batch_size=BATCH,
+        )
+
+    plan.steps[0:0] = [write_people]
+    plan.steps.append(write_structures)
+
+
+# --- SIECLE: students --------------------------------------------------------------------------------
+
+
+def _plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+    label = _("Élèves")
+    students = {s.ine: s for s in Student.objects.filter(etablissement=etab)}
+    divisions = {d.code: d for d in Division.objects.filter(school_year=year)}
+    groups = {g.code: g for g in Group.objects.filter(school_year=year)}
+
+    current = [s for s in parsed.students if s.is_current]
+    new_divisions = {s.division_code: "" for s in current if s.division_code and s.division_code not in divisions}
+    _divisions_create(plan, year, new_divisions, _("Divisions"))
+    new_group_divisions: dict[str, set[str]] = defaultdict(set)
+    for item in current:
+        for code in item.group_codes:
+            if code not in groups:
+                new_group_divisions[code].add(item.division_code)
+    plan.count(_("Groupes"), "created", len(new_group_divisions))
+    for item in current:
+        if not item.division_code:
+            plan.problems.append(
+                Problem(
+                    _("Élève %(ine)s sans division.") % {"ine": item.ine},
+                    f'ELEVE ELEVE_ID="{item.eleve_id}"',
+                    item.line,
+                    level="warning",
+                )
+            )
+
+    # Current memberships of the school's students: (student, group) → the group's kind and division.
+    memberships: dict[int, dict[int, int | None]] = defaultdict(dict)
+    for student_id, group_id, division_id in Student.groups.through.objects.filter(
+        student__etablissement=etab
+    ).values_list("student_id", "group_id", "group__division_id"):
+        memberships[student_id][group_id] = division_id
+
+    new_students, changed_students, seen = [], [], set()
+    wanted_groups: dict[str, tuple[str, list[str]]] = {}  # INE → (division code, group codes)
+    for item in parsed.students:
+        seen.add(item.ine)
+        student = students.get(item.ine)
+        if not item.is_current:
+            # Pseudo-class "Inactifs" or a DATE_SORTIE: a student who has left, never a new one.
+            if student is not None and student.exit_date is None:
+                student.exit_date = item.exit_date or today
+                changed_students.append(student)
+                plan.count(label, "removed")
+            else:
+                plan.count(label, "unchanged")
+            continue
+        values = {
+            "last_name": item.last_name,
+            "first_name": item.first_name,
+            "birth_date": item.birth_date,
+            "entry_date": item.entry_date,
+            "exit_date": None,
+        }
+        wanted_groups[item.ine] = (item.division_code, item.group_codes)
+        if student is None:
+            new_students.append(Student(etablissement=etab, ine=item.ine, **values))
+            plan.count(label, "created")
+            continue
+        division = divisions.get(item.division_code)
+        fields_changed = _changed(student, values) or student.division_id != (division.pk if division else None)
+        current_groups = memberships.get(student.pk, {})
+        wanted = {groups[c].pk for c in item.group_codes if c in groups}
+        kept = {g for g, d in current_groups.items() if d is not None and division and d == division.pk}
+        groups_changed = any(c not in groups for c in item.group_codes) or set(current_groups) != wanted | kept
+        if fields_changed or groups_changed:
+            changed_students.append(student)
+            plan.count(label, "updated")
+        else:
+            plan.count(label, "unchanged")
+    gone = [s for ine, s in students.items() if ine not in seen and s.exit_date is None]
+    for student in gone:
+        student.exit_date = today
+    plan.count(label, "removed", len(gone))
+    keys = [SiecleStudentKey(etablissement=etab, eleve_id=s.eleve_id, ine=s.ine) for s in parsed.students if s.eleve_id]
+
+    def write_groups():
+        division_pk = dict(Division.objects.filter(school_year=year).values_list("code", "pk"))
+        Group.objects.bulk_create(
+            [
+                Group(etablissement=etab, school_year=year, code=code, kind=GroupKind.SPECIALITE)
+                for code in new_group_divisions
+            ],
+            batch_size=BATCH,
+        )
+        group_pk = dict(
+            Group.objects.filter(school_year=year, code__in=list(new_group_divisions)).values_list("code", "pk")
+        )
+        through = Group.divisions.through
+        through.objects.bulk_create(
+            [
+                through(group_id=group_pk[g], division_id=division_pk[d])
+                for g, codes in new_group_divisions.items()
+                for d in codes
+                if d in division_pk
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+
+    def write_students():
+        division_pk = dict(Division.objects.filter(school_year=year).values_list("code", "pk"))
+        for student in new_students:
+            student.division_id = division_pk.get(wanted_groups[student.ine][0])
+        for student in changed_students:
+            if student.ine in wanted_groups:
+                student.division_id = division_pk.get(wanted_groups[student.ine][0])
+        Student.objects.bulk_create(new_students, batch_size=BATCH)
+        fields = ["last_name", "first_name", "birth_date", "entry_date", "exit_date", "division"]
+        Student.objects.bulk_update(changed_students + gone, fields, batch_size=BATCH)
+
+    def write_memberships():
+        group_rows = Group.objects.filter(school_year=year).values_list("code", "pk", "division_id")
+        group_pk = {code: pk for code, pk, _d in group_rows}
+        half_division = {pk: d for _c, pk, d in group_rows if d is not None}
+        student_rows = Student.objects.filter(etablissement=etab, ine__in=list(wanted_groups)).values_list(
+            "ine", "pk", "division_id"
+        )
+        through = Student.groups.through
+        to_add, to_remove = [], []
+        for ine, student_id, division_id in student_rows:
+            current_groups = memberships.get(student_id, {})
+            wanted = {group_pk[c] for c in wanted_groups[ine][1] if c in group_pk}
+            # The half-group (A/B) is the portal's own: kept while the student stays in its division.
+            wanted |= {g for g in current_groups if half_division.get(g) == division_id and division_id}
+            to_add += [through(student_id=student_id, group_id=g) for g in wanted - set(current_groups)]
+            to_remove += [(student_id, g) for g in set(current_groups) - wanted]
+        through.objects.bulk_create(to_add, batch_size=BATCH, ignore_conflicts=True)
+        by_group: dict[int, list[int]] = defaultdict(list)
+        for student_id, group_id in to_remove:
+            by_group[group_id].append(student_id)
+        for group_id, student_ids in by_group.items():
+            through.objects.filter(group_id=group_id, student_id__in=student_ids).delete()
+        SiecleStudentKey.objects.filter(etablissement=etab).delete()
+        SiecleStudentKey.objects.bulk_create(keys, batch_size=BATCH, ignore_conflicts=True)
+
+    plan.steps += [write_groups, write_students, write_memberships]
+
+
+# --- SIECLE: guardians -------------------------------------------------------------------------------
+
+
+def _plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+    label = _("Responsables")
+    links_label = _("Liens responsable-élève")
+    key_to_ine = dict(SiecleStudentKey.objects.filter(etablissement=etab).values_list("eleve_id", "ine"))
+    if not key_to_ine:
+        raise ValidationError(
+            _(
+                "Importez d'abord le fichier des élèves (%(file)s) : les responsables ne désignent les élèves que "
+                "par leur ELEVE_ID, propre à l'export."
+            )
+            % {"file": ELEVES_FILE}
+        )
+    student_pk = dict(Student.objects.filter(etablissement=etab).values_list("ine", "pk"))
+
+    person_links: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
+    for link in parsed.links:
+        ine = key_to_ine.get(link.eleve_id)
+        if ine is None or ine not in student_pk:
+            plan.problems.append(
+                Problem(
+                    _("Lien vers un élève inconnu (ELEVE_ID %(id)s) : importez le fichier des élèves du même jour.")
+                    % {"id": link.eleve_id},
+                    "RESPONSABLE_ELEVE",
+                    link.line,
+                    level="warning",
+                )
+            )
+            continue
+        person_links[link.personne_id][student_pk[ine]] = (link.kind, link.relationship)
+
+    legal_count: dict[int, int] = defaultdict(int)
+    for links in person_links.values():
+        for student_id, (kind, _rel) in links.items():
+            if kind != "contact":
+                legal_count[student_id] += 1
+    if any(n > 2 for n in legal_count.values()):
+        plan.problems.append(
+            Problem(
+                _("Un élève a plus de deux responsables légaux dans le fichier."), "RESPONSABLE_ELEVE", level="warning"
+            )
+        )
+
+    guardians = list(Guardian.objects.filter(etablissement=etab))
+    existing_links: dict[int, dict[int, GuardianLink]] = defaultdict(dict)
+    for link in GuardianLink.objects.filter(guardian__etablissement=etab):
+        existing_links[link.guardian_id][link.student_id] = link
+    by_name: dict[tuple[str, str], list[Guardian]] = defaultdict(list)
+    for guardian in guardians:
+        by_name[(guardian.last_name.upper(), guardian.first_name.lower())].append(guardian)
+
+    new_guardians, changed_guardians = [], []
+    person_guardian: dict[str, Guardian] = {}
+    for person in parsed.persons:
+        links = person_links.get(person.personne_id)
+        if not links:
+            plan.count(label, "unchanged")
+            continue
+        candidates = by_name.get((person.last_name.upper(), person.first_name.lower()), [])
+        match = next((g for g in candidates if set(existing_links.get(g.pk, {})) & set(links)), None)
+        if match is None and person.email:
+            match = next((g for g in candidates if g.email == person.email), None)
+        values = {
+            "civility": person.civility,
+            "last_name": person.last_name,
+            "first_name": person.first_name,
+            "mobile": person.mobile,
+            "accepts_sms": person.accepts_sms,
+        }
+        if person.email:
+            values["email"] = person.email
+        if match is None or match in person_guardian.values():
+            guardian = Guardian(etablissement=etab, **values)
+            new_guardians.append(guardian)
+            plan.count(label, "created")
+        else:
+            guardian = match
+            if _changed(guardian, values):
+                changed_guardians.append(guardian)
+                plan.count(label, "updated")
+            else:
+                plan.count(label, "unchanged")
+        person_guardian[person.personne_id] = guardian
+
+    students_in_file = {s for links in person_links.values() for s in links}
+    wanted: dict[tuple[int | str, int], tuple[str, str]] = {}
+    link_updates, link_creates = [], []
+    for personne_id, guardian in person_guardian.items():
+        for student_id, (kind, relationship) in person_links[personne_id].items():
+            existing = existing_links.get(guardian.pk, {}).get(student_id) if guardian.pk else None
+            wanted[(guardian.pk or id(guardian), student_id)] = (kind, relationship)
+            if existing is None:
+                link_creates.append((guardian, student_id, kind, relationship))
+                plan.count(links_label, "created")
+            elif _changed(existing, {"kind": kind, "relationship": relationship}):
+                link_updates.append(existing)
+                plan.count(links_label, "updated")
+            else:
+                plan.count(links_label, "unchanged")
+    stale_links = [
+        link.pk
+        for guardian_id, links in existing_links.items()
+        for student_id, link in links.items()
+        if student_id in students_in_file and (guardian_id, student_id) not in wanted
+    ]
+    plan.count(links_label, "removed", len(stale_links))
+
+    def write():
+        Guardian.objects.bulk_create(new_guardians, batch_size=BATCH)
+        fields = ["civility", "last_name", "first_name", "email", "mobile", "accepts_sms"]
+        Guardian.objects.bulk_update(changed_guardians, fields, batch_size=BATCH)
+        GuardianLink.objects.filter(pk__in=stale_links).delete()
+        GuardianLink.objects.bulk_update(link_updates, ["kind", "relationship"], batch_size=BATCH)
+        if any(g.pk is None for g in new_guardians):  # databases that do not return ids of bulk inserts
+            raise ValidationError(_("La base de données n'a pas renvoyé les identifiants des responsables créés."))
+        GuardianLink.objects.bulk_create(
+            [GuardianLink(guardian_id=g.pk, student_id=s, kind=k, relationship=r) for g, s, k, r in link_creates],
+            batch_size=BATCH,
+        )
+
+    plan.steps.append(write)
+
+
+# --- Timetables (EDT, UnDeuxTemps) -------------------------------------------------------------------
+
+
+def _plan_timetable(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+    """The file's weekly slots replace the year's timetable: same slots kept, others created or removed."""
+    from planning.models import TimetableSlot
+
+    label = _("Créneaux")
+    subjects = {s.code.upper(): s for s in Subject.objects.filter(etablissement=etab)}
+    divisions = {d.code: d for d in Division.objects.filter(school_year=year)}
+    groups = {g.code: g for g in Group.objects.filter(school_year=year)}
+    teachers: dict[str, list[Staff]] = defaultdict(list)
+    for member in Staff.objects.filter(etablissement=etab, left_on__isnull=True):
+        teachers[member.last_name.upper()].append(member)
+
+    def teacher_of(course) -> Staff | None:
+        candidates = teachers.get(course.teacher_last.upper(), [])
+        first = course.teacher_first.rstrip(".").lower()
+        if first:
+            candidates = [c for c in candidates if c.first_name.lower().startswith(first)] or candidates
+        return candidates[0] if len(candidates) == 1 else None
+
+    new_subjects: dict[str, Subject] = {}
+    slots: dict[tuple, dict] = {}
+    for course in parsed.courses:
+        where = course.element
+        if course.weekday > 4:
+            plan.problems.append(
+                Problem(_("Cours le samedi : le portail ne gère que du lundi au vendredi."), where, course.line)
+            )
+            continue
+        audience = divisions.get(course.structure_code) or groups.get(course.structure_code)
+        if audience is None:
+            plan.problems.append(
+                Problem(
+                    _("Classe ou groupe inconnu (%(code)s) : importez d'abord STS-web et SIECLE.")
+                    % {"code": course.structure_code},
+                    where,
+                    course.line,
+                )
+            )
+            continue
+        subject = subjects.get(course.subject_code.upper()) or new_subjects.get(course.subject_code.upper())
+        if subject is None:
+            subject = Subject(
+                etablissement=etab,
+                code=course.subject_code,
+                label=course.subject_label or course.subject_code,
+                short_label=course.subject_code[:40],
+            )
+            new_subjects[course.subject_code.upper()] = subject
+            plan.count(_("Matières"), "created")
+        teacher = teacher_of(course) if course.teacher_last else None
+        if course.teacher_last and teacher is None:
+            plan.problems.append(
+                Problem(
+                    _("Enseignant introuvable ou ambigu (%(name)s) : créneau importé sans enseignant.")
+                    % {"name": f"{course.teacher_last} {course.teacher_first}".strip()},
+                    where,
+                    course.line,
+                    level="warning",
+                )
+            )
+        is_group = isinstance(audience, Group)
+        key = (
+            is_group,
+            course.structure_code,
+            course.subject_code.upper(),
+            course.weekday,
+            course.start,
+            course.week_pattern,
+        )
+        slot = slots.setdefault(
+            key,
+            {
+                "audience": audience,
+                "subject_code": course.subject_code.upper(),
+                "end": course.end,
+                "room": course.room,
+                "teachers": set(),
+                "course": course,
+            },
+        )
+        if teacher is not None:
+            slot["teachers"].add(teacher.pk)
+
+    existing = {}
+    existing_teachers: dict[int, set[int]] = defaultdict(set)
+    for slot in TimetableSlot.objects.filter(etablissement=etab, school_year=year).select_related(
+        "division", "group", "subject"
+    ):
+        key = (
+            slot.group_id is not None,
+            (slot.group or slot.division).code,
+            slot.subject.code.upper(),
+            slot.weekday,
+            slot.start,
+            slot.week_pattern,
+        )
+        existing[key] = slot
+    for slot_id, staff_id in TimetableSlot.teachers.through.objects.filter(
+        timetableslot__etablissement=etab, timetableslot__school_year=year
+    ).values_list("timetableslot_id", "staff_id"):
+        existing_teachers[slot_id].add(staff_id)
+
+    to_update, to_create, teacher_changes = [], [], []
+    for key, wanted in slots.items():
+        slot = existing.get(key)
+        if slot is None:
+            to_create.append((key, wanted))
+            plan.count(label, "created")
+            continue
+        changed = _changed(slot, {"end": wanted["end"], "room": wanted["room"]})
+        if changed:
+            to_update.append(slot)
+        if existing_teachers[slot.pk] != wanted["teachers"]:
+            teacher_changes.append((slot.pk, wanted["teachers"]))
+            changed = True
+        plan.count(label, "updated" if changed else "unchanged")
+    stale = [slot.pk for key, slot in existing.items() if key not in slots]
+    plan.count(label, "removed", len(stale))
+
+    def write():
+        Subject.objects.bulk_create(list(new_subjects.values()), batch_size=BATCH)
+        subject_pk = {
+            code.upper(): pk for code, pk in Subject.objects.filter(etablissement=etab).values_list("code", "pk")
+        }
+        through = TimetableSlot.teachers.through
+        TimetableSlot.objects.filter(pk__in=stale).delete()
+        TimetableSlot.objects.bulk_update(to_update, ["end", "room"], batch_size=BATCH)
+        for slot_id, staff_ids in teacher_changes:
+            through.objects.filter(timetableslot_id=slot_id).delete()
+            through.objects.bulk_create([through(timetableslot_id=slot_id, staff_id=s) for s in staff_ids])
+        created = [
+            TimetableSlot(
+                etablissement=etab,
+                school_year=year,
+                division=None if key[0] else wanted["audience"],
+                group=wanted["audience"] if key[0] else None,
+                subject_id=subject_pk[wanted["subject_code"]],
+                weekday=key[3],
+                start=key[4],
+                end=wanted["end"],
+                week_pattern=key[5],
+                room=wanted["room"],
+            )
+            for key, wanted in to_create
+        ]
+        TimetableSlot.objects.bulk_create(created, batch_size=BATCH)
+        if any(slot.pk is None for slot in created):
+            raise ValidationError(_("La base de données n'a pas renvoyé les identifiants des créneaux créés."))
+        through.objects.bulk_create(
+            [
+                through(timetableslot_id=slot.pk, staff_id=staff_id)
+                for slot, (_key, wanted) in zip(created, to_create, strict=True)
+                for staff_id in wanted["teachers"]
+            ],
+            batch_size=BATCH,
+        )
+
+    plan.steps.append(write)
+
+
+# --- Accounts ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Invitable:
+    staff: list[Staff]
+    guardians: list[Guardian]
+
+    def count_all(self) -> int:
+        return len(self.staff) + len(self.guardians)
+
+
+def invitable_people(etablissement: Etablissement) -> Invitable:
+    """Current staff and guardians of current students who have an e-mail address and no account yet."""
+    staff = list(
+        Staff.objects.filter(etablissement=etablissement, user__isnull=True, left_on__isnull=True)
+        .exclude(email="")
+        .order_by("last_name", "first_name")
+    )
+    guardians = list(
+        Guardian.objects.filter(etablissement=etablissement, user__isnull=True, links__student__exit_date__isnull=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    return Invitable(staff=staff, guardians=guardians)
+
+
+def accounts_invite(*, etablissement: Etablissement) -> tuple[int, list[str]]:
+    """Create and invite the accounts of everyone ``invitable_people`` lists, on the direction's confirmation.
+
+    Each person is handled in its own savepoint: an address already used by another account is
+    reported, not fatal. Returns (invited, problems).
+    """
+    from continuite.accounts.services import account_create_for, user_invite
+
+    invited, problems = 0, []
+    people = invitable_people(etablissement)
+    for person in [*people.staff, *people.guardians]:
+        try:
+            with transaction.atomic():
+                user = account_create_for(person=person)
+                user_invite(user=user)
+        except ValidationError as exc:
+            problems.append(f"{person.full_name} : {' '.join(exc.messages)}")
+        else:
+            invited += 1
+    return invited, problems
