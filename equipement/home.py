@@ -1,0 +1,41 @@
+"""Home page panels: the direction's waiting needs and overdue loans; a parent's agreements to accept."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from continuite.accounts.roles import Role
+
+from .models import ACTIVE_LOAN_STATES, Loan, Need
+from .queries import MANAGERS
+
+
+def panels(request) -> list[dict]:
+    user = request.user
+    roles = user.roles
+    found: list[dict] = []
+    if roles & MANAGERS:
+        today = timezone.localdate()
+        # Query 1: needs waiting for a decision.
+        waiting = Need.objects.filter(etablissement_id=user.etablissement_id).waiting().count()
+        # Query 2: loans out and overdue, in one aggregate.
+        loans = Loan.objects.filter(etablissement_id=user.etablissement_id).aggregate(
+            out=Count("pk", filter=Q(status="remis")),
+            overdue=Count("pk", filter=Q(status="remis", expected_return__lt=today)),
+        )
+        found.append({"template": "equipement/partials/home_manager.html", "context": {"waiting": waiting, **loans}})
+    elif Role.PARENT in roles:
+        # One query: the active loans of his children still waiting for an agreement.
+        pending = list(
+            Loan.objects.filter(
+                need__student__guardian_links__guardian=user.guardian_profile,
+                need__student__guardian_links__kind__in=["legal1", "legal2"],
+                status__in=ACTIVE_LOAN_STATES,
+                agreement_required=True,
+                agreement_accepted_at__isnull=True,
+            ).select_related("device", "need__student")
+        )
+        if pending:
+            found.append({"template": "equipement/partials/home_parent.html", "context": {"loans": pending}})
+    return found

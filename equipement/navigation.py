@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+from continuite.accounts.navigation import NavItem
+from continuite.accounts.roles import Role
+
+ITEMS = [
+    NavItem(
+        label=_("Équipement"),
+        url_name="equipement:dashboard",
+        roles=frozenset({Role.DIRECTION, Role.GESTIONNAIRE}),
+        order=60,
+    ),
+    NavItem(
+        label=_("Besoins d'équipement"),
+        url_name="equipement:need_list",
+        roles=frozenset(
+            {Role.ENSEIGNANT, Role.PROF_PRINCIPAL, Role.CPE, Role.REFERENT_NUMERIQUE, Role.PARENT, Role.ELEVE}
+        ),
+        order=60,
+    ),
+]

@@ -1,0 +1,74 @@
+"""Every URL of the equipment app, for every role (see continuite/tests/matrix.py)."""
+
+from continuite.tests.matrix import EVERYONE, Entry, only
+from equipement import services
+
+from .factories import DeviceFactory, LoanFactory, NeedFactory
+
+MANAGERS = ("direction", "gestionnaire")
+# Those who see Léa's need: her teachers, her form tutor, the CPE, the managers, her parent and herself.
+SEE_LEA = ("teacher", "tutor", "cpe", "direction", "gestionnaire", "parent", "student")
+
+
+def need_of_lea(w) -> dict:
+    return {"pk": NeedFactory(student=w.student, declared_by=w.teacher.user).pk}
+
+
+def loan_of_lea(w, **kwargs) -> dict:
+    return {"pk": LoanFactory(need__student=w.student, **kwargs).pk}
+
+
+def object_write(ok: int = 302) -> dict:
+    """Managers act; others who see the object get 403; those who do not, 404."""
+    return {**only(MANAGERS, ok=ok, others=403, other=404), "referent": 404}
+
+
+ENTRIES = [
+    Entry("equipement:dashboard", expect=only(MANAGERS)),
+    Entry("equipement:export_csv", expect=only(MANAGERS)),
+    Entry("equipement:settings", expect=only(MANAGERS)),
+    Entry("equipement:need_list", expect=only(EVERYONE, other=200)),
+    Entry("equipement:need_create", expect=only(EVERYONE, other=200)),
+    Entry("equipement:need_detail", kwargs=need_of_lea, expect=only(SEE_LEA, others=404)),
+    Entry(
+        "equipement:need_decide",
+        method="post",
+        kwargs=need_of_lea,
+        data=lambda w: {"decision": "papier"},
+        expect=object_write(),
+    ),
+    Entry("equipement:need_close", method="post", kwargs=need_of_lea, expect=object_write()),
+    Entry("equipement:device_list", expect=only(MANAGERS)),
+    Entry("equipement:device_create", expect=only(MANAGERS)),
+    Entry("equipement:device_import", expect=only(MANAGERS)),
+    Entry("equipement:device_export", expect=only(MANAGERS)),
+    Entry(
+        "equipement:device_edit",
+        kwargs=lambda w: {"pk": DeviceFactory(etablissement=w.etablissement).pk},
+        expect=only(MANAGERS, other=404),
+    ),
+    Entry("equipement:loan_detail", kwargs=loan_of_lea, expect=only(SEE_LEA, others=404)),
+    Entry("equipement:loan_prepare", method="post", kwargs=loan_of_lea, expect=object_write()),
+    Entry(
+        "equipement:loan_hand_over",
+        method="post",
+        kwargs=lambda w: loan_of_lea(w, status="prepare"),
+        data=lambda w: {"signed_by": w.guardian.pk},
+        expect=object_write(),
+    ),
+    Entry(
+        "equipement:loan_return",
+        method="post",
+        kwargs=lambda w: loan_of_lea(w, status="remis"),
+        data=lambda w: {"outcome": "rendu", "condition": "bon"},
+        expect=object_write(),
+    ),
+    Entry(
+        "equipement:agreement",
+        # A public page: the signed link opens it for anyone, logged in or not.
+        kwargs=lambda w: {
+            "token": services.agreement_token(loan=LoanFactory(need__student=w.student), guardian=w.guardian2)
+        },
+        expect={**only(EVERYONE, other=200), "anonymous": 200},
+    ),
+]

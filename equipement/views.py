@@ -1,0 +1,397 @@
+"""Thin views: parse → access → service → render or redirect."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from continuite.accounts.roles import Role
+from continuite.ecole.access import require_role
+
+from . import services
+from .access import access_device, access_loan, access_need
+from .forms import DecisionForm, DeviceForm, HandOverForm, ImportForm, NeedForm, ReturnForm, SettingsForm
+from .models import ACTIVE_LOAN_STATES, Device, Loan, Need, NeedStatus
+from .queries import MANAGERS, dashboard_counts
+
+MANAGER_ROLES = tuple(MANAGERS)
+# Everyone who may declare a need (staff for himself, parents and students for the child).
+DECLARER_ROLES = tuple(Role)
+
+
+def _error(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # lets spreadsheet software read the accents
+    return response, csv.writer(response, delimiter=";")
+
+
+# --- Needs ---------------------------------------------------------------------------------------
+
+
+@login_required
+def need_list(request):
+    require_role(request.user, *DECLARER_ROLES)
+    needs = (
+        Need.objects.visible_to(request.user)
+        .select_related("student__division", "staff")
+        .order_by("-declared_at", "-pk")[:200]
+    )
+    return render(request, "equipement/need_list.html", {"needs": needs})
+
+
+@login_required
+def need_create(request):
+    require_role(request.user, *DECLARER_ROLES)
+    form = NeedForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = services.need_declare(user=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Le besoin est signalé ; la direction va l'examiner."))
+            return redirect(need)
+    return render(request, "equipement/need_create.html", {"form": form})
+
+
+@login_required
+def need_detail(request, pk: int):
+    need = access_need(request.user, pk)
+    is_manager = bool(request.user.roles & MANAGERS)
+    loans = need.loans.select_related("device").order_by("-approved_at")
+    form = None
+    if is_manager and need.status == NeedStatus.WAITING:
+        form = DecisionForm(etablissement=need.etablissement)
+    return render(
+        request,
+        "equipement/need_detail.html",
+        {"need": need, "loans": loans, "form": form, "is_manager": is_manager},
+    )
+
+
+@login_required
+@require_POST
+def need_decide(request, pk: int):
+    need = access_need(request.user, pk, for_write=True)
+    form = DecisionForm(request.POST, etablissement=need.etablissement)
+    if not form.is_valid():
+        messages.error(request, _("La réponse n'est pas valide : vérifiez le formulaire."))
+        return redirect(need)
+    data = form.cleaned_data
+    try:
+        services.need_decide(
+            user=request.user,
+            need=need,
+            decision=data["decision"],
+            reference=data["reference"],
+            access_slot=data["access_slot"],
+            refusal_reason=data["refusal_reason"],
+            device=data["device"],
+            expected_return=data["expected_return"],
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("La décision est enregistrée et les familles sont prévenues."))
+    return redirect(need)
+
+
+@login_required
+@require_POST
+def need_close(request, pk: int):
+    need = access_need(request.user, pk, for_write=True)
+    try:
+        services.need_close(user=request.user, need=need)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Le besoin est clos."))
+    return redirect(need)
+
+
+# --- The direction's page ------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    require_role(request.user, *MANAGER_ROLES)
+    etablissement = request.user.etablissement
+    today = timezone.localdate()
+    waiting = (
+        Need.objects.filter(etablissement=etablissement)
+        .waiting()
+        .select_related("student__division", "staff")
+        .order_by("declared_at", "pk")
+    )
+    loans = (
+        Loan.objects.filter(etablissement=etablissement, status__in=ACTIVE_LOAN_STATES)
+        .select_related("device", "need__student__division", "need__staff")
+        .order_by("expected_return", "pk")
+    )
+    context = {
+        "counts": dashboard_counts(etablissement=etablissement, today=today),
+        "waiting": waiting,
+        "loans": loans,
+        "today": today,
+    }
+    return render(request, "equipement/dashboard.html", context)
+
+
+@login_required
+def export_csv(request):
+    require_role(request.user, *MANAGER_ROLES)
+    today = timezone.localdate()
+    needs = (
+        Need.objects.filter(etablissement_id=request.user.etablissement_id)
+        .select_related("student__division", "staff")
+        .prefetch_related(Prefetch("loans", queryset=Loan.objects.select_related("device").order_by("approved_at")))
+        .order_by("declared_at", "pk")
+    )
+    response, writer = _csv_response(f"equipement-{today:%Y-%m-%d}.csv")
+    writer.writerow(
+        [
+            _("Personne"),
+            _("Division"),
+            _("Ce qui manque"),
+            _("Signalé le"),
+            _("État"),
+            _("Décision"),
+            _("Référence"),
+            _("Matériel"),
+            _("État du prêt"),
+            _("Retour prévu"),
+            _("En retard"),
+            _("Convention acceptée le"),
+        ]
+    )
+    for need in needs:
+        loans = list(need.loans.all()) or [None]
+        for loan in loans:
+            late = loan is not None and loan.status == "remis" and loan.expected_return < today
+            writer.writerow(
+                [
+                    str(need.person),
+                    need.student.division.code if need.student_id and need.student.division_id else "",
+                    need.missing_label,
+                    f"{timezone.localtime(need.declared_at):%Y-%m-%d}",
+                    need.get_status_display(),
+                    need.get_decision_display() if need.decision else "",
+                    need.decision_reference,
+                    loan.device.asset_tag if loan else "",
+                    loan.get_status_display() if loan else "",
+                    f"{loan.expected_return:%Y-%m-%d}" if loan else "",
+                    _("oui") if late else "",
+                    f"{timezone.localtime(loan.agreement_accepted_at):%Y-%m-%d}"
+                    if loan and loan.agreement_accepted_at
+                    else "",
+                ]
+            )
+    return response
+
+
+@login_required
+def settings_edit(request):
+    require_role(request.user, *MANAGER_ROLES)
+    current = services.settings_for(request.user.etablissement)
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "agreement_text": current.agreement_text,
+            "default_loan_days": current.default_loan_days,
+            "reminder_days_before": current.reminder_days_before,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.equipment_settings_update(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Les réglages sont enregistrés ; les conventions déjà acceptées ne changent pas.")
+            )
+            return redirect("equipement:settings")
+    return render(request, "equipement/settings_edit.html", {"form": form})
+
+
+# --- Inventory -----------------------------------------------------------------------------------
+
+
+@login_required
+def device_list(request):
+    require_role(request.user, *MANAGER_ROLES)
+    devices = Device.objects.visible_to(request.user).with_current_loan().order_by("kind", "asset_tag")
+    return render(request, "equipement/device_list.html", {"devices": devices})
+
+
+@login_required
+def device_create(request):
+    require_role(request.user, *MANAGER_ROLES)
+    form = DeviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.device_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Le matériel est ajouté à l'inventaire."))
+            return redirect("equipement:device_list")
+    return render(request, "equipement/device_form.html", {"form": form, "device": None})
+
+
+@login_required
+def device_edit(request, pk: int):
+    require_role(request.user, *MANAGER_ROLES)
+    device = access_device(request.user, pk, for_write=True)
+    form = DeviceForm(request.POST or None, instance=Device.objects.get(pk=device.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.device_update(user=request.user, device=device, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Le matériel est modifié."))
+            return redirect("equipement:device_list")
+    loans = device.loans.select_related("need__student", "need__staff").order_by("-approved_at")
+    return render(request, "equipement/device_form.html", {"form": form, "device": device, "loans": loans})
+
+
+@login_required
+def device_import(request):
+    require_role(request.user, *MANAGER_ROLES)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            content = form.cleaned_data["file"].read().decode("utf-8")
+            created, updated = services.devices_import_csv(user=request.user, content=content)
+        except UnicodeDecodeError:
+            form.add_error("file", _("Le fichier doit être encodé en UTF-8."))
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, _("Import terminé : %(c)s créé(s), %(u)s mis à jour.") % {"c": created, "u": updated}
+            )
+            return redirect("equipement:device_list")
+    return render(request, "equipement/device_import.html", {"form": form, "columns": services.CSV_COLUMNS})
+
+
+@login_required
+def device_export(request):
+    require_role(request.user, *MANAGER_ROLES)
+    devices = Device.objects.visible_to(request.user).order_by("kind", "asset_tag")
+    response, writer = _csv_response("inventaire.csv")
+    writer.writerow(services.CSV_COLUMNS)
+    for d in devices:
+        writer.writerow([d.asset_tag, d.kind, d.model, d.serial_number, d.owner, d.state, d.location, d.kit, d.notes])
+    return response
+
+
+# --- Loans ---------------------------------------------------------------------------------------
+
+
+@login_required
+def loan_detail(request, pk: int):
+    loan = access_loan(request.user, pk)
+    is_manager = bool(request.user.roles & MANAGERS)
+    context = {"loan": loan, "is_manager": is_manager, "today": timezone.localdate()}
+    if is_manager:
+        context["hand_over_form"] = HandOverForm(loan=loan)
+        context["return_form"] = ReturnForm()
+    guardian = request.user.guardian_profile
+    if guardian is not None and loan.agreement_required and loan.agreement_accepted_at is None and loan.is_active:
+        context["agreement_url"] = services.agreement_url(loan=loan, guardian=guardian)
+    return render(request, "equipement/loan_detail.html", context)
+
+
+@login_required
+@require_POST
+def loan_prepare(request, pk: int):
+    loan = access_loan(request.user, pk, for_write=True)
+    try:
+        services.loan_prepare(user=request.user, loan=loan)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Le matériel est prêt à être remis."))
+    return redirect(loan)
+
+
+@login_required
+@require_POST
+def loan_hand_over(request, pk: int):
+    loan = access_loan(request.user, pk, for_write=True)
+    form = HandOverForm(request.POST, loan=loan)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un responsable légal de l'élève."))
+        return redirect(loan)
+    try:
+        services.loan_hand_over(user=request.user, loan=loan, signed_by=form.cleaned_data["signed_by"])
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Le matériel est remis."))
+    return redirect(loan)
+
+
+@login_required
+@require_POST
+def loan_return(request, pk: int):
+    loan = access_loan(request.user, pk, for_write=True)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez l'issue du prêt."))
+        return redirect(loan)
+    try:
+        services.loan_return(user=request.user, loan=loan, **form.cleaned_data)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Le retour est enregistré."))
+    return redirect(loan)
+
+
+# --- The guardian's agreement (public: a signed link) --------------------------------------------
+
+
+def agreement(request, token: str):
+    """The agreement's text and an « J'accepte » button, reached from the mail without logging in."""
+    try:
+        loan, guardian = services.agreement_from_token(token)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from exc
+    text = services.settings_for(loan.etablissement).agreement_text
+    if request.method == "POST":
+        try:
+            loan = services.agreement_accept(loan=loan, guardian=guardian, shown_digest=request.POST.get("digest", ""))
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Merci : la convention de prêt est acceptée."))
+        return redirect("equipement:agreement", token=token)
+    return render(
+        request,
+        "equipement/agreement.html",
+        {
+            "loan": loan,
+            "guardian": guardian,
+            "text": loan.agreement_text if loan.agreement_accepted_at else text,
+            "digest": services.text_digest(text),
+            "can_accept": loan.agreement_accepted_at is None and loan.is_active and loan.agreement_required,
+        },
+    )
