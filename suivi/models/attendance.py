@@ -1,0 +1,152 @@
+"""Registers of remote sessions, justifications of absences, and work handed in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..queries import AttendanceMarkQuerySet, AttendanceRegisterQuerySet
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Présent")
+    REMOTE = "distance", _("Présent à distance")
+    ABSENT = "absent", _("Absent")
+    LATE = "retard", _("En retard")
+    TECHNICAL = "technique", _("Problème technique")
+
+
+class AbsenceStatus(models.TextChoices):
+    """As in vie scolaire; only "à justifier" counts in the signals."""
+
+    NONE = "", _("—")
+    TO_JUSTIFY = "a_justifier", _("À justifier")
+    JUSTIFIED = "justifiee", _("Justifiée")
+    SETTLED = "reglee", _("Réglée")
+
+
+class JustificationReason(models.TextChoices):
+    # Deliberately neutral: no health or family-situation detail is kept (GDPR minimisation).
+    FAMILY_NOTE = "mot_famille", _("Justificatif écrit des responsables")
+    OFFICIAL = "convocation", _("Convocation officielle, examen")
+    TRANSPORT = "transport", _("Problème de transport")
+    EQUIPMENT = "materiel", _("Panne de matériel ou de connexion")
+    OTHER = "autre", _("Autre motif recevable")
+
+
+class AttendanceRegister(models.Model):
+    """The register of one video or hybrid session: one per session, one POST for the whole list."""
+
+    etablissement = models.ForeignKey("ecole.Etablissement", on_delete=models.CASCADE, related_name="+")
+    session = models.OneToOneField(
+        "planning.Session", on_delete=models.CASCADE, related_name="register", verbose_name=_("séance")
+    )
+    date = models.DateField(_("date"))  # the session's date, kept here for the signal aggregates
+    taken_by = models.ForeignKey(
+        "ecole.Staff", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("appel fait par")
+    )
+    taken_at = models.DateTimeField(_("appel fait le"))
+    updated_at = models.DateTimeField(_("modifié le"))
+
+    objects = AttendanceRegisterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appel d'une séance à distance")
+        verbose_name_plural = _("appels des séances à distance")
+        ordering = ["-date"]
+        indexes = [models.Index(fields=["etablissement", "date"], name="register_etab_date")]
+
+    def __str__(self) -> str:
+        return f"{_('Appel')} {self.session}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("suivi:register_take", kwargs={"session_pk": self.session_id})
+
+
+class Justification(models.Model):
+    """A reason given for a student's absences over a period; while it runs, no notice is sent."""
+
+    etablissement = models.ForeignKey("ecole.Etablissement", on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(
+        "ecole.Student", on_delete=models.CASCADE, related_name="suivi_justifications", verbose_name=_("élève")
+    )
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au"))
+    reason = models.CharField(_("motif"), max_length=12, choices=JustificationReason.choices)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("saisi par")
+    )
+    given_at = models.DateTimeField(_("saisi le"))
+
+    class Meta:
+        verbose_name = _("justification d'absence")
+        verbose_name_plural = _("justifications d'absence")
+        ordering = ["-start"]
+        constraints = [models.CheckConstraint(condition=Q(start__lte=F("end")), name="justification_start_before_end")]
+        indexes = [models.Index(fields=["student", "end"], name="justification_student_end")]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.start:%d/%m}–{self.end:%d/%m}"
+
+
+class AttendanceMark(models.Model):
+    register = models.ForeignKey(AttendanceRegister, on_delete=models.CASCADE, related_name="marks")
+    student = models.ForeignKey(
+        "ecole.Student", on_delete=models.CASCADE, related_name="attendance_marks", verbose_name=_("élève")
+    )
+    status = models.CharField(
+        _("présence"), max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+    )
+    absence_status = models.CharField(
+        _("état de l'absence"), max_length=12, choices=AbsenceStatus.choices, blank=True, default=AbsenceStatus.NONE
+    )
+    justification = models.ForeignKey(
+        Justification, on_delete=models.SET_NULL, null=True, blank=True, related_name="marks"
+    )
+
+    objects = AttendanceMarkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("présence d'un élève")
+        verbose_name_plural = _("présences des élèves")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "student"], name="mark_unique_student"),
+            models.CheckConstraint(
+                condition=(Q(status="absent") & ~Q(absence_status="")) | (~Q(status="absent") & Q(absence_status="")),
+                name="mark_absence_status_only_for_absent",
+            ),
+        ]
+        indexes = [models.Index(fields=["student", "status"], name="mark_student_status")]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.get_status_display()}"
+
+
+class HandInStatus(models.TextChoices):
+    HANDED_IN = "rendu", _("Rendu")
+    MISSING = "non_rendu", _("Non rendu")
+    LATE = "retard", _("Rendu en retard")
+
+
+class HandIn(models.Model):
+    """Whether a student handed in a piece of work to do (planning.Homework with a hand-in)."""
+
+    etablissement = models.ForeignKey("ecole.Etablissement", on_delete=models.CASCADE, related_name="+")
+    homework = models.ForeignKey("planning.Homework", on_delete=models.CASCADE, related_name="hand_ins")
+    student = models.ForeignKey("ecole.Student", on_delete=models.CASCADE, related_name="hand_ins")
+    due_date = models.DateField(_("pour le"))  # the homework's, kept here for the signal aggregates
+    status = models.CharField(_("rendu"), max_length=10, choices=HandInStatus.choices, default=HandInStatus.HANDED_IN)
+    marked_by = models.ForeignKey("ecole.Staff", on_delete=models.SET_NULL, null=True, related_name="+")
+    marked_at = models.DateTimeField(_("saisi le"))
+
+    class Meta:
+        verbose_name = _("travail rendu")
+        verbose_name_plural = _("travaux rendus")
+        constraints = [models.UniqueConstraint(fields=["homework", "student"], name="handin_unique_student")]
+        indexes = [models.Index(fields=["etablissement", "due_date", "status"], name="handin_etab_due")]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.get_status_display()}"

@@ -1,0 +1,90 @@
+"""The school's own settings of the follow-up: window, thresholds and the texts of the notices."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+PERCENT = [MinValueValidator(1), MaxValueValidator(100)]
+
+
+class SuiviSettings(models.Model):
+    """Created lazily with these defaults (``suivi.services.settings_get``); edited by the direction or the CPE."""
+
+    etablissement = models.OneToOneField(
+        "ecole.Etablissement", on_delete=models.CASCADE, related_name="suivi_settings", verbose_name=_("établissement")
+    )
+    window_days = models.PositiveSmallIntegerField(
+        _("fenêtre d'observation (jours de classe)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    min_sessions = models.PositiveSmallIntegerField(
+        _("nombre minimal de séances à distance pour calculer une part d'absences"),
+        default=1,
+        validators=[MinValueValidator(1)],
+    )
+    vigilance_absence_percent = models.PositiveSmallIntegerField(
+        _("vigilance : part des séances à distance manquées sans justification (%)"), default=20, validators=PERCENT
+    )
+    risque_absence_percent = models.PositiveSmallIntegerField(
+        _("risque : part des séances à distance manquées sans justification (%)"), default=40, validators=PERCENT
+    )
+    vigilance_missing_work = models.PositiveSmallIntegerField(_("vigilance : travaux non rendus"), default=2)
+    risque_missing_work = models.PositiveSmallIntegerField(_("risque : travaux non rendus"), default=4)
+    vigilance_technical = models.PositiveSmallIntegerField(_("vigilance : problèmes techniques"), default=3)
+    risque_flags = models.PositiveSmallIntegerField(
+        _("risque : fiches de repérage (une seule fiche met en vigilance)"), default=2
+    )
+    vigilance_unreachable = models.PositiveSmallIntegerField(
+        _("vigilance : tentatives de contact sans réponse de la famille"), default=2
+    )
+
+    class Meta:
+        verbose_name = _("réglages du suivi")
+        verbose_name_plural = _("réglages du suivi")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vigilance_absence_percent__lt=F("risque_absence_percent")),
+                name="suivisettings_absence_levels_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(vigilance_missing_work__lt=F("risque_missing_work")),
+                name="suivisettings_work_levels_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Réglages du suivi"))
+
+
+class NoticeTemplate(models.Model):
+    """The text of the notice of one level, editable by the school; rendered and kept at send time.
+
+    Placeholders: ``{eleve}``, ``{classe}``, ``{etablissement}``, ``{absences}``, ``{seances}``,
+    ``{travaux}``, ``{date}``.
+    """
+
+    etablissement = models.ForeignKey(
+        "ecole.Etablissement", on_delete=models.CASCADE, related_name="suivi_notice_templates"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("niveau de l'avis"), validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    subject = models.CharField(_("objet"), max_length=200)
+    body = models.TextField(_("texte"))
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("modèle d'avis aux familles")
+        verbose_name_plural = _("modèles d'avis aux familles")
+        ordering = ["level"]
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "level"], name="noticetemplate_unique_level"),
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=3), name="noticetemplate_level_1_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Avis de niveau')} {self.level}"

@@ -1,0 +1,188 @@
+"""Reads of the follow-up: querysets with domain names, the window of school days, the signal aggregates.
+
+Who sees what: the CPE every case of his school; the direction the cases escalated to it; a form
+tutor the summary of his division (no case file); a teacher the flags he raised and the registers
+of the sessions he teaches. Nobody sees another school's rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+
+from continuite.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from continuite.accounts.models import User
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status="ouvert")
+
+    def closed(self):
+        return self.filter(status="clos")
+
+    def escalated(self):
+        return self.filter(escalated_at__isnull=False)
+
+    def review_due(self, today: dt.date):
+        return self.open().filter(review_on__lte=today)
+
+    def visible_to(self, user: User):
+        if not user.is_authenticated or user.etablissement_id is None:
+            return self.none()
+        qs = self.filter(etablissement_id=user.etablissement_id)
+        if Role.CPE in user.roles:
+            return qs
+        if Role.DIRECTION in user.roles:
+            return qs.escalated()
+        return qs.none()
+
+
+class FlagQuerySet(models.QuerySet):
+    def visible_to(self, user: User):
+        if not user.is_authenticated or user.etablissement_id is None:
+            return self.none()
+        qs = self.filter(etablissement_id=user.etablissement_id)
+        if user.roles & {Role.CPE, Role.DIRECTION}:
+            return qs
+        if user.staff_profile is not None:
+            return qs.filter(raised_by=user.staff_profile)
+        return qs.none()
+
+
+class AttendanceRegisterQuerySet(models.QuerySet):
+    def of_etablissement(self, etablissement):
+        return self.filter(etablissement=etablissement)
+
+
+class AttendanceMarkQuerySet(models.QuerySet):
+    def unexcused_absences(self):
+        """Absences that count in the signals: not justified, not settled."""
+        return self.filter(status="absent", absence_status="a_justifier")
+
+
+# --- The window of school days -------------------------------------------------------------------
+
+
+def window_start(*, etablissement_id: int, today: dt.date, days: int) -> dt.date:
+    """The first of the last ``days`` school days up to ``today``: the school calendar when planning
+    has built it, else weekdays (one query)."""
+    from planning.models import SchoolDay
+
+    dates = list(
+        SchoolDay.objects.filter(etablissement_id=etablissement_id, date__lte=today, is_holiday=False)
+        .order_by("-date")
+        .values_list("date", flat=True)[:days]
+    )
+    if len(dates) == days:
+        return dates[-1]
+    day, counted = today, 0
+    while True:
+        if day.weekday() < 5:
+            counted += 1
+            if counted == days:
+                return day
+        day -= dt.timedelta(days=1)
+
+
+# --- Signal aggregates: one query per kind, whatever the number of students ------------------------
+
+
+def attendance_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """Per student: remote sessions registered, unexcused absences, technical troubles."""
+    from .models import AttendanceMark
+
+    rows = (
+        AttendanceMark.objects.filter(register__etablissement_id=etablissement_id, register__date__range=(start, end))
+        .values("student_id")
+        .annotate(
+            sessions=Count("pk"),
+            unexcused=Count("pk", filter=Q(status="absent", absence_status="a_justifier")),
+            technical=Count("pk", filter=Q(status="technique")),
+        )
+    )
+    return {row.pop("student_id"): row for row in rows}
+
+
+def missing_work_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, int]:
+    from .models import HandIn
+
+    rows = (
+        HandIn.objects.filter(etablissement_id=etablissement_id, due_date__range=(start, end), status="non_rendu")
+        .values("student_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["student_id"]: row["n"] for row in rows}
+
+
+def flags_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, int]:
+    from .models import Flag
+
+    rows = (
+        Flag.objects.filter(etablissement_id=etablissement_id, raised_at__date__range=(start, end))
+        .values("student_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["student_id"]: row["n"] for row in rows}
+
+
+def unreachable_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, int]:
+    from .models import FamilyContact
+
+    rows = (
+        FamilyContact.objects.filter(
+            etablissement_id=etablissement_id, outcome="injoignable", occurred_at__date__range=(start, end)
+        )
+        .values("student_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["student_id"]: row["n"] for row in rows}
+
+
+def equipment_gap_students(*, etablissement_id: int) -> set[int]:
+    """Students with an equipment need still waiting for a decision (when the equipment app is installed)."""
+    from django.apps import apps
+
+    try:
+        need = apps.get_model("equipement", "Need")
+    except LookupError:
+        return set()
+    return set(
+        need.objects.filter(etablissement_id=etablissement_id, student__isnull=False, status="attente").values_list(
+            "student_id", flat=True
+        )
+    )
+
+
+# --- Selectors -----------------------------------------------------------------------------------
+
+
+def session_students(session):
+    """The students expected in a session (planning's selector when present)."""
+    try:
+        from planning.queries import session_students as planning_session_students
+    except ImportError:  # pragma: no cover - planning always ships it now
+        planning_session_students = None
+    if planning_session_students is not None:
+        return planning_session_students(session)
+    from continuite.ecole.models import Student
+
+    audience = Q(division_id=session.division_id) if session.division_id else Q(groups=session.group_id)
+    return Student.objects.current().filter(audience).order_by("last_name", "first_name")
+
+
+def homework_students(homework):
+    from planning.queries import homework_students as planning_homework_students
+
+    return planning_homework_students(homework)
+
+
+def students_with_open_case(students):
+    from .models import Case
+
+    return students.annotate(has_open_case=Exists(Case.objects.open().filter(student=OuterRef("pk"))))
