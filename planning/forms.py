@@ -1,0 +1,196 @@
+"""Forms of the planning (rendered by crispy-forms); the services validate the rules."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from continuite.ecole.models import Division, Group, Staff, Subject, TeachingAssignment
+
+from .models import (
+    AsyncPlace,
+    HandInMode,
+    HomeworkKind,
+    Modality,
+    PlanningSettings,
+    RemoteMode,
+    WeekParity,
+    WeekPattern,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+def audience_choices(user) -> list[tuple[str, str]]:
+    """Divisions ("d<pk>") and groups ("g<pk>") the user may address: his own, or the whole school's."""
+    from continuite.accounts.roles import Role
+
+    staff = user.staff_profile
+    if Role.DIRECTION in user.roles:
+        divisions = Division.objects.filter(etablissement_id=user.etablissement_id).current()
+        groups = Group.objects.filter(etablissement_id=user.etablissement_id).current()
+    else:
+        assignments = TeachingAssignment.objects.filter(staff=staff)
+        divisions = Division.objects.filter(pk__in=assignments.values("division_id")).current()
+        groups = Group.objects.filter(pk__in=assignments.values("group_id")) | Group.objects.filter(
+            kind="demi", division__in=divisions
+        )
+    choices = [(f"d{d.pk}", str(_("Classe %(code)s") % {"code": d.code})) for d in divisions.order_by("code")]
+    choices += [(f"g{g.pk}", str(_("Groupe %(code)s") % {"code": g.code})) for g in groups.distinct().order_by("code")]
+    return choices
+
+
+def parse_audience(value: str, user) -> tuple[Division | None, Group | None]:
+    """ "d12" / "g7" → (division, group), only among the user's établissement's rows."""
+    if not value or value[0] not in "dg" or not value[1:].isdigit():
+        return None, None
+    pk = int(value[1:])
+    if value[0] == "d":
+        return Division.objects.filter(etablissement_id=user.etablissement_id, pk=pk).first(), None
+    return None, Group.objects.filter(etablissement_id=user.etablissement_id, pk=pk).first()
+
+
+class ModalityForm(forms.Form):
+    modality = forms.ChoiceField(label=_("Modalité"), choices=Modality.choices, widget=forms.RadioSelect)
+    hybrid_room_half = forms.ChoiceField(
+        label=_("Hybride : demi-groupe en classe"), choices=[("", "—")] + WeekParity.choices, required=False
+    )
+    hybrid_remote_mode = forms.ChoiceField(
+        label=_("Hybride : l'autre demi-groupe"), choices=[("", "—")] + RemoteMode.choices, required=False
+    )
+    link = forms.URLField(
+        assume_scheme="https",
+        label=_("Lien (classe virtuelle ou ressource)"),
+        required=False,
+        help_text=_("Visible seulement des élèves de la séance et de ses enseignants. Ne pas enregistrer la séance."),
+    )
+    async_place = forms.ChoiceField(
+        label=_("Asynchrone en présence : lieu"), choices=[("", "—")] + AsyncPlace.choices, required=False
+    )
+    paper_version = forms.BooleanField(label=_("Version papier pour les élèves qui en ont besoin"), required=False)
+    notes = forms.CharField(label=_("Consignes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class SessionCreateForm(ModalityForm):
+    audience = forms.ChoiceField(label=_("Classe ou groupe"))
+    subject = forms.ModelChoiceField(label=_("Matière"), queryset=Subject.objects.none())
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    start = forms.TimeField(label=_("Début"), widget=TIME)
+    end = forms.TimeField(label=_("Fin"), widget=TIME)
+
+    field_order = ["audience", "subject", "date", "start", "end", "modality"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["audience"].choices = audience_choices(user)
+        self.fields["subject"].queryset = Subject.objects.filter(etablissement_id=user.etablissement_id)
+
+    def clean(self):
+        data = super().clean()
+        data["division"], data["group"] = parse_audience(data.get("audience", ""), self.user)
+        return data
+
+
+class HomeworkForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Pour"))
+    title = forms.CharField(label=_("Titre"), max_length=160)
+    instructions = forms.CharField(label=_("Consignes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    kind = forms.ChoiceField(label=_("Type"), choices=HomeworkKind.choices)
+    given_on = forms.DateField(label=_("Donné le"), widget=DATE)
+    due_date = forms.DateField(label=_("Pour le"), widget=DATE)
+    estimated_minutes = forms.IntegerField(label=_("Durée estimée (minutes)"), min_value=1, max_value=600)
+    hand_in_mode = forms.ChoiceField(label=_("À rendre"), choices=HandInMode.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["audience"].choices = audience_choices(user)
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        data["division"], data["group"] = parse_audience(data.get("audience", ""), self.user)
+        return data
+
+
+class ThresholdsForm(forms.ModelForm):
+    class Meta:
+        model = PlanningSettings
+        fields = [
+            "max_video_minutes_per_day",
+            "max_async_minutes_per_day",
+            "max_assessments_per_day",
+            "max_video_minutes_per_week",
+            "max_async_minutes_per_week",
+            "max_assessments_per_week",
+            "max_video_share_percent",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class WeekCopyForm(forms.Form):
+    weeks = forms.IntegerField(
+        label=_("Copier sur les semaines suivantes (nombre)"), min_value=1, max_value=8, initial=1
+    )
+
+
+class DivisionSwitchForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=DATE)
+    end = forms.DateField(label=_("Au"), widget=DATE)
+    modality = forms.ChoiceField(label=_("Modalité"), choices=Modality.choices)
+    hybrid_rota = forms.BooleanField(
+        label=_("Rotation hybride A/B (un demi-groupe en classe, l'autre à distance, alterné par semaine)"),
+        required=False,
+    )
+    first_half_in_room = forms.ChoiceField(
+        label=_("Demi-groupe en classe en semaine A"), choices=WeekParity.choices, initial="A"
+    )
+    hybrid_remote_mode = forms.ChoiceField(label=_("Le demi-groupe à distance"), choices=RemoteMode.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class SlotForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Classe ou groupe"))
+    subject = forms.ModelChoiceField(label=_("Matière"), queryset=Subject.objects.none())
+    teachers = forms.ModelMultipleChoiceField(label=_("Enseignants"), queryset=Staff.objects.none())
+    weekday = forms.TypedChoiceField(
+        label=_("Jour"),
+        coerce=int,
+        choices=[(0, _("lundi")), (1, _("mardi")), (2, _("mercredi")), (3, _("jeudi")), (4, _("vendredi"))],
+    )
+    start = forms.TimeField(label=_("Début"), widget=TIME)
+    end = forms.TimeField(label=_("Fin"), widget=TIME)
+    week_pattern = forms.ChoiceField(label=_("Semaines"), choices=WeekPattern.choices)
+    room = forms.CharField(label=_("Salle"), max_length=40, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["audience"].choices = audience_choices(user)
+        self.fields["subject"].queryset = Subject.objects.filter(etablissement_id=user.etablissement_id)
+        self.fields["teachers"].queryset = Staff.objects.filter(etablissement_id=user.etablissement_id).teachers()
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        data["division"], data["group"] = parse_audience(data.get("audience", ""), self.user)
+        return data

@@ -1,0 +1,240 @@
+"""Reads spanning several models: the week grids, the heat map, the school's overview.
+
+Each selector makes a fixed number of queries, whatever the number of slots, sessions or
+students (see the tests that pin them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, Sum
+
+from continuite.ecole.models import Division, Student
+
+from .models import Homework, HomeworkDone, Modality, SchoolDay, Session, TimetableSlot
+from .queries import audience_q_for_student, audience_q_for_students, week_bounds
+from .workload import Thresholds, audience_load, student_loads
+
+
+def week_days(etablissement_id: int, monday: dt.date) -> list[SchoolDay]:
+    return list(SchoolDay.objects.filter(etablissement_id=etablissement_id).in_week(monday))
+
+
+@dataclass
+class Occurrence:
+    """One cell entry of a week grid: a slot on a date (with its override, if any) or a session alone."""
+
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    subject: object
+    audience: object
+    slot: TimetableSlot | None = None
+    session: Session | None = None
+
+    @property
+    def modality(self) -> str:
+        return self.session.modality if self.session else Modality.PRESENCE
+
+    @property
+    def modality_label(self) -> str:
+        return self.session.get_modality_display() if self.session else str(Modality.PRESENCE.label)
+
+    @property
+    def is_outside_timetable(self) -> bool:
+        return self.slot is None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.modality == Modality.CANCELLED
+
+
+@dataclass
+class WeekGrid:
+    days: list[SchoolDay]
+    bands: list[tuple[dt.time, dt.time]]
+    cells: dict[tuple[int, dt.date], list[Occurrence]] = field(default_factory=dict)
+    homework: list = field(default_factory=list)
+
+    @property
+    def parity(self) -> str:
+        return next((d.week_parity for d in self.days), "")
+
+    def rows(self):
+        """[(band, [(day, [occurrences])])] for the template."""
+        return [
+            (band, [(day, self.cells.get((i, day.date), [])) for day in self.days]) for i, band in enumerate(self.bands)
+        ]
+
+
+def occurrences(slots, sessions, days: list[SchoolDay]) -> list[Occurrence]:
+    """The slots' occurrences in ``days`` (their override applied) and the sessions outside the timetable."""
+    overrides = {(s.slot_id, s.date): s for s in sessions if s.slot_id}
+    result = []
+    for day in days:
+        if day.is_holiday:
+            continue
+        for slot in slots:
+            if slot.weekday == day.weekday and slot.runs_in(day.week_parity):
+                result.append(
+                    Occurrence(
+                        date=day.date,
+                        start=slot.start,
+                        end=slot.end,
+                        subject=slot.subject,
+                        audience=slot.audience,
+                        slot=slot,
+                        session=overrides.get((slot.pk, day.date)),
+                    )
+                )
+    result.extend(
+        Occurrence(date=s.date, start=s.start, end=s.end, subject=s.subject, audience=s.audience, session=s)
+        for s in sessions
+        if s.slot_id is None
+    )
+    return sorted(result, key=lambda o: (o.date, o.start, str(o.audience)))
+
+
+def _grid(days, occ: list[Occurrence]) -> WeekGrid:
+    bands = sorted({(o.start, o.end) for o in occ})
+    grid = WeekGrid(days=days, bands=bands)
+    index = {band: i for i, band in enumerate(bands)}
+    for o in occ:
+        grid.cells.setdefault((index[(o.start, o.end)], o.date), []).append(o)
+    return grid
+
+
+_RELATED = ("subject", "division", "group")
+
+
+def teacher_week(staff, monday: dt.date) -> WeekGrid:
+    """A teacher's week: 4 queries (days, his slots, the week's sessions, the work he gives)."""
+    days = week_days(staff.etablissement_id, monday)
+    slots = list(TimetableSlot.objects.taught_by(staff).current().select_related(*_RELATED))
+    sessions = list(
+        Session.objects.in_week(monday)
+        .filter(Q(teachers=staff) | Q(slot__teachers=staff))
+        .select_related(*_RELATED)
+        .distinct()
+    )
+    grid = _grid(days, occurrences(slots, sessions, days))
+    start, end = week_bounds(monday)
+    grid.homework = list(
+        Homework.objects.given_by(staff)
+        .filter(Q(due_date__range=(start, end)) | Q(given_on__range=(start, end)))
+        .select_related(*_RELATED)
+        .order_by("due_date", "pk")
+    )
+    return grid
+
+
+def student_week(student, monday: dt.date) -> WeekGrid:
+    """A student's week: 4 queries (days, slots, sessions, work due with "done" for him)."""
+    days = week_days(student.etablissement_id, monday)
+    audience = audience_q_for_student(student)
+    slots = list(TimetableSlot.objects.current().filter(audience).select_related(*_RELATED))
+    sessions = list(Session.objects.in_week(monday).filter(audience).select_related(*_RELATED))
+    grid = _grid(days, occurrences(slots, sessions, days))
+    grid.homework = list(
+        Homework.objects.due_in_week(monday)
+        .filter(audience)
+        .select_related(*_RELATED, "created_by")
+        .annotate(done=Exists(HomeworkDone.objects.filter(homework=OuterRef("pk"), student=student)))
+        .order_by("due_date", "pk")
+    )
+    return grid
+
+
+def division_heatmap(division: Division, monday: dt.date, thresholds: Thresholds) -> dict:
+    """The form tutor's view: 5 queries (days, loads, memberships, teachers' shares × 2)."""
+    days = week_days(division.etablissement_id, monday)
+    students = Student.objects.current().filter(division=division)
+    rows = student_loads(students=students, days=days)
+    load = audience_load(rows, days, thresholds)
+    memberships = defaultdict(set)
+    labels = {}
+    for student_id, group_id, code in Student.groups.through.objects.filter(student__in=students).values_list(
+        "student_id", "group_id", "group__code"
+    ):
+        memberships[group_id].add(student_id)
+        labels[group_id] = code
+    groups = [
+        (labels[gid], audience_load([r for r in rows if r.student_id in ids], days, thresholds))
+        for gid, ids in sorted(memberships.items(), key=lambda item: labels[item[0]])
+    ]
+    start, end = week_bounds(monday)
+    homework_share = (
+        Homework.objects.for_students(students)
+        .filter(due_date__range=(start, end))
+        .values("created_by__first_name", "created_by__last_name")
+        .annotate(minutes=Sum("estimated_minutes"))
+        .order_by("-minutes")
+    )
+    session_share = (
+        Session.objects.for_students(students)
+        .filter(date__range=(start, end), modality__in=[Modality.VISIO, Modality.HYBRIDE])
+        .values("teachers__first_name", "teachers__last_name")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("-minutes")
+    )
+    shares: dict[str, dict] = defaultdict(lambda: {"async_minutes": 0, "video": 0})
+    for row in homework_share:
+        name = f"{row['created_by__first_name'] or ''} {row['created_by__last_name'] or ''}".strip() or "—"
+        shares[name]["async_minutes"] += row["minutes"] or 0
+    for row in session_share:
+        name = f"{row['teachers__first_name'] or ''} {row['teachers__last_name'] or ''}".strip() or "—"
+        shares[name]["video"] += row["minutes"] or 0
+    return {
+        "days": days,
+        "load": load,
+        "groups": groups,
+        "shares": sorted(shares.items(), key=lambda item: -(item[1]["async_minutes"] + item[1]["video"])),
+        "student_rows": sorted(rows, key=lambda r: -r.week.total_minutes)[:5],
+    }
+
+
+def school_overview(etablissement_id: int, mondays: list[dt.date], thresholds: Thresholds) -> list[dict]:
+    """Per week, every current division with its load: 1 + 2 × weeks queries."""
+    divisions = list(Division.objects.filter(etablissement_id=etablissement_id).current().order_by("level", "code"))
+    students = Student.objects.current().filter(etablissement_id=etablissement_id, division__isnull=False)
+    weeks = []
+    for monday in mondays:
+        days = week_days(etablissement_id, monday)
+        by_division = defaultdict(list)
+        for row in student_loads(students=students, days=days):
+            by_division[row.division_id].append(row)
+        entries = [(d, audience_load(by_division.get(d.pk, []), days, thresholds)) for d in divisions]
+        weeks.append(
+            {
+                "monday": monday,
+                "days": days,
+                "divisions": entries,
+                "over": [(d, load) for d, load in entries if load.is_over],
+            }
+        )
+    return weeks
+
+
+def audience_items(*, students, monday: dt.date, exclude_staff_id: int | None) -> dict:
+    """What other teachers put on these students this week: 2 queries."""
+    start, end = week_bounds(monday)
+    homework = (
+        Homework.objects.filter(audience_q_for_students(students), due_date__range=(start, end))
+        .exclude(created_by_id=exclude_staff_id or 0)
+        .select_related("subject", "division", "group", "created_by")
+        .order_by("due_date", "pk")
+    )
+    sessions = (
+        Session.objects.filter(
+            audience_q_for_students(students),
+            date__range=(start, end),
+            modality__in=[Modality.VISIO, Modality.HYBRIDE],
+        )
+        .exclude(teachers=exclude_staff_id or 0)
+        .select_related("subject", "division", "group")
+        .order_by("date", "start")
+    )
+    return {"homework": list(homework), "sessions": list(sessions)}

@@ -1,0 +1,83 @@
+"""Every URL of the planning, for every role (see continuite/tests/matrix.py)."""
+
+from continuite.tests.matrix import MATRIX_ROLES, Entry, only
+from planning.models import CalendarFeed
+from planning.tests.factories import HomeworkFactory, SessionFactory, SlotFactory
+
+TEACHERS = ("teacher", "tutor")
+PLANNERS = ("teacher", "tutor", "direction")
+EVERYONE = ("teacher", "tutor", "cpe", "direction", "gestionnaire", "referent", "parent", "student")
+# Changed by its teacher and the direction; seen (403) by the school's staff and the audience's family.
+OWN_OBJECT = {**only(("teacher", "direction"), others=403), "other": 404}
+
+
+def slot(w):
+    return SlotFactory(division=w.division, subject=w.subject, teachers=[w.teacher], weekday=0)
+
+
+def session(w):
+    return SessionFactory(division=w.division, subject=w.subject, teachers=[w.teacher])
+
+
+def homework(w):
+    return HomeworkFactory(division=w.division, created_by=w.teacher)
+
+
+def feed(w, role):
+    return CalendarFeed.objects.create(user=w.user(role)).token
+
+
+ENTRIES = [
+    Entry("planning:week", expect=only(TEACHERS)),
+    Entry("planning:week_copy", method="post", data=lambda w: {"weeks": 1}, expect=only(TEACHERS, ok=302)),
+    Entry("planning:slot_new", expect=only(("direction",))),
+    Entry(
+        "planning:slot_occurrence",
+        kwargs=lambda w: {"pk": slot(w).pk, "date": "2026-11-30"},
+        expect={**only(("teacher", "direction")), "other": 404},
+    ),
+    Entry("planning:session_new", expect=only(PLANNERS)),
+    Entry("planning:session_edit", kwargs=lambda w: {"pk": session(w).pk}, expect=OWN_OBJECT),
+    Entry("planning:homework_new", expect=only(PLANNERS)),
+    Entry("planning:homework_edit", kwargs=lambda w: {"pk": homework(w).pk}, expect=OWN_OBJECT),
+    Entry(
+        "planning:homework_done",
+        method="post",
+        kwargs=lambda w: {"pk": homework(w).pk},
+        expect={**only(("student",), ok=302), "other": 404},
+    ),
+    Entry("planning:gauge", expect=only(PLANNERS)),
+    Entry("planning:my_week", expect=only(("parent", "student"))),
+    Entry("planning:my_division_load", expect=only(("tutor",), ok=302)),
+    Entry(
+        "planning:division_load",
+        kwargs=lambda w: {"pk": w.division.pk},
+        expect={**only(("tutor", "direction")), "other": 404},
+    ),
+    Entry(
+        "planning:division_week_csv",
+        kwargs=lambda w: {"pk": w.division.pk},
+        expect={**only(("tutor", "direction")), "other": 404},
+    ),
+    Entry(
+        "planning:division_switch",
+        kwargs=lambda w: {"pk": w.division.pk},
+        expect={**only(("tutor", "direction")), "other": 404},
+    ),
+    Entry("planning:school_load", expect=only(("direction",))),
+    Entry("planning:school_load_csv", expect=only(("direction",))),
+    Entry("planning:thresholds", expect=only(("direction",))),
+    Entry("planning:calendar_links", expect=only(EVERYONE)),
+    Entry("planning:calendar_renew", method="post", expect=only(EVERYONE, ok=302)),
+    # A secret link: whoever holds it reads the feed, without logging in.
+    Entry(
+        "planning:ical_feed",
+        kwargs=lambda w: {"token": feed(w, "student")},
+        expect=dict.fromkeys(MATRIX_ROLES, 200),
+    ),
+    Entry(
+        "planning:ical_division",
+        kwargs=lambda w: {"token": feed(w, "teacher"), "pk": w.division.pk},
+        expect=dict.fromkeys(MATRIX_ROLES, 200),
+    ),
+]

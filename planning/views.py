@@ -1,0 +1,620 @@
+"""Pages of the planning: parse → access → service → render/redirect."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from continuite.accounts.roles import Role
+from continuite.ecole.access import require_role
+from continuite.ecole.models import SchoolYear, Student
+
+from . import services
+from .access import access_division_load, access_homework, access_session, access_slot
+from .forms import (
+    DivisionSwitchForm,
+    HomeworkForm,
+    ModalityForm,
+    SessionCreateForm,
+    SlotForm,
+    ThresholdsForm,
+    WeekCopyForm,
+    parse_audience,
+)
+from .models import CalendarFeed, HomeworkKind, Modality, RemoteMode, Session
+from .queries import audience_students_q, monday_of
+from .selectors import (
+    audience_items,
+    division_heatmap,
+    school_overview,
+    student_week,
+    teacher_week,
+    week_days,
+)
+from .workload import RULES_TEXT, Extra, Load, Thresholds, audience_load, lighter_days, student_loads
+
+PLANNERS = (Role.ENSEIGNANT, Role.DIRECTION)
+
+
+def _monday(request) -> dt.date:
+    try:
+        return monday_of(dt.date.fromisoformat(request.GET.get("semaine", "")))
+    except ValueError:
+        return monday_of(timezone.localdate())
+
+
+def _week_context(monday: dt.date) -> dict:
+    return {
+        "monday": monday,
+        "sunday": monday + dt.timedelta(days=6),
+        "previous": monday - dt.timedelta(days=7),
+        "next": monday + dt.timedelta(days=7),
+        "rules": RULES_TEXT,
+    }
+
+
+def _thresholds(user) -> Thresholds:
+    return Thresholds.of(services.planning_settings_get(etablissement=user.etablissement))
+
+
+def _paper_count(etablissement) -> int | None:
+    try:
+        from equipement.queries import paper_student_ids
+    except ImportError:
+        return None
+    return len(paper_student_ids(etablissement=etablissement))
+
+
+# --- Teacher ---------------------------------------------------------------------------------------
+
+
+@login_required
+def week(request):
+    """The teacher's week: days × slots for all his divisions and groups."""
+    require_role(request.user, Role.ENSEIGNANT)
+    monday = _monday(request)
+    grid = teacher_week(request.user.staff_profile, monday)
+    return render(
+        request,
+        "planning/week.html",
+        {**_week_context(monday), "grid": grid, "copy_form": WeekCopyForm()},
+    )
+
+
+@login_required
+def slot_occurrence(request, pk: int, date: str):
+    """Plan one occurrence of a slot: its modality that week (creates or changes the override)."""
+    require_role(request.user, *PLANNERS)
+    slot = access_slot(request.user, pk, for_write=True)
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise Http404 from None
+    session = Session.objects.filter(slot=slot, date=day).first()
+    if session is not None:
+        return redirect("planning:session_edit", pk=session.pk)
+    form = ModalityForm(request.POST or None, initial={"modality": Modality.PRESENCE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_plan(slot=slot, date=day, by=request.user.staff_profile, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Séance enregistrée."))
+            return redirect(f"{_week_url(day)}")
+    return render(
+        request,
+        "planning/session_form.html",
+        {
+            "form": form,
+            "slot": slot,
+            "date": day,
+            "audience_key": f"d{slot.division_id}" if slot.division_id else f"g{slot.group_id}",
+            "minutes": (slot.end.hour * 60 + slot.end.minute) - (slot.start.hour * 60 + slot.start.minute),
+            "rules": RULES_TEXT,
+        },
+    )
+
+
+def _week_url(day: dt.date) -> str:
+    from django.urls import reverse
+
+    return reverse("planning:week") + f"?semaine={monday_of(day).isoformat()}"
+
+
+@login_required
+def session_edit(request, pk: int):
+    session = access_session(request.user, pk, for_write=True)
+    initial = {name: getattr(session, name) for name in ModalityForm.base_fields if hasattr(session, name)}
+    form = ModalityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Séance enregistrée."))
+            return redirect(_week_url(session.date))
+    return render(
+        request,
+        "planning/session_form.html",
+        {
+            "form": form,
+            "session": session,
+            "slot": session.slot,
+            "date": session.date,
+            "audience_key": session.audience_key,
+            "minutes": session.minutes,
+            "paper_count": _paper_count(session.etablissement) if session.modality == Modality.ASYNC_DISTANCE else None,
+            "rules": RULES_TEXT,
+        },
+    )
+
+
+@login_required
+def session_new(request):
+    """A session outside the timetable (or attached to the slot it fits)."""
+    require_role(request.user, *PLANNERS)
+    form = SessionCreateForm(request.POST or None, user=request.user, initial={"modality": Modality.VISIO})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("audience")
+        staff = request.user.staff_profile
+        try:
+            session = services.session_create(
+                etablissement=request.user.etablissement, teachers=[staff], by=staff, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if session is not None and session.is_outside_timetable:
+                messages.warning(request, _("Séance enregistrée, hors emploi du temps de la classe."))
+            else:
+                messages.success(request, _("Séance enregistrée."))
+            return redirect(_week_url(data["date"]))
+    return render(request, "planning/session_new.html", {"form": form, "rules": RULES_TEXT})
+
+
+@login_required
+@require_POST
+def week_copy(request):
+    require_role(request.user, Role.ENSEIGNANT)
+    monday = _monday(request)
+    form = WeekCopyForm(request.POST)
+    if form.is_valid():
+        targets = [monday + dt.timedelta(days=7 * k) for k in range(1, form.cleaned_data["weeks"] + 1)]
+        try:
+            made = services.week_copy(staff=request.user.staff_profile, from_monday=monday, to_mondays=targets)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)d séance(s) copiée(s).") % {"n": made})
+    return redirect(_week_url(monday))
+
+
+# --- Homework ----------------------------------------------------------------------------------------
+
+
+@login_required
+def homework_new(request):
+    require_role(request.user, *PLANNERS)
+    session = None
+    if request.GET.get("seance", "").isdigit():
+        session = access_session(request.user, int(request.GET["seance"]), for_write=True)
+    today = timezone.localdate()
+    initial = {"given_on": session.date if session else today, "due_date": today + dt.timedelta(days=1)}
+    if session:
+        initial["audience"] = session.audience_key
+    elif request.GET.get("pour"):
+        initial["audience"] = request.GET["pour"]
+    form = HomeworkForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("audience")
+        try:
+            homework = services.homework_create(
+                etablissement=request.user.etablissement,
+                by=request.user.staff_profile,
+                session=session,
+                **data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.title})
+            return redirect(_week_url(homework.due_date))
+    return render(request, "planning/homework_form.html", {"form": form, "session": session, "rules": RULES_TEXT})
+
+
+@login_required
+def homework_edit(request, pk: int):
+    homework = access_homework(request.user, pk, for_write=True)
+    initial = {
+        "audience": homework.audience_key,
+        "title": homework.title,
+        "instructions": homework.instructions,
+        "kind": homework.kind,
+        "given_on": homework.given_on,
+        "due_date": homework.due_date,
+        "estimated_minutes": homework.estimated_minutes,
+        "hand_in_mode": homework.hand_in_mode,
+    }
+    form = HomeworkForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("audience")
+        try:
+            services.homework_update(homework=homework, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Travail enregistré."))
+            return redirect(_week_url(homework.due_date))
+    return render(
+        request,
+        "planning/homework_form.html",
+        {
+            "form": form,
+            "homework": homework,
+            "paper_count": _paper_count(homework.etablissement) if homework.hand_in_mode == "papier" else None,
+            "rules": RULES_TEXT,
+        },
+    )
+
+
+@login_required
+@require_POST
+def homework_done(request, pk: int):
+    """The student ticks (or unticks) a piece of work done."""
+    homework = access_homework(request.user, pk)
+    student = request.user.student_profile
+    if student is None:
+        raise PermissionDenied
+    try:
+        services.homework_mark_done(homework=homework, student=student, done=request.POST.get("done") != "0")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse_week("planning:my_week", homework.due_date))
+
+
+def reverse_week(name: str, day: dt.date) -> str:
+    from django.urls import reverse
+
+    return reverse(name) + f"?semaine={monday_of(day).isoformat()}"
+
+
+# --- The gauge ---------------------------------------------------------------------------------------
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, min(int(value or 0), 1440))
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_GET
+def gauge(request):
+    """The load of an audience for the day and the week of ``date``, with the change being considered.
+
+    Answers an HTML fragment (the page replaces its gauge with it, without reloading). Parameters:
+    ``pour`` (d<pk>/g<pk>), ``date``, ``minutes`` (work), ``kind``, ``video`` (minutes of a video
+    session), ``distance`` (hybride: the half at a distance), ``travail``/``seance`` (the item being
+    edited, left out of the stored load).
+    """
+    require_role(request.user, *PLANNERS)
+    division, group = parse_audience(request.GET.get("pour", ""), request.user)
+    try:
+        date = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        date = None
+    if (division is None and group is None) or date is None:
+        return render(request, "planning/partials/gauge.html", {"empty": True})
+    monday = monday_of(date)
+    days = week_days(request.user.etablissement_id, monday)
+    thresholds = _thresholds(request.user)
+    minutes = _int(request.GET.get("minutes"))
+    video = _int(request.GET.get("video"))
+    extra = Load(
+        async_minutes=minutes,
+        assessments=1 if minutes and request.GET.get("kind") == HomeworkKind.ASSESSMENT else 0,
+        video=video,
+        remote=video,
+    )
+    distance = request.GET.get("distance") if request.GET.get("distance") in ("A", "B") else None
+    in_room = {"A": "B", "B": "A"}.get(distance) if distance else None
+    students = Student.objects.current().filter(
+        audience_students_q(division_id=division.pk if division else None, group_id=group.pk if group else None)
+    )
+    rows = student_loads(
+        students=students,
+        days=days,
+        exclude_homework_id=_int(request.GET.get("travail")) or None,
+        exclude_session_id=_int(request.GET.get("seance")) or None,
+        extras=[Extra(date=date, load=extra, only_remote_half_of=in_room)],
+    )
+    load = audience_load(rows, days, thresholds)
+    cell = next((c for c in load.days if c.day.date == date), None)
+    staff = request.user.staff_profile
+    items = audience_items(students=students, monday=monday, exclude_staff_id=staff.pk if staff else None)
+    return render(
+        request,
+        "planning/partials/gauge.html",
+        {
+            "audience": division or group,
+            "date": date,
+            "cell": cell,
+            "load": load,
+            "thresholds": thresholds,
+            "lighter": lighter_days(load, minutes=minutes, thresholds=thresholds, not_before=timezone.localdate())
+            if minutes and cell and cell.overs
+            else [],
+            "items": items,
+            "rules": RULES_TEXT,
+        },
+    )
+
+
+# --- Students and parents ------------------------------------------------------------------------------
+
+
+@login_required
+def my_week(request):
+    """The week of a student, or of a parent's child (``?eleve=``)."""
+    require_role(request.user, Role.ELEVE, Role.PARENT)
+    monday = _monday(request)
+    children = []
+    if request.user.student_profile is not None:
+        student = request.user.student_profile
+    else:
+        children = list(Student.objects.visible_to(request.user).order_by("first_name"))
+        if not children:
+            raise Http404
+        wanted = request.GET.get("eleve", "")
+        student = next((c for c in children if str(c.pk) == wanted), children[0])
+    grid = student_week(student, monday)
+    days = grid.days
+    own = student_loads(students=Student.objects.filter(pk=student.pk), days=days)
+    return render(
+        request,
+        "planning/my_week.html",
+        {
+            **_week_context(monday),
+            "grid": grid,
+            "student": student,
+            "children": children,
+            "is_student": request.user.student_profile is not None,
+            "own_load": own[0] if own else None,
+        },
+    )
+
+
+# --- Form tutor and direction --------------------------------------------------------------------------
+
+
+@login_required
+def division_load(request, pk: int):
+    """The form tutor's heat map: days × kinds of load, per group, each teacher's share."""
+    division = access_division_load(request.user, pk)
+    monday = _monday(request)
+    thresholds = _thresholds(request.user)
+    data = division_heatmap(division, monday, thresholds)
+    return render(
+        request,
+        "planning/division_load.html",
+        {**_week_context(monday), **data, "division": division, "thresholds": thresholds},
+    )
+
+
+@login_required
+def my_division_load(request):
+    """The navigation's "Charge de ma classe": the tutor's (first) division."""
+    require_role(request.user, Role.PROF_PRINCIPAL)
+    return redirect("planning:division_load", pk=request.user.tutored_division_ids[0])
+
+
+@login_required
+def school_load(request):
+    require_role(request.user, Role.DIRECTION)
+    monday = _monday(request)
+    thresholds = _thresholds(request.user)
+    weeks = school_overview(request.user.etablissement_id, [monday, monday + dt.timedelta(days=7)], thresholds)
+    return render(
+        request,
+        "planning/school_load.html",
+        {**_week_context(monday), "weeks": weeks, "thresholds": thresholds},
+    )
+
+
+@login_required
+def thresholds_edit(request):
+    require_role(request.user, Role.DIRECTION)
+    current = services.planning_settings_get(etablissement=request.user.etablissement)
+    form = ThresholdsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.planning_settings_update(etablissement=request.user.etablissement, **values)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Seuils enregistrés."))
+            return redirect("planning:thresholds")
+    return render(request, "planning/thresholds.html", {"form": form})
+
+
+@login_required
+def division_switch(request, pk: int):
+    """Switch a whole division to a modality for a period (lockdown, hybrid A/B rota)."""
+    division = access_division_load(request.user, pk)
+    form = DivisionSwitchForm(request.POST or None, initial={"hybrid_remote_mode": RemoteMode.LIVE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.division_modality_switch(
+                division=division, by=request.user.staff_profile, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("%(n)d séance(s) planifiée(s) pour la %(code)s.") % {"n": count, "code": division.code}
+            )
+            return redirect("planning:division_load", pk=division.pk)
+    return render(request, "planning/division_switch.html", {"form": form, "division": division})
+
+
+@login_required
+def slot_new(request):
+    """Enter a recurring slot of the timetable (imports come later)."""
+    require_role(request.user, Role.DIRECTION)
+    form = SlotForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("audience")
+        year = SchoolYear.objects.filter(etablissement_id=request.user.etablissement_id, is_current=True).first()
+        try:
+            if year is None:
+                raise ValidationError(_("Aucune année scolaire en cours."))
+            services.school_calendar_build(school_year=year)
+            services.slot_create(etablissement=request.user.etablissement, school_year=year, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Créneau ajouté à l'emploi du temps."))
+            return redirect("planning:slot_new")
+    return render(request, "planning/slot_form.html", {"form": form})
+
+
+# --- Exports -----------------------------------------------------------------------------------------
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    return response, csv.writer(response, delimiter=";")
+
+
+@login_required
+def division_week_csv(request, pk: int):
+    division = access_division_load(request.user, pk)
+    monday = _monday(request)
+    data = division_heatmap(division, monday, _thresholds(request.user))
+    response, writer = _csv_response(f"charge-{division.code}-{monday.isoformat()}.csv")
+    writer.writerow(
+        [
+            "date",
+            "jour férié ou vacances",
+            "classe virtuelle (min)",
+            "travail (min)",
+            "évaluations",
+            "à distance (min)",
+            "dépassement",
+        ]
+    )
+    for cell in data["load"].days:
+        writer.writerow(
+            [
+                cell.day.date.isoformat(),
+                cell.day.holiday_name,
+                cell.load.video,
+                cell.load.async_minutes,
+                cell.load.assessments,
+                cell.load.remote,
+                ",".join(cell.overs),
+            ]
+        )
+    return response
+
+
+@login_required
+def school_load_csv(request):
+    require_role(request.user, Role.DIRECTION)
+    monday = _monday(request)
+    (week_data,) = school_overview(request.user.etablissement_id, [monday], _thresholds(request.user))
+    response, writer = _csv_response(f"charge-etablissement-{monday.isoformat()}.csv")
+    writer.writerow(
+        [
+            "semaine",
+            "division",
+            "classe virtuelle (min)",
+            "travail (min)",
+            "évaluations",
+            "part visio (%)",
+            "au-dessus d'un seuil",
+        ]
+    )
+    for division, load in week_data["divisions"]:
+        writer.writerow(
+            [
+                monday.isoformat(),
+                division.code,
+                load.week.video,
+                load.week.async_minutes,
+                load.week.assessments,
+                "" if load.video_share is None else load.video_share,
+                "oui" if load.is_over else "non",
+            ]
+        )
+    return response
+
+
+# --- Calendar feeds ----------------------------------------------------------------------------------
+
+
+@login_required
+def calendar_links(request):
+    feed = services.calendar_feed_get(user=request.user)
+    divisions = []
+    if request.user.staff_profile is not None:
+        from continuite.ecole.models import Division
+
+        divisions = Division.objects.visible_to(request.user).current().order_by("code")
+    return render(request, "planning/calendar_links.html", {"feed": feed, "divisions": divisions})
+
+
+@login_required
+@require_POST
+def calendar_renew(request):
+    services.calendar_feed_renew(user=request.user)
+    messages.success(request, _("Nouveau lien créé : les anciens liens ne fonctionnent plus."))
+    return redirect("planning:calendar_links")
+
+
+@require_GET
+def ical_feed(request, token: str):
+    from .ical import feed_for_user
+
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404
+    return _ics(feed_for_user(feed.user, timezone.localdate()))
+
+
+@require_GET
+def ical_division(request, token: str, pk: int):
+    from continuite.ecole.models import Division
+
+    from .ical import feed_for_division
+
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active or feed.user.staff_profile is None:
+        raise Http404
+    division = get_object_or_404(Division.objects.visible_to(feed.user), pk=pk)
+    return _ics(feed_for_division(division, timezone.localdate()))
+
+
+def _ics(body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="planning.ics"'
+    return response

@@ -1,0 +1,81 @@
+// The workload gauge: while a teacher picks a date, minutes or a modality, ask the server for the
+// load of the audience (an HTML fragment) and show it without reloading the page.
+(function () {
+  "use strict";
+  var form = document.getElementById("planning-form");
+  var gauge = document.getElementById("jauge");
+  if (!form || !gauge) { return; }
+  var url = form.dataset.gaugeUrl;
+  var timer = null;
+  var controller = null;
+
+  function value(name) {
+    var field = form.elements.namedItem(name);
+    if (!field) { return ""; }
+    if (field instanceof RadioNodeList) { return field.value; }
+    return field.value;
+  }
+
+  function params() {
+    var p = new URLSearchParams();
+    p.set("pour", value("audience") || form.dataset.audience || "");
+    p.set("date", value("due_date") || value("date") || form.dataset.date || "");
+    var modality = value("modality");
+    if (modality) {
+      var minutes = form.dataset.minutes;
+      if (!minutes && value("start") && value("end")) {
+        var s = value("start").split(":"), e = value("end").split(":");
+        minutes = (parseInt(e[0], 10) * 60 + parseInt(e[1], 10)) - (parseInt(s[0], 10) * 60 + parseInt(s[1], 10));
+      }
+      if (modality === "visio") { p.set("video", minutes || 0); }
+      if (modality === "hybride" && value("hybrid_remote_mode") === "live") {
+        p.set("video", minutes || 0);
+        var room = value("hybrid_room_half");
+        if (room === "A") { p.set("distance", "B"); }
+        if (room === "B") { p.set("distance", "A"); }
+      }
+    } else {
+      p.set("minutes", value("estimated_minutes") || 0);
+      p.set("kind", value("kind"));
+    }
+    if (form.dataset.homework) { p.set("travail", form.dataset.homework); }
+    if (form.dataset.session) { p.set("seance", form.dataset.session); }
+    return p;
+  }
+
+  function refresh() {
+    if (controller) { controller.abort(); }
+    controller = new AbortController();
+    gauge.setAttribute("aria-busy", "true");
+    fetch(url + "?" + params().toString(), {
+      headers: { "X-Requested-With": "fetch" },
+      credentials: "same-origin",
+      signal: controller.signal
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    }).then(function (html) {
+      gauge.innerHTML = html;
+      gauge.removeAttribute("aria-busy");
+    }).catch(function () { gauge.removeAttribute("aria-busy"); });
+  }
+
+  function later() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 250);
+  }
+
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+  gauge.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-pick-date]");
+    if (!button) { return; }
+    var due = form.elements.namedItem("due_date") || form.elements.namedItem("date");
+    if (due) {
+      due.value = button.dataset.pickDate;
+      due.focus();
+      refresh();
+    }
+  });
+  refresh();
+})();
