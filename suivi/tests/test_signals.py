@@ -127,7 +127,7 @@ def test_it_puts_a_flagged_student_in_vigilance_and_two_flags_at_risk(world, fro
 def test_it_counts_work_not_handed_in(world, frozen):
     from .factories import HomeworkFactory
 
-    for n in range(2):
+    for _n in range(2):
         homework = HomeworkFactory(division=world.division, due_date=TODAY, hand_in_mode="depot_ent")
         services.handin_mark(homework=homework, user=world.teacher.user, statuses={world.student.pk: "non_rendu"})
     found = evaluate(world)[world.student.pk]
