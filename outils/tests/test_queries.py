@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from continuite.ecole.tests.factories import EtablissementFactory
 from outils.models import Tool
-from outils.queries import tools_for_modality, tool_link_error
+from outils.queries import tool_link_error, tools_for_modality
 from outils.services import tool_set_availability, tool_update
 from outils.tests.factories import ToolFactory
 
