@@ -1,7 +1,7 @@
 # Every target delegates to dev.py, which needs nothing but Python ≥ 3.11.
 PYTHON ?= python3
 
-.PHONY: run test bench lint
+.PHONY: run test bench lint audit
 
 run:
 	$(PYTHON) dev.py run
@@ -14,3 +14,6 @@ bench:
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+audit:
+	$(PYTHON) dev.py audit

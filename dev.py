@@ -4,6 +4,7 @@
     python3 dev.py run     # the demo portal on http://127.0.0.1:8000 (venv, install, migrate, seed)
     python3 dev.py test    # installs what the tests need, then runs every test
     python3 dev.py bench   # benchmarks (see README)
+    python3 dev.py audit   # security audit: check --deploy, bandit, wapiti (see .ci/audit-accepted.txt)
 
 Each step is idempotent: a second run only does what is missing.
 """
@@ -114,7 +115,15 @@ def cmd_bench(argv: list[str]) -> None:
     run(PY, ROOT / "manage.py", "bench", *argv, env=env)
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench}
+def cmd_audit(argv: list[str]) -> None:
+    """check --deploy, bandit, then wapiti per role on loopback; fails on any unaccepted finding."""
+    ensure_venv("requirements-dev.txt")
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    code = run(PY, ROOT / "manage.py", "security_audit", *argv, env=env, check=False)
+    sys.exit(code)
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "audit": cmd_audit}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
