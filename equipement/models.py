@@ -84,6 +84,7 @@ class Need(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="declared_equipment_needs",
         verbose_name=_("signalé par"),
     )
