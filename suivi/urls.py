@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "suivi"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("registres/", views.register_list, name="register_list"),
+    path("registres/<int:session_pk>/", views.register_take, name="register_take"),
+    path("travaux/<int:homework_pk>/", views.handin_mark, name="handin_mark"),
+    path("signaler/", views.flag_create, name="flag_create"),
+    path("signalements/", views.flag_list, name="flag_list"),
+    path("dossiers/", views.case_list, name="case_list"),
+    path("dossiers/<int:pk>/", views.case_detail, name="case_detail"),
+    path("dossiers/<int:pk>/entretien/", views.case_interview, name="case_interview"),
+    path("dossiers/<int:pk>/actions/", views.case_action, name="case_action"),
+    path("dossiers/<int:pk>/actions/<int:action_pk>/faite/", views.case_action_done, name="case_action_done"),
+    path("dossiers/<int:pk>/contacts/", views.case_contact, name="case_contact"),
+    path("dossiers/<int:pk>/avis/", views.case_notice, name="case_notice"),
+    path("dossiers/<int:pk>/justification/", views.case_justify, name="case_justify"),
+    path("dossiers/<int:pk>/direction/", views.case_escalate, name="case_escalate"),
+    path("dossiers/<int:pk>/cloture/", views.case_close, name="case_close"),
+    path("ma-classe/", views.tutor_summary, name="tutor_summary"),
+    path("gpds/", views.gpds, name="gpds"),
+    path("reglages/", views.settings_edit, name="settings"),
+    path("absences/", views.family_absences, name="family_absences"),
+]

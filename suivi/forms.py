@@ -1,0 +1,145 @@
+"""Forms of suivi, rendered by crispy-forms (the register and hand-in tables are plain markup)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from continuite.ecole.models import Guardian, Staff, Student
+
+from .models import (
+    CaseOutcome,
+    ContactChannel,
+    ContactOutcome,
+    FlagKind,
+    JustificationReason,
+    NoticeTemplate,
+    SuiviSettings,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _helper(label: str, action: str = "") -> FormHelper:
+    helper = FormHelper()
+    helper.form_action = action
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class FlagForm(forms.Form):
+    student = forms.ModelChoiceField(label=_("Élève"), queryset=Student.objects.none())
+    kind = forms.ChoiceField(label=_("Motif"), choices=FlagKind.choices)
+    observed = forms.CharField(
+        label=_("Ce que vous avez observé"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Des faits scolaires (présence, travail, attitude) ; aucune information de santé ou familiale."),
+    )
+    since = forms.DateField(label=_("Depuis le"), widget=DateInput())
+
+    def __init__(self, *args, students=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = students if students is not None else Student.objects.none()
+        self.helper = _helper(_("Envoyer la fiche au CPE"))
+
+
+class InterviewForm(forms.Form):
+    text = forms.CharField(
+        label=_("Compte rendu de l'entretien"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    occurred_on = forms.DateField(label=_("Date de l'entretien"), widget=DateInput(), initial=timezone.localdate)
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Responsable"), queryset=Staff.objects.none())
+    review_on = forms.DateField(label=_("Date du prochain point"), widget=DateInput())
+
+    def __init__(self, *args, etablissement_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Staff.objects.current().filter(etablissement_id=etablissement_id)
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Moyen"), choices=ContactChannel.choices)
+    outcome = forms.ChoiceField(label=_("Résultat"), choices=ContactOutcome.choices)
+    guardian = forms.ModelChoiceField(label=_("Avec"), queryset=Guardian.objects.none(), required=False)
+    note = forms.CharField(
+        label=_("Compte rendu"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, guardians=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"].queryset = guardians if guardians is not None else Guardian.objects.none()
+
+
+class EscalateForm(forms.Form):
+    text = forms.CharField(
+        label=_("Motif de la transmission"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Issue"), choices=CaseOutcome.choices)
+    text = forms.CharField(
+        label=_("Commentaire"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class JustifyForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=DateInput())
+    end = forms.DateField(label=_("Au"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("Motif"), choices=JustificationReason.choices)
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = SuiviSettings
+        fields = [
+            "window_days",
+            "min_sessions",
+            "vigilance_absence_percent",
+            "risque_absence_percent",
+            "vigilance_missing_work",
+            "risque_missing_work",
+            "vigilance_technical",
+            "risque_flags",
+            "vigilance_unreachable",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Enregistrer les seuils"))
+        self.helper.form_tag = False
+
+
+class NoticeTemplateForm(forms.ModelForm):
+    class Meta:
+        model = NoticeTemplate
+        fields = ["subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+
+class CaseFilterForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Niveau"),
+        required=False,
+        choices=[("", _("Tous"))] + [("vigilance", _("Vigilance")), ("risque", _("Risque"))],
+    )
+    status = forms.ChoiceField(
+        label=_("État"),
+        required=False,
+        choices=[("ouvert", _("Ouverts")), ("clos", _("Clos")), ("tous", _("Tous"))],
+    )
+    division = forms.CharField(label=_("Division (code)"), required=False, max_length=20)
+    review_due = forms.BooleanField(label=_("Point de suivi dû"), required=False)
+    older_than = forms.IntegerField(label=_("Ouverts depuis plus de (jours)"), required=False, min_value=0)

@@ -1,0 +1,147 @@
+"""Every URL of suivi, for every role (see continuite/tests/matrix.py)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from continuite.tests.matrix import Entry, only
+from planning.tests.factories import HomeworkFactory, SessionFactory
+
+from .factories import CaseActionFactory, CaseFactory
+
+
+def _session(w):
+    session = SessionFactory(division=w.division, subject=w.subject, date=timezone.localdate(), teachers=[w.teacher])
+    return {"session_pk": session.pk}
+
+
+def _homework(w):
+    homework = HomeworkFactory(
+        division=w.division,
+        subject=w.subject,
+        created_by=w.teacher,
+        hand_in_mode="depot_ent",
+        given_on=timezone.localdate(),
+        due_date=timezone.localdate(),
+    )
+    return {"homework_pk": homework.pk}
+
+
+def _case(w):
+    return {"pk": CaseFactory(student=w.student).pk}
+
+
+def _escalated_case(w):
+    return {"pk": CaseFactory(student=w.student, escalated_at=timezone.now()).pk}
+
+
+def _action(w):
+    action = CaseActionFactory(case__student=w.student, case__escalated_at=timezone.now(), owner=w.cpe)
+    return {"pk": action.case_id, "action_pk": action.pk}
+
+
+def _today(days=0):
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+CASE_WRITE = only(("cpe",), ok=302, others=404)
+CASE_WRITE["direction"] = 403  # sees the escalated case, may not change it
+FLAG_ROLES = ("teacher", "tutor", "cpe", "direction")
+
+ENTRIES = [
+    Entry("suivi:register_list", expect=only(("teacher", "tutor"))),
+    Entry("suivi:register_take", kwargs=_session, expect=only(("teacher", "cpe", "direction"), others=404)),
+    Entry(
+        "suivi:register_take",
+        method="post",
+        kwargs=_session,
+        data=lambda w: {f"s{w.student.pk}": "absent"},
+        expect={**only(("teacher", "cpe"), ok=302, others=404), "direction": 403},
+    ),
+    Entry("suivi:handin_mark", kwargs=_homework, expect=only(("teacher", "tutor", "cpe"), others=404)),
+    Entry(
+        "suivi:handin_mark",
+        method="post",
+        kwargs=_homework,
+        data=lambda w: {f"s{w.student.pk}": "non_rendu"},
+        expect={**only(("teacher", "tutor"), ok=302, others=404), "cpe": 403},
+    ),
+    Entry("suivi:flag_create", expect=only(FLAG_ROLES)),
+    Entry(
+        "suivi:flag_create",
+        method="post",
+        data=lambda w: {
+            "student": w.student.pk,
+            "kind": "decrochage",
+            "observed": "Absent des visios.",
+            "since": _today(-3),
+        },
+        # the direction of another school cannot pick this student: the form comes back with an error
+        expect=only(FLAG_ROLES, ok=302, other=200),
+    ),
+    Entry("suivi:flag_list", expect=only(FLAG_ROLES)),
+    Entry("suivi:case_list", expect=only(("cpe", "direction"))),
+    Entry("suivi:case_detail", kwargs=_case, expect=only(("cpe",), others=404)),
+    Entry("suivi:case_detail", kwargs=_escalated_case, expect=only(("cpe", "direction"), others=404)),
+    Entry(
+        "suivi:case_interview",
+        method="post",
+        kwargs=_escalated_case,
+        data=lambda w: {"text": "Entretien.", "occurred_on": _today()},
+        expect=CASE_WRITE,
+    ),
+    Entry(
+        "suivi:case_action",
+        method="post",
+        kwargs=_escalated_case,
+        data=lambda w: {"what": "Tutorat", "owner": w.tutor.pk, "review_on": _today(7)},
+        expect=CASE_WRITE,
+    ),
+    Entry("suivi:case_action_done", method="post", kwargs=_action, expect=CASE_WRITE),
+    Entry(
+        "suivi:case_contact",
+        method="post",
+        kwargs=_escalated_case,
+        data=lambda w: {"channel": "appel", "outcome": "joint", "guardian": w.guardian.pk},
+        expect=CASE_WRITE,
+    ),
+    Entry("suivi:case_notice", method="post", kwargs=_escalated_case, expect=CASE_WRITE),
+    Entry(
+        "suivi:case_justify",
+        method="post",
+        kwargs=_escalated_case,
+        data=lambda w: {"start": _today(-2), "end": _today(), "reason": "mot_famille"},
+        expect=CASE_WRITE,
+    ),
+    Entry(
+        "suivi:case_escalate", method="post", kwargs=_escalated_case, data=lambda w: {"text": "x"}, expect=CASE_WRITE
+    ),
+    Entry(
+        "suivi:case_close", method="post", kwargs=_escalated_case, data=lambda w: {"outcome": "cio"}, expect=CASE_WRITE
+    ),
+    Entry("suivi:tutor_summary", expect=only(("tutor",))),
+    Entry("suivi:gpds", expect=only(("cpe", "direction"))),
+    Entry("suivi:settings", expect=only(("cpe", "direction"))),
+    Entry(
+        "suivi:settings",
+        method="post",
+        data=lambda w: {
+            "form": "notice1",
+            "notice1-subject": "Suivi de {eleve}",
+            "notice1-body": "Bonjour, {eleve} a manqué {absences} séances.",
+        },
+        expect=only(("cpe", "direction"), ok=302),
+    ),
+    Entry("suivi:family_absences", expect=only(("parent",))),
+    Entry(
+        "suivi:family_absences",
+        method="post",
+        data=lambda w: {
+            "student": w.student.pk,
+            f"c{w.student.pk}-start": _today(-1),
+            f"c{w.student.pk}-end": _today(),
+            f"c{w.student.pk}-reason": "transport",
+        },
+        expect=only(("parent",), ok=302),
+    ),
+]

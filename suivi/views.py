@@ -1,0 +1,522 @@
+"""Thin views of suivi: parse → gate → service → render or redirect."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from continuite.accounts.roles import Role
+from continuite.ecole.access import require_role
+from continuite.ecole.models import Guardian, Student
+from continuite.notifications.models import Notification
+from planning.models import Homework, Session
+
+from . import queries, services
+from .access import access_case, access_case_action, access_homework, access_register
+from .forms import (
+    ActionForm,
+    CaseFilterForm,
+    CloseForm,
+    ContactForm,
+    EscalateForm,
+    FlagForm,
+    InterviewForm,
+    JustifyForm,
+    NoticeTemplateForm,
+    SettingsForm,
+)
+from .models import (
+    AbsenceStatus,
+    AttendanceMark,
+    AttendanceStatus,
+    Case,
+    CaseAction,
+    CaseEvent,
+    FamilyContact,
+    Flag,
+    HandIn,
+    HandInStatus,
+    Justification,
+    Level,
+    Notice,
+)
+
+TEACHING_ROLES = (Role.ENSEIGNANT, Role.PROF_PRINCIPAL)
+FLAG_ROLES = (Role.ENSEIGNANT, Role.PROF_PRINCIPAL, Role.CPE, Role.DIRECTION)
+
+
+def _error(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- Registers and work handed in ----------------------------------------------------------------
+
+
+@login_required
+def register_list(request):
+    """The teacher's video and hybrid sessions of the last weeks, and his work to hand in."""
+    require_role(request.user, *TEACHING_ROLES)
+    staff = request.user.staff_profile
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=21)
+    sessions = (
+        Session.objects.filter(teachers=staff, modality__in=("visio", "hybride"), date__range=(since, today))
+        .select_related("subject", "division", "group", "register")
+        .order_by("-date", "-start")
+    )
+    homework = (
+        Homework.objects.filter(created_by=staff, due_date__range=(since, today + dt.timedelta(days=7)))
+        .exclude(hand_in_mode="aucun")
+        .select_related("subject", "division", "group")
+        .annotate(marked=Count("hand_ins"))
+        .order_by("-due_date")
+    )
+    return render(request, "suivi/register_list.html", {"sessions": sessions, "homework": homework})
+
+
+@login_required
+def register_take(request, session_pk: int):
+    """The register of one session: all present by default, one POST for the whole list."""
+    session = access_register(request.user, session_pk, for_write=request.method == "POST")
+    students = list(queries.session_students(session))
+    if request.method == "POST":
+        marks = {}
+        for student in students:
+            value = request.POST.get(f"s{student.pk}", AttendanceStatus.PRESENT)
+            if value != AttendanceStatus.PRESENT:
+                marks[student.pk] = value
+        try:
+            services.register_take(session=session, user=request.user, marks=marks)
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Appel enregistré."))
+            return redirect("suivi:register_take", session_pk=session.pk)
+    current = dict(AttendanceMark.objects.filter(register__session=session).values_list("student_id", "status"))
+    rows = [(student, current.get(student.pk, AttendanceStatus.PRESENT)) for student in students]
+    can_write = session.teachers.filter(pk=request.user.staff_profile.pk).exists() or Role.CPE in request.user.roles
+    return render(
+        request,
+        "suivi/register_take.html",
+        {
+            "session": session,
+            "rows": rows,
+            "choices": AttendanceStatus.choices,
+            "taken": bool(current),
+            "can_write": can_write,
+        },
+    )
+
+
+@login_required
+def handin_mark(request, homework_pk: int):
+    homework = access_homework(request.user, homework_pk, for_write=request.method == "POST")
+    students = list(queries.homework_students(homework))
+    if request.method == "POST":
+        statuses = {
+            s.pk: request.POST.get(f"s{s.pk}", HandInStatus.HANDED_IN)
+            for s in students
+            if request.POST.get(f"s{s.pk}", HandInStatus.HANDED_IN) != HandInStatus.HANDED_IN
+        }
+        try:
+            services.handin_mark(homework=homework, user=request.user, statuses=statuses)
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Travaux rendus enregistrés."))
+            return redirect("suivi:handin_mark", homework_pk=homework.pk)
+    current = dict(HandIn.objects.filter(homework=homework).values_list("student_id", "status"))
+    rows = [(student, current.get(student.pk, HandInStatus.HANDED_IN)) for student in students]
+    return render(
+        request, "suivi/handin_mark.html", {"homework": homework, "rows": rows, "choices": HandInStatus.choices}
+    )
+
+
+# --- Flags ---------------------------------------------------------------------------------------
+
+
+@login_required
+def flag_create(request):
+    """The "fiche de repérage" of a staff member."""
+    require_role(request.user, *FLAG_ROLES)
+    students = Student.objects.visible_to(request.user).current().select_related("division")
+    form = FlagForm(request.POST or None, students=students, initial={"student": request.GET.get("eleve")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_raise(
+                user=request.user,
+                student=form.cleaned_data["student"],
+                kind=form.cleaned_data["kind"],
+                observed=form.cleaned_data["observed"],
+                since=form.cleaned_data["since"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Fiche de repérage transmise au CPE."))
+            return redirect("suivi:flag_list")
+    return render(request, "suivi/flag_create.html", {"form": form})
+
+
+@login_required
+def flag_list(request):
+    """The flags the user raised (the CPE and the direction: every flag of the school)."""
+    require_role(request.user, *FLAG_ROLES)
+    flags = Flag.objects.visible_to(request.user).select_related("student__division", "raised_by", "case")[:200]
+    return render(request, "suivi/flag_list.html", {"flags": flags})
+
+
+# --- The CPE's queue and the case file -----------------------------------------------------------
+
+
+@login_required
+def case_list(request):
+    """The queue: the CPE's every case, the direction's escalated ones; filters by level, division, state,
+    review due and age."""
+    require_role(request.user, Role.CPE, Role.DIRECTION)
+    today = timezone.localdate()
+    form = CaseFilterForm(request.GET or None)
+    cases = Case.objects.visible_to(request.user).select_related("student__division")
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or "ouvert"
+    if status != "tous":
+        cases = cases.filter(status=status)
+    if data.get("level"):
+        cases = cases.filter(level=data["level"])
+    if data.get("division"):
+        cases = cases.filter(student__division__code__iexact=data["division"].strip())
+    if data.get("review_due"):
+        cases = cases.filter(review_on__lte=today)
+    if data.get("older_than") is not None:
+        cases = cases.filter(opened_at__lt=timezone.now() - dt.timedelta(days=data["older_than"]))
+    cases = cases.order_by("-level", "review_on", "opened_at")[:500]
+    return render(request, "suivi/case_list.html", {"cases": cases, "form": form, "today": today})
+
+
+def _timeline(case: Case) -> list[dict]:
+    """Every step of a case, in time order: one query per table, whatever the number of steps."""
+    entries: list[dict] = []
+    for event in CaseEvent.objects.filter(case=case).select_related("author"):  # query: events
+        entries.append({"at": event.occurred_at, "type": "event", "obj": event})
+    for flag in Flag.objects.filter(case=case).select_related("raised_by"):  # query: flags
+        entries.append({"at": flag.raised_at, "type": "flag", "obj": flag})
+    for action in CaseAction.objects.filter(case=case).select_related("owner"):  # query: actions
+        entries.append({"at": action.created_at, "type": "action", "obj": action})
+    for contact in FamilyContact.objects.filter(case=case).select_related("guardian", "logged_by"):  # query: contacts
+        entries.append({"at": contact.occurred_at, "type": "contact", "obj": contact})
+    notices = list(Notice.objects.filter(case=case).select_related("sent_by"))  # query: notices
+    receipts: dict[int, list] = {}
+    if notices:
+        # query: the outbox rows of these notices, with each guardian's acknowledgement
+        for row in Notification.objects.filter(
+            content_type__app_label="suivi", content_type__model="notice", object_id__in=[n.pk for n in notices]
+        ).order_by("recipient_name", "pk"):
+            receipts.setdefault(row.object_id, []).append(row)
+    for notice in notices:
+        notice.receipts = receipts.get(notice.pk, [])
+        entries.append({"at": notice.sent_at, "type": "notice", "obj": notice})
+    entries.sort(key=lambda entry: entry["at"])
+    return entries
+
+
+@login_required
+def case_detail(request, pk: int):
+    """The case file; each opening is written to the access log."""
+    case = access_case(request.user, pk)
+    services._audit(user=request.user, action="view", obj=case, student=case.student, request=request)
+    guardians = Guardian.objects.filter(links__student=case.student).order_by("links__kind")
+    today = timezone.localdate()
+    context = {
+        "case": case,
+        "timeline": _timeline(case),
+        "can_write": Role.CPE in request.user.roles and case.is_open,
+        "justification": Justification.objects.filter(student=case.student, end__gte=today).order_by("-end").first(),
+        "today": today,
+    }
+    if context["can_write"]:
+        context.update(
+            interview_form=InterviewForm(),
+            action_form=ActionForm(etablissement_id=case.etablissement_id),
+            contact_form=ContactForm(guardians=guardians),
+            escalate_form=EscalateForm(),
+            close_form=CloseForm(),
+            justify_form=JustifyForm(),
+        )
+    return render(request, "suivi/case_detail.html", context)
+
+
+def _case_post(request, pk: int, form_class, apply, success: str, **form_kwargs):
+    case = access_case(request.user, pk, for_write=True)
+    kwargs = {key: value(case) for key, value in form_kwargs.items()}
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        messages.error(request, _("Le formulaire contient des erreurs : %(errors)s") % {"errors": _form_errors(form)})
+        return redirect(case)
+    try:
+        apply(case, form.cleaned_data)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect(case)
+
+
+def _form_errors(form) -> str:
+    return " ".join(
+        f"{form.fields[name].label if name in form.fields else ''} : {' '.join(errs)}"
+        for name, errs in form.errors.items()
+    )
+
+
+@login_required
+@require_POST
+def case_interview(request, pk: int):
+    return _case_post(
+        request,
+        pk,
+        InterviewForm,
+        lambda case, d: services.case_interview_record(
+            case=case, user=request.user, text=d["text"], occurred_on=d["occurred_on"]
+        ),
+        _("Entretien enregistré."),
+    )
+
+
+@login_required
+@require_POST
+def case_action(request, pk: int):
+    return _case_post(
+        request,
+        pk,
+        ActionForm,
+        lambda case, d: services.case_action_add(
+            case=case, user=request.user, what=d["what"], owner=d["owner"], review_on=d["review_on"]
+        ),
+        _("Action ajoutée."),
+        etablissement_id=lambda case: case.etablissement_id,
+    )
+
+
+@login_required
+@require_POST
+def case_action_done(request, pk: int, action_pk: int):
+    action = access_case_action(request.user, pk, action_pk)
+    try:
+        services.case_action_done(action=action, user=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Action marquée comme faite."))
+    return redirect(action.case)
+
+
+@login_required
+@require_POST
+def case_contact(request, pk: int):
+    return _case_post(
+        request,
+        pk,
+        ContactForm,
+        lambda case, d: services.family_contact_log(
+            student=case.student,
+            case=case,
+            user=request.user,
+            channel=d["channel"],
+            outcome=d["outcome"],
+            guardian=d["guardian"],
+            note=d["note"],
+        ),
+        _("Contact avec la famille enregistré."),
+        guardians=lambda case: Guardian.objects.filter(links__student=case.student),
+    )
+
+
+@login_required
+@require_POST
+def case_notice(request, pk: int):
+    case = access_case(request.user, pk, for_write=True)
+    try:
+        notice = services.notice_send(case=case, user=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(stage)s de niveau %(level)s envoyé.") % {"stage": notice.get_stage_display(), "level": notice.level},
+        )
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def case_escalate(request, pk: int):
+    return _case_post(
+        request,
+        pk,
+        EscalateForm,
+        lambda case, d: services.case_escalate(case=case, user=request.user, text=d["text"]),
+        _("Dossier transmis à la direction."),
+    )
+
+
+@login_required
+@require_POST
+def case_close(request, pk: int):
+    return _case_post(
+        request,
+        pk,
+        CloseForm,
+        lambda case, d: services.case_close(case=case, user=request.user, outcome=d["outcome"], text=d["text"]),
+        _("Suivi clos."),
+    )
+
+
+@login_required
+@require_POST
+def case_justify(request, pk: int):
+    return _case_post(
+        request,
+        pk,
+        JustifyForm,
+        lambda case, d: services.absence_justify(
+            user=request.user, student=case.student, start=d["start"], end=d["end"], reason=d["reason"]
+        ),
+        _("Justification enregistrée."),
+    )
+
+
+# --- Form tutor, direction, settings, families ----------------------------------------------------
+
+
+@login_required
+def tutor_summary(request):
+    """The form tutor's summary of his division: levels and counts, no case file."""
+    require_role(request.user, Role.PROF_PRINCIPAL)
+    today = timezone.localdate()
+    evaluations = services.signals_evaluate_school(etablissement_id=request.user.etablissement_id, today=today)
+    students = (
+        Student.objects.current()
+        .filter(division_id__in=request.user.tutored_division_ids)
+        .select_related("division")
+        .annotate(open_cases=Count("suivi_cases", filter=Q(suivi_cases__status="ouvert")))
+        .order_by("division__code", "last_name", "first_name")
+    )
+    rows = [(student, evaluations.get(student.pk)) for student in students]
+    return render(request, "suivi/tutor_summary.html", {"rows": rows, "today": today})
+
+
+@login_required
+def gpds(request):
+    """The weekly list of the GPDS meeting: open cases at risk or escalated, and reviews due this week."""
+    require_role(request.user, Role.DIRECTION, Role.CPE)
+    today = timezone.localdate()
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    cases = (
+        Case.objects.filter(etablissement_id=request.user.etablissement_id)
+        .open()
+        .filter(Q(level=Level.RISQUE) | Q(escalated_at__isnull=False) | Q(review_on__lte=week_end))
+        .select_related("student__division")
+        .prefetch_related(
+            Prefetch("actions", queryset=CaseAction.objects.filter(done_at__isnull=True).select_related("owner"))
+        )
+        .order_by("student__division__code", "student__last_name")
+    )
+    return render(
+        request,
+        "suivi/gpds.html",
+        {"cases": cases, "today": today, "week_end": week_end, "is_cpe": Role.CPE in request.user.roles},
+    )
+
+
+@login_required
+def settings_edit(request):
+    """The school's window and thresholds, and the texts of its notices (direction and CPE)."""
+    require_role(request.user, Role.DIRECTION, Role.CPE)
+    etablissement = request.user.etablissement
+    current = services.settings_get(etablissement=etablissement)
+    templates = services.notice_templates_get(etablissement=etablissement)
+    which = request.POST.get("form") if request.method == "POST" else None
+    form = SettingsForm(request.POST if which == "settings" else None, instance=current)
+    template_forms = [
+        NoticeTemplateForm(request.POST if which == f"notice{t.level}" else None, instance=t, prefix=f"notice{t.level}")
+        for t in templates
+    ]
+    if which == "settings" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.settings_update(etablissement=etablissement, user=request.user, **values)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Seuils enregistrés."))
+            return redirect("suivi:settings")
+    for template_form, template in zip(template_forms, templates, strict=True):
+        if which == f"notice{template.level}" and template_form.is_valid():
+            try:
+                services.notice_template_update(
+                    etablissement=etablissement,
+                    user=request.user,
+                    level=template.level,
+                    subject=template_form.cleaned_data["subject"],
+                    body=template_form.cleaned_data["body"],
+                )
+            except ValidationError as exc:
+                template_form.add_error(None, exc)
+            else:
+                messages.success(request, _("Texte de l'avis enregistré."))
+                return redirect("suivi:settings")
+    if which is not None and which != "settings" and not which.startswith("notice"):
+        raise PermissionDenied
+    return render(
+        request,
+        "suivi/settings.html",
+        {"form": form, "template_forms": list(zip(templates, template_forms, strict=True))},
+    )
+
+
+@login_required
+def family_absences(request):
+    """A guardian's view of his children's absences from video classes, with a form to justify them."""
+    require_role(request.user, Role.PARENT)
+    children = Student.objects.filter(guardian_links__guardian=request.user.guardian_profile).select_related("division")
+    if request.method == "POST":
+        student = get_object_or_404(children, pk=request.POST.get("student") or 0)
+        form = JustifyForm(request.POST, prefix=f"c{student.pk}")
+        if form.is_valid():
+            try:
+                services.absence_justify(
+                    user=request.user,
+                    student=student,
+                    start=form.cleaned_data["start"],
+                    end=form.cleaned_data["end"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, _("Merci : la justification est enregistrée."))
+                return HttpResponseRedirect(request.path)
+        else:
+            messages.error(
+                request, _("Le formulaire contient des erreurs : %(errors)s") % {"errors": _form_errors(form)}
+            )
+    since = timezone.localdate() - dt.timedelta(days=60)
+    absences = (
+        AttendanceMark.objects.filter(student__in=children, status=AttendanceStatus.ABSENT, register__date__gte=since)
+        .select_related("register__session__subject", "student")
+        .order_by("-register__date")
+    )
+    by_child: dict[int, list] = {}
+    for mark in absences:
+        by_child.setdefault(mark.student_id, []).append(mark)
+    rows = [(child, by_child.get(child.pk, []), JustifyForm(prefix=f"c{child.pk}")) for child in children]
+    return render(request, "suivi/family_absences.html", {"rows": rows, "to_justify": AbsenceStatus.TO_JUSTIFY})
