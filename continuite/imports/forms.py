@@ -1,0 +1,28 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import ImportKind
+from .parsers.common import MAX_UPLOAD_BYTES
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type de fichier"), choices=ImportKind.choices, widget=forms.RadioSelect)
+    file = forms.FileField(
+        label=_("Fichier"),
+        help_text=_("Le fichier tel qu'exporté (XML ou CSV), ou zippé ; 20 Mo au plus."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", _("Déposer et vérifier")))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("Le fichier dépasse la taille maximale de 20 Mo."))
+        return upload

@@ -1,0 +1,108 @@
+"""The wizard through the test client: upload → dry run → apply → result; the list's query count."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from continuite.ecole.models import Division, Staff
+from continuite.imports import samples
+from continuite.imports.models import ImportJob, ImportStatus
+
+from .factories import ImportJobFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def direction(client, world):
+    client.force_login(world.direction.user)
+    return client
+
+
+def upload(client, kind, name, content):
+    return client.post(reverse("imports:job_create"), {"kind": kind, "file": SimpleUploadedFile(name, content)})
+
+
+def test_it_checks_an_upload_then_applies_it(direction, world, school, django_capture_on_commit_callbacks):
+    response = upload(direction, "sts", "sts_emp_0450001A_2026.xml", samples.sts_xml(school))
+    job = ImportJob.objects.get()
+    assert response.url == job.get_absolute_url() and job.status == ImportStatus.CHECKED
+    page = direction.get(job.get_absolute_url())
+    assert "Simulation" in page.content.decode() and not Division.objects.filter(code="TG1").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        direction.post(reverse("imports:job_apply", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.started_at is not None
+    assert Division.objects.filter(etablissement=world.etablissement, code="TG1").exists()
+    page = direction.get(job.get_absolute_url()).content.decode()
+    assert 'value="100"' in page and "Inviter" in page
+    status = direction.get(reverse("imports:job_status", args=[job.pk])).json()
+    assert status == {"status": "done", "status_label": "terminé", "progress": 100, "finished": True}
+
+
+def test_it_shows_why_a_file_is_refused(direction, school):
+    upload(direction, "sts", "emp_sts_0450001A_2026.xml", samples.sts_xml(school, root="EDT_STS"))
+    page = direction.get(ImportJob.objects.get().get_absolute_url()).content.decode()
+    assert "Import refusé" in page and "sts_emp_&lt;UAI&gt;_&lt;année&gt;.xml" in page
+
+
+def test_it_does_not_apply_a_job_twice(direction, world, django_capture_on_commit_callbacks):
+    job = ImportJobFactory(etablissement=world.etablissement, status=ImportStatus.DONE)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = direction.post(reverse("imports:job_apply", args=[job.pk]), follow=True)
+    assert callbacks == [] and "Seul un import vérifié" in response.content.decode()
+
+
+def test_it_runs_the_task_once_even_if_delivered_twice(world, school):
+    from continuite.imports.services import import_check, import_job_create
+    from continuite.imports.tasks import run_import
+
+    job = import_job_create(
+        etablissement=world.etablissement, kind="sts", filename="f.xml", content=samples.sts_xml(school)
+    )
+    import_check(job)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    run_import(job.pk)
+    run_import(job.pk)
+    assert Staff.objects.filter(sts_id="4000").count() == 1
+    assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.DONE
+
+
+def test_it_lists_jobs_in_a_fixed_number_of_queries(direction, world, django_assert_num_queries):
+    ImportJobFactory.create_batch(5, etablissement=world.etablissement, created_by=world.direction.user)
+    # 1 session, 2 user with his staff profile, 3 unread notifications (base.html), 4 the jobs with their
+    # authors, 5-7 the session saved back (savepoint, update, release)
+    with django_assert_num_queries(7):
+        response = direction.get(reverse("imports:job_list"))
+    assert response.content.decode().count("sts_emp_0450001A_2026.xml") == 5
+
+
+def test_it_confirms_before_inviting(direction, world, school, mailoutbox, django_capture_on_commit_callbacks):
+    from continuite.imports.services import import_job_create, import_run, invitable_people
+
+    import_run(
+        import_job_create(
+            etablissement=world.etablissement, kind="sts", filename="f.xml", content=samples.sts_xml(school)
+        )
+    )
+    count = invitable_people(world.etablissement).count_all()
+    assert count >= len(school.teachers)
+    page = direction.get(reverse("imports:invite_confirm")).content.decode()
+    assert f"Inviter {count} personnes" in page
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        direction.post(reverse("imports:invite_send"))
+    assert Staff.objects.get(sts_id="4000").user is not None
+
+
+def test_it_exports_divisions_as_csv_for_excel(direction, world):
+    response = direction.get(reverse("imports:export_divisions"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeffDivision;Niveau")
+    assert "1G3;Première;" in body
+
+
+def test_it_exports_staff_as_csv(direction, world):
+    body = direction.get(reverse("imports:export_staff")).content.decode("utf-8")
+    assert "MARTIN;Claire;" in body and "Enseignant" in body
