@@ -373,7 +373,9 @@ def loan_approve(*, user, need: Need, device: Device, expected_return: dt.date |
 
 
 def _locked(loan: Loan) -> Loan:
-    return Loan.objects.select_for_update().select_related("device", "need", "etablissement").get(pk=loan.pk)
+    return (
+        Loan.objects.select_for_update(of=("self",)).select_related("device", "need", "etablissement").get(pk=loan.pk)
+    )
 
 
 @transaction.atomic
