@@ -228,7 +228,9 @@ def need_decide(
     """
     _require_manager(user, need.etablissement_id)
     need = (
-        Need.objects.select_for_update().select_related("student__user", "staff__user", "declared_by").get(pk=need.pk)
+        Need.objects.select_for_update(of=("self",))
+        .select_related("student__user", "staff__user", "declared_by")
+        .get(pk=need.pk)
     )
     if need.status != NeedStatus.WAITING:
         raise ValidationError(_("Ce besoin a déjà reçu une réponse."))
