@@ -1,0 +1,96 @@
+"""Browser journeys of the catalogue: browsing by need, Discord's why-not, editing a tool."""
+
+import pytest
+
+from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
+from outils.catalogue import load_catalogue
+from outils.models import Tool
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def catalogue(world):
+    # Transactional tests flush the database, and the migration's rows with it.
+    load_catalogue()
+    return world
+
+
+def test_it_finds_the_virtual_class_tool_by_need_in_two_clicks(catalogue, page):
+    login(page, "prof@lycee.fr")
+    page.get_by_role("link", name="Outils de l'ENT").click()
+    assert page.get_by_role("heading", name="Outils de l'ENT", level=1).is_visible()
+    assert_no_axe_violations(page)
+    section = page.get_by_role("region", name="Animer une classe virtuelle")
+    section.get_by_role("link", name="BigBlueButton dans NetO'Centre").click()
+    assert page.get_by_role("heading", name="BigBlueButton dans NetO'Centre", level=1).is_visible()
+    assert page.get_by_text("Les classes virtuelles ne doivent pas être enregistrées.").first.is_visible()
+    assert page.get_by_role("link", name="Animer une classe virtuelle avec BigBlueButton").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_it_shows_why_not_discord_and_leads_to_the_chat(catalogue, page):
+    login(page, "prof@lycee.fr")
+    page.goto("/outils/")
+    section = page.get_by_role("region", name="Communiquer avec les élèves et les parents")
+    assert section.get_by_text("mineurs de moins de 16 ans").is_visible()
+    section.get_by_role("link", name="Chat de l'ENT").last.click()
+    assert page.get_by_role("heading", name="Chat de l'ENT", level=1).is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_it_searches_a_tool(catalogue, page):
+    login(page, "prof@lycee.fr")
+    page.goto("/outils/")
+    page.get_by_label("Rechercher un outil").fill("vidéo")
+    page.get_by_role("button", name="Rechercher").click()
+    assert page.get_by_role("link", name="Pod", exact=True).is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_it_lets_the_referent_edit_a_tool_for_his_school(catalogue, page):
+    login(page, "referent@lycee.fr")
+    page.goto("/outils/")
+    page.get_by_role("region", name="Diffuser des vidéos et du son").get_by_role("link", name="Pod").click()
+    page.get_by_role("link", name="Modifier la fiche").click()
+    assert page.get_by_role("heading", name="Modifier la fiche « Pod »").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Description courte").fill("Nos capsules de cours, protégées par mot de passe.")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    assert page.get_by_text("Nos capsules de cours, protégées par mot de passe.").is_visible()
+    assert page.get_by_text("Fiche adaptée par l'établissement").is_visible()
+    assert_no_axe_violations(page)
+    copy = Tool.objects.get(etablissement=catalogue.etablissement, slug="pod")
+    assert copy.summary == "Nos capsules de cours, protégées par mot de passe."
+    assert Tool.objects.get(etablissement__isnull=True, slug="pod").summary != copy.summary
+
+    page.get_by_label("Indisponible dans notre établissement").check()
+    page.get_by_label("Pourquoi ? (affiché aux collègues)").fill("Serveur en maintenance.")
+    page.get_by_role("button", name="Enregistrer la disponibilité").click()
+    assert page.get_by_text("Cet outil n'est pas disponible dans l'établissement.").is_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Ajouter un tutoriel").click()
+    assert_no_axe_violations(page)
+    page.get_by_label("Titre").fill("Pod au lycée")
+    page.get_by_label("Type").select_option("pdf")
+    page.get_by_label("Adresse").fill("https://lycee.example.fr/pod.pdf")
+    page.get_by_role("button", name="Enregistrer le tutoriel").click()
+    assert page.get_by_role("link", name="Pod au lycée", exact=True).is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_it_shows_families_their_page(catalogue, page):
+    login(page, "parent@lycee.fr")
+    page.get_by_role("link", name="L'ENT en famille").click()
+    assert page.get_by_role("heading", name="Obtenir ses codes d'accès à l'ENT").is_visible()
+    assert page.get_by_role("table").get_by_text("Pod", exact=True).is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_it_shows_the_catalogue_on_a_phone(catalogue, mobile_page):
+    login(mobile_page, "prof@lycee.fr")
+    mobile_page.goto("/outils/")
+    assert mobile_page.get_by_role("heading", name="J'ai besoin de…").is_visible()
+    assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_no_axe_violations(mobile_page)
