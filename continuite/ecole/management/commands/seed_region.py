@@ -34,6 +34,9 @@ class Command(BaseCommand):
         for first in range(existing, lycees, BATCH):
             count = min(BATCH, lycees - first)
             with transaction.atomic():
+                # Check foreign keys row by row as COPY writes, not queued until the commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 generator = RegionGenerator(lycees=count, today=today, seed=first + 1)
                 generated = generator.generate_directory(first)
                 for part in PARTS:
