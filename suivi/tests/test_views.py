@@ -1,0 +1,115 @@
+"""Pages of suivi: pinned query counts, the access log, bad input."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from continuite.audit.models import AuditEntry
+from continuite.ecole.tests.factories import StudentFactory
+from suivi import services
+from suivi.models import AttendanceMark, Case
+
+from .conftest import TODAY
+from .factories import CaseActionFactory, CaseEventFactory, CaseFactory, FamilyContactFactory, FlagFactory
+from .helpers import remote_session
+
+pytestmark = pytest.mark.django_db
+
+
+def _cases(world, n):
+    for _i in range(n):
+        case = CaseFactory(student=StudentFactory(division=world.division))
+        CaseActionFactory(case=case, owner=world.cpe)
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_it_answers_the_queue_with_a_pinned_number_of_queries(world, client, django_assert_num_queries, n):
+    _cases(world, n)
+    client.force_login(world.cpe.user)
+    # 1 session, 2 user with his profiles, 3 unread notifications (navigation bar),
+    # 4 the cases with their student and division, 5-7 savepoint, session save, release (login middleware)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("suivi:case_list"))
+    assert len(response.context["cases"]) == n
+
+
+def _history(case, world, n):
+    for _i in range(n):
+        CaseEventFactory(case=case)
+        CaseActionFactory(case=case, owner=world.cpe)
+        FamilyContactFactory(case=case, guardian=world.guardian)
+        FlagFactory(student=case.student, case=case, raised_by=world.teacher)
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_it_answers_the_case_page_with_a_pinned_number_of_queries(world, client, frozen, django_assert_num_queries, n):
+    case = CaseFactory(student=world.student, severity=3)
+    _history(case, world, n)
+    services.notice_send(case=case, user=world.cpe.user)
+    services.notice_send(case=case, user=world.cpe.user)
+    client.force_login(world.cpe.user)
+    # 1 session, 2 user with his profiles, 3 the case with student, division and school,
+    # 4 savepoint, 5 access-log entry, 6 release savepoint,
+    # 7 events, 8 flags, 9 actions, 10 family contacts, 11 notices, 12 their outbox rows (acknowledgements),
+    # 13 justification in progress, 14 unread notifications (navigation bar), 15 guardians (contact form),
+    # 16 staff (action owner choices), 17-19 savepoint, session save, release (login middleware)
+    with django_assert_num_queries(19):
+        response = client.get(case.get_absolute_url())
+    assert len([e for e in response.context["timeline"] if e["type"] == "action"]) == n
+
+
+def test_it_writes_exactly_one_access_log_entry_per_opening_of_a_case(world, client):
+    case = CaseFactory(student=world.student)
+    client.force_login(world.cpe.user)
+    client.get(case.get_absolute_url())
+    entries = AuditEntry.objects.filter(action="view", object_id=str(case.pk))
+    assert entries.count() == 1
+    assert entries.get().student == world.student and entries.get().user == world.cpe.user
+
+
+def test_it_takes_a_register_in_one_post_and_shows_it(world, client, frozen):
+    session = remote_session(world, TODAY)
+    client.force_login(world.teacher.user)
+    url = reverse("suivi:register_take", kwargs={"session_pk": session.pk})
+    assert client.post(url, {f"s{world.student.pk}": "distance"}).status_code == 302
+    assert AttendanceMark.objects.get(student=world.student).status == "distance"
+    page = client.get(url).content.decode()
+    assert f'id="s{world.student.pk}-distance" value="distance" checked' in page
+
+
+def test_it_answers_bad_register_input_in_french_without_change(world, client, frozen):
+    session = remote_session(world, TODAY)
+    client.force_login(world.teacher.user)
+    url = reverse("suivi:register_take", kwargs={"session_pk": session.pk})
+    response = client.post(url, {f"s{world.student.pk}": "endormi"}, follow=True)
+    assert "État de présence inconnu" in response.content.decode()
+    assert not AttendanceMark.objects.exists()
+
+
+def test_it_shows_the_cpe_the_reviews_due_on_his_home_page(world, client, frozen):
+    case = CaseFactory(student=world.student, review_on=TODAY)
+    client.force_login(world.cpe.user)
+    page = client.get(reverse("home")).content.decode()
+    assert "Points de suivi à faire" in page and case.get_absolute_url() in page
+
+
+def test_it_refuses_a_notice_in_french_from_the_case_page(world, client, frozen):
+    from .factories import JustificationFactory
+
+    case = CaseFactory(student=world.student)
+    JustificationFactory(student=world.student, start=TODAY, end=TODAY)
+    client.force_login(world.cpe.user)
+    response = client.post(reverse("suivi:case_notice", kwargs={"pk": case.pk}), follow=True)
+    assert "justification valable" in response.content.decode()
+    assert not case.notices.exists()
+
+
+def test_it_shows_the_tutor_a_summary_without_opening_case_files(world, client, frozen):
+    from .helpers import registers
+
+    registers(world.student, ["absent", "absent", "present", "present"])
+    client.force_login(world.tutor.user)
+    page = client.get(reverse("suivi:tutor_summary")).content.decode()
+    assert "Léa DURAND" in page and "Risque" in page
+    assert not Case.objects.exists()
+    assert timezone.localdate() == TODAY
