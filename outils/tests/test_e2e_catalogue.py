@@ -94,3 +94,22 @@ def test_it_shows_the_catalogue_on_a_phone(catalogue, mobile_page):
     assert mobile_page.get_by_role("heading", name="J'ai besoin de…").is_visible()
     assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_no_axe_violations(mobile_page)
+
+
+def test_it_keeps_the_editors_other_pages_accessible(catalogue, page):
+    from outils.tests.factories import TutorialFactory
+
+    tutorial = TutorialFactory(
+        tool=Tool.objects.get(etablissement__isnull=True, slug="moodle"), etablissement=catalogue.etablissement
+    )
+    login(page, "direction@lycee.fr")
+    page.goto("/outils/")
+    page.get_by_role("link", name="Ajouter un outil de l'établissement").click()
+    assert page.get_by_role("heading", name="Ajouter un outil de l'établissement").is_visible()
+    assert_no_axe_violations(page)
+    page.goto(f"/outils/tutoriels/{tutorial.pk}/modifier/")
+    assert page.get_by_role("heading", name=f"Modifier le tutoriel « {tutorial.title} »").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Supprimer").click()
+    assert page.get_by_text("Tutoriel supprimé.").is_visible()
+    assert_no_axe_violations(page)
