@@ -1,0 +1,59 @@
+"""The direction loads a small lycée through the wizard and finds it in the portal."""
+
+import pytest
+
+from continuite.imports import samples
+from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_imports_a_small_lycee_through_the_wizard(world, page, tmp_path):
+    school = samples.lycee(world.etablissement.uai, 2026, divisions=3, pupils_per_division=3, teachers=4)
+    files = [
+        ("STS-web", f"sts_emp_{school.uai}_2026.xml", samples.sts_xml(school)),
+        (
+            "SIECLE élèves",
+            "ElevesSansAdresses.zip",
+            samples.zipped("ElevesSansAdresses.xml", samples.eleves_xml(school, encoding="ISO-8859-15")),
+        ),
+        ("SIECLE responsables", "ResponsablesAvecAdresses.xml", samples.responsables_xml(school)),
+        ("Emploi du temps EDT", "EXP_COURS.xml", samples.edt_xml(school)),
+    ]
+    login(page, "direction@lycee.fr")
+    for label, name, content in files:
+        path = tmp_path / name
+        path.write_bytes(content)
+        page.goto("/imports/")
+        assert_no_axe_violations(page)
+        page.get_by_label(label).check()
+        page.locator("input[type=file]").set_input_files(str(path))
+        page.get_by_role("button", name="Déposer et vérifier").click()
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", name="2. Simulation : ce que l'import ferait").is_visible()
+        assert page.get_by_role("table").first.is_visible()
+        assert_no_axe_violations(page)
+        page.get_by_role("button", name="3. Appliquer l'import").click()
+        page.wait_for_load_state()
+        progress = page.get_by_label("Avancement de l'import")
+        assert progress.get_attribute("value") == "100"
+        assert "Terminé — 100 %" in page.get_by_role("status").inner_text()
+        assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Voir les divisions").click()
+    assert page.get_by_role("link", name="TG1").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="2NDE1").click()
+    assert page.get_by_text("NOM00001").first.is_visible()
+    assert page.get_by_text(school.teachers[0].last_name).first.is_visible()
+    assert_no_axe_violations(page)
+
+    page.goto("/imports/invitations/")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Inviter").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("invitation(s) envoyée(s)").is_visible()
+
+    from planning.models import TimetableSlot
+
+    assert TimetableSlot.objects.filter(etablissement=world.etablissement).count() == len(school.slots)
