@@ -66,6 +66,12 @@ class ModalityForm(forms.Form):
     hybrid_remote_mode = forms.ChoiceField(
         label=_("Hybride : l'autre demi-groupe"), choices=[("", "—")] + RemoteMode.choices, required=False
     )
+    tool = forms.ModelChoiceField(
+        label=_("Outil (catalogue de l'établissement)"),
+        queryset=None,
+        required=False,
+        help_text=_("Seuls les outils autorisés pour cette modalité sont proposés."),
+    )
     link = forms.URLField(
         assume_scheme="https",
         label=_("Lien (classe virtuelle ou ressource)"),
@@ -78,9 +84,19 @@ class ModalityForm(forms.Form):
     paper_version = forms.BooleanField(label=_("Version papier pour les élèves qui en ont besoin"), required=False)
     notes = forms.CharField(label=_("Consignes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, etablissement=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        from outils.models import Tool
+        from outils.queries import tools_for_modality
+
+        ids: list[int] = []
+        if etablissement is not None:
+            for modality in (Modality.VISIO, Modality.ASYNC_DISTANCE):
+                ids += list(
+                    tools_for_modality(etablissement=etablissement, modality=modality).values_list("pk", flat=True)
+                )
+        self.fields["tool"].queryset = Tool.objects.filter(pk__in=ids).order_by("name")
 
 
 class SessionCreateForm(ModalityForm):
@@ -93,7 +109,7 @@ class SessionCreateForm(ModalityForm):
     field_order = ["audience", "subject", "date", "start", "end", "modality"]
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, etablissement=user.etablissement, **kwargs)
         self.user = user
         self.fields["audience"].choices = audience_choices(user)
         self.fields["subject"].queryset = Subject.objects.filter(etablissement_id=user.etablissement_id)

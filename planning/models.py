@@ -220,6 +220,14 @@ class Session(AudienceMixin):
     subject = models.ForeignKey("ecole.Subject", on_delete=models.PROTECT, related_name="+", verbose_name=_("matière"))
     teachers = models.ManyToManyField("ecole.Staff", related_name="planned_sessions", verbose_name=_("enseignants"))
     modality = models.CharField(_("modalité"), max_length=16, choices=Modality.choices, default=Modality.PRESENCE)
+    tool = models.ForeignKey(
+        "outils.Tool",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("outil"),
+    )
     link = models.URLField(_("lien de la classe virtuelle ou de la ressource"), blank=True)
     hybrid_room_half = models.CharField(
         _("demi-groupe en classe"), max_length=1, choices=WeekParity.choices, blank=True

@@ -108,6 +108,7 @@ def _grid(days, occ: list[Occurrence]) -> WeekGrid:
 
 
 _RELATED = ("subject", "division", "group")
+_SESSION_RELATED = (*_RELATED, "tool")
 
 
 def teacher_week(staff, monday: dt.date) -> WeekGrid:
@@ -117,7 +118,7 @@ def teacher_week(staff, monday: dt.date) -> WeekGrid:
     sessions = list(
         Session.objects.in_week(monday)
         .filter(Q(teachers=staff) | Q(slot__teachers=staff))
-        .select_related(*_RELATED)
+        .select_related(*_SESSION_RELATED)
         .distinct()
     )
     grid = _grid(days, occurrences(slots, sessions, days))
@@ -136,7 +137,7 @@ def student_week(student, monday: dt.date) -> WeekGrid:
     days = week_days(student.etablissement_id, monday)
     audience = audience_q_for_student(student)
     slots = list(TimetableSlot.objects.current().filter(audience).select_related(*_RELATED))
-    sessions = list(Session.objects.in_week(monday).filter(audience).select_related(*_RELATED))
+    sessions = list(Session.objects.in_week(monday).filter(audience).select_related(*_SESSION_RELATED))
     grid = _grid(days, occurrences(slots, sessions, days))
     grid.homework = list(
         Homework.objects.due_in_week(monday)

@@ -31,7 +31,7 @@ from .forms import (
     parse_audience,
 )
 from .models import CalendarFeed, HomeworkKind, Modality, RemoteMode, Session
-from .queries import audience_students_q, monday_of
+from .queries import audience_students_q, homework_students, monday_of
 from .selectors import (
     audience_items,
     division_heatmap,
@@ -66,12 +66,13 @@ def _thresholds(user) -> Thresholds:
     return Thresholds.of(services.planning_settings_get(etablissement=user.etablissement))
 
 
-def _paper_count(etablissement) -> int | None:
+def _paper_count(etablissement, students) -> int | None:
+    """How many students of the audience get paper copies (the equipment answers), or None without that app."""
     try:
         from equipement.queries import paper_student_ids
     except ImportError:
         return None
-    return len(paper_student_ids(etablissement=etablissement))
+    return students.filter(pk__in=paper_student_ids(etablissement=etablissement)).count()
 
 
 # --- Teacher ---------------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ def slot_occurrence(request, pk: int, date: str):
     session = Session.objects.filter(slot=slot, date=day).first()
     if session is not None:
         return redirect("planning:session_edit", pk=session.pk)
-    form = ModalityForm(request.POST or None, initial={"modality": Modality.PRESENCE})
+    form = ModalityForm(request.POST or None, initial={"modality": Modality.PRESENCE}, etablissement=slot.etablissement)
     if request.method == "POST" and form.is_valid():
         try:
             services.session_plan(slot=slot, date=day, by=request.user.staff_profile, **form.cleaned_data)
@@ -135,7 +136,7 @@ def _week_url(day: dt.date) -> str:
 def session_edit(request, pk: int):
     session = access_session(request.user, pk, for_write=True)
     initial = {name: getattr(session, name) for name in ModalityForm.base_fields if hasattr(session, name)}
-    form = ModalityForm(request.POST or None, initial=initial)
+    form = ModalityForm(request.POST or None, initial=initial, etablissement=session.etablissement)
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(session=session, **form.cleaned_data)
@@ -154,7 +155,9 @@ def session_edit(request, pk: int):
             "date": session.date,
             "audience_key": session.audience_key,
             "minutes": session.minutes,
-            "paper_count": _paper_count(session.etablissement) if session.modality == Modality.ASYNC_DISTANCE else None,
+            "paper_count": _paper_count(session.etablissement, session_students(session))
+            if session.modality == Modality.ASYNC_DISTANCE
+            else None,
             "rules": RULES_TEXT,
         },
     )
@@ -265,7 +268,7 @@ def homework_edit(request, pk: int):
         {
             "form": form,
             "homework": homework,
-            "paper_count": _paper_count(homework.etablissement) if homework.hand_in_mode == "papier" else None,
+            "paper_count": _paper_count(homework.etablissement, homework_students(homework)),
             "rules": RULES_TEXT,
         },
     )
