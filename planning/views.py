@@ -31,7 +31,7 @@ from .forms import (
     parse_audience,
 )
 from .models import CalendarFeed, HomeworkKind, Modality, RemoteMode, Session
-from .queries import audience_students_q, homework_students, monday_of
+from .queries import audience_students_q, homework_students, monday_of, session_students
 from .selectors import (
     audience_items,
     division_heatmap,

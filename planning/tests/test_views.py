@@ -214,3 +214,12 @@ def test_it_plans_a_slot_occurrence_from_the_form(calendar, client):
     response = client.post(url, {"modality": "hybride", "hybrid_room_half": "A", "hybrid_remote_mode": "live"})
     assert response.status_code == 302
     assert slot.sessions.get().modality == "hybride"
+
+
+def test_it_tells_the_teacher_how_many_paper_copies_to_print(calendar, client, monkeypatch):
+    w = calendar
+    homework = HomeworkFactory(division=w.division, created_by=w.teacher, hand_in_mode="papier")
+    monkeypatch.setattr("equipement.queries.paper_student_ids", lambda *, etablissement: [w.student.pk, w.student2.pk])
+    client.force_login(w.teacher.user)
+    response = client.get(reverse("planning:homework_edit", args=[homework.pk]))
+    assert "1 copie papier à imprimer" in response.text  # Léa only: Hugo is not in 1G3
