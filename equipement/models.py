@@ -210,7 +210,11 @@ class Device(models.Model):
         verbose_name_plural = _("matériels")
         ordering = ["kind", "asset_tag"]
         constraints = [
-            models.UniqueConstraint(fields=["etablissement", "asset_tag"], name="device_unique_asset_tag"),
+            models.UniqueConstraint(
+                fields=["etablissement", "asset_tag"],
+                name="device_unique_asset_tag",
+                violation_error_message=_("Ce numéro d'inventaire existe déjà dans l'établissement."),
+            ),
         ]
 
     def __str__(self) -> str:

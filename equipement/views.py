@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -315,7 +316,8 @@ def loan_detail(request, pk: int):
         context["return_form"] = ReturnForm()
     guardian = request.user.guardian_profile
     if guardian is not None and loan.agreement_required and loan.agreement_accepted_at is None and loan.is_active:
-        context["agreement_url"] = services.agreement_url(loan=loan, guardian=guardian)
+        token = services.agreement_token(loan=loan, guardian=guardian)
+        context["agreement_url"] = reverse("equipement:agreement", kwargs={"token": token})
     return render(request, "equipement/loan_detail.html", context)
 
 
