@@ -57,6 +57,6 @@ class StudentRectifyForm(_RectifyForm):
 
 class GuardianRectifyForm(_RectifyForm):
     last_name = forms.CharField(label=_("Nom"), max_length=100)
-    first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False)
+    first_name = forms.CharField(label=_("Prénom"), max_length=100)
     email = forms.EmailField(label=_("Courriel"), max_length=254, required=False)
     mobile = forms.CharField(label=_("Téléphone portable"), max_length=20, required=False)

@@ -105,8 +105,8 @@ def guardian_rectify(
         "email": email.strip().lower(),
         "mobile": mobile.strip(),
     }
-    if not changes["last_name"]:
-        raise ValidationError(_("Le nom est obligatoire."))
+    if not changes["last_name"] or not changes["first_name"]:
+        raise ValidationError(_("Le nom et le prénom sont obligatoires."))
     if changes["mobile"] and not PHONE.match(changes["mobile"]):
         raise ValidationError(_("Le numéro de téléphone ne contient que des chiffres, espaces, points ou tirets."))
     changed = _apply_changes(guardian, changes)

@@ -88,7 +88,8 @@ def _rectify(request, person, form_class, initial: dict, service, template: str,
         try:
             changed = service(form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # as non-field errors: a model error may name a field this form does not show
+            form.add_error(None, exc.messages)
         else:
             if changed:
                 messages.success(request, _("Rectification enregistrée (%(fields)s).") % {"fields": ", ".join(changed)})

@@ -27,7 +27,12 @@ ENTRIES = [
         "audit:guardian_rectify",
         method="post",
         kwargs=lambda w: {"pk": w.guardian.pk},
-        data=lambda w: {"last_name": "DURAND", "first_name": "", "email": "parent@lycee.fr", "mobile": ""},
+        data=lambda w: {
+            "last_name": "DURAND",
+            "first_name": w.guardian.first_name,
+            "email": "parent@lycee.fr",
+            "mobile": "",
+        },
         expect=only(("direction",), ok=302, other=404),
     ),
     Entry("audit:guardian_export", kwargs=lambda w: {"pk": w.guardian.pk}, expect=only(("direction",), other=404)),
