@@ -1,0 +1,190 @@
+"""Demo planning: a timetable for the demo lycée and a plausible current and next week.
+
+1G3 runs a hybrid A/B rota over both weeks; next week the 1G3 gets too much work on Tuesday (the
+form tutor is notified). Idempotent: a school that already has slots is left unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, TeachingAssignment
+
+from . import services
+from .models import HomeworkKind, Modality, RemoteMode, TimetableSlot
+from .queries import monday_of
+
+# Core lessons: one-hour bands in the mornings; spécialités: two-hour blocks in the afternoons,
+# one block per spécialité so that no student has two at once.
+CORE_BANDS = [(day, hour) for day in range(5) for hour in (8, 9, 10, 11)] + [(day, 13) for day in range(5)]
+SPE_BLOCKS = [(0, 14), (1, 14), (3, 14), (4, 14), (0, 16), (1, 16), (3, 16)]
+HOURS_PER_SUBJECT = 2
+
+
+def _time(hour: int) -> dt.time:
+    return dt.time(hour, 0)
+
+
+def _seed_timetable(etablissement: Etablissement, year: SchoolYear) -> None:
+    divisions = list(Division.objects.filter(school_year=year).order_by("code"))
+    assignments = TeachingAssignment.objects.filter(division__school_year=year).select_related("subject", "staff")
+    by_division: dict[int, list[TeachingAssignment]] = {}
+    for assignment in assignments.order_by("subject__code"):
+        by_division.setdefault(assignment.division_id, []).append(assignment)
+    slots, teachers = [], []
+    for index, division in enumerate(divisions):
+        bands = CORE_BANDS[index % len(CORE_BANDS) :] + CORE_BANDS[: index % len(CORE_BANDS)]
+        position = 0
+        for assignment in by_division.get(division.pk, []):
+            for _hour in range(HOURS_PER_SUBJECT):
+                if position >= len(bands):
+                    break
+                day, hour = bands[position]
+                position += 1
+                slots.append(
+                    TimetableSlot(
+                        etablissement=etablissement,
+                        school_year=year,
+                        division=division,
+                        subject=assignment.subject,
+                        weekday=day,
+                        start=_time(hour),
+                        end=_time(hour + 1),
+                        room=f"B{100 + index}",
+                    )
+                )
+                teachers.append(assignment.staff_id)
+    group_assignments = (
+        TeachingAssignment.objects.filter(group__school_year=year, group__kind="specialite")
+        .select_related("group", "subject")
+        .order_by("group__code")
+    )
+    spe_index: dict[str, int] = {}
+    for assignment in group_assignments:
+        level_key = assignment.group.code[0] + assignment.group.code[-1]  # "11", "T2"...
+        block = spe_index.get(level_key, 0)
+        spe_index[level_key] = block + 1
+        day, hour = SPE_BLOCKS[block % len(SPE_BLOCKS)]
+        slots.append(
+            TimetableSlot(
+                etablissement=etablissement,
+                school_year=year,
+                group=assignment.group,
+                subject=assignment.subject,
+                weekday=day,
+                start=_time(hour),
+                end=_time(hour + 2),
+                room=f"S{200 + block}",
+            )
+        )
+        teachers.append(assignment.staff_id)
+    created = TimetableSlot.objects.bulk_create(slots)
+    through = TimetableSlot.teachers.through
+    through.objects.bulk_create(
+        [through(timetableslot_id=slot.pk, staff_id=staff_id) for slot, staff_id in zip(created, teachers, strict=True)]
+    )
+
+
+def _try(call, **kwargs):
+    try:
+        return call(**kwargs)
+    except ValidationError:
+        return None  # a holiday, or a slot that does not run that week: the demo skips it
+
+
+def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
+    monday = monday_of(today)
+    next_monday = monday + dt.timedelta(days=7)
+    hybrid = Division.objects.filter(etablissement=etablissement, code="1G3").current().first()
+    if hybrid is not None:
+        _try(
+            services.division_modality_switch,
+            division=hybrid,
+            start=monday,
+            end=next_monday + dt.timedelta(days=4),
+            modality=Modality.HYBRIDE,
+            hybrid_rota=True,
+            hybrid_remote_mode=RemoteMode.LIVE,
+        )
+    # Some divisions have a virtual class or an asynchronous lesson on Wednesday and Friday.
+    for slot in (
+        TimetableSlot.objects.filter(etablissement=etablissement, division__code__in=["TG1", "TG2", "201", "1G5"])
+        .select_related("etablissement", "division", "group", "subject")
+        .order_by("pk")[:12]
+    ):
+        for week in (monday, next_monday):
+            date = week + dt.timedelta(days=slot.weekday)
+            if slot.weekday == 2:
+                _try(services.session_plan, slot=slot, date=date, modality=Modality.VISIO, link="")
+            elif slot.weekday == 4:
+                _try(services.session_plan, slot=slot, date=date, modality=Modality.ASYNC_DISTANCE, paper_version=True)
+    # Work to do: a plausible load, then too much for the 1G3 next Tuesday.
+    assignments = (
+        TeachingAssignment.objects.filter(division__etablissement=etablissement, division__school_year__is_current=True)
+        .select_related("staff", "subject", "division")
+        .order_by("division__code", "subject__code")
+    )
+    for n, assignment in enumerate(assignments):
+        if n % 3:
+            continue
+        due = monday + dt.timedelta(days=1 + n % 4)
+        _try(
+            services.homework_create,
+            etablissement=etablissement,
+            title=f"{assignment.subject.short_label or assignment.subject.label} : exercices",
+            given_on=monday,
+            due_date=due,
+            estimated_minutes=30 + 15 * (n % 3),
+            by=assignment.staff,
+            division=assignment.division,
+            subject=assignment.subject,
+        )
+    if hybrid is not None:
+        heavy_day = next_monday + dt.timedelta(days=1)
+        heavy = [
+            ("Dissertation d'histoire", 90, HomeworkKind.PROJECT),
+            ("Contrôle de français", 55, HomeworkKind.ASSESSMENT),
+            ("Devoir d'enseignement scientifique", 60, HomeworkKind.ASSESSMENT),
+        ]
+        hybrid_assignments = list(assignments.filter(division=hybrid))
+        for (title, minutes, kind), assignment in zip(heavy, hybrid_assignments, strict=False):
+            _try(
+                services.homework_create,
+                etablissement=etablissement,
+                title=title,
+                given_on=monday,
+                due_date=heavy_day,
+                estimated_minutes=minutes,
+                kind=kind,
+                by=assignment.staff,
+                division=hybrid,
+                subject=assignment.subject,
+            )
+        ses = Group.objects.filter(etablissement=etablissement, code="1SPESES1").current().first()
+        ses_teacher = TeachingAssignment.objects.filter(group=ses).select_related("staff").first()
+        if ses is not None and ses_teacher is not None:
+            _try(
+                services.homework_create,
+                etablissement=etablissement,
+                title="SES : étude de documents",
+                given_on=monday,
+                due_date=monday + dt.timedelta(days=3),
+                estimated_minutes=45,
+                by=ses_teacher.staff,
+                group=ses,
+            )
+
+
+@transaction.atomic
+def seed(*, etablissement: Etablissement, today: dt.date) -> None:
+    year = SchoolYear.objects.filter(etablissement=etablissement, is_current=True).first()
+    if year is None:
+        return
+    services.school_calendar_build(school_year=year)
+    if TimetableSlot.objects.filter(etablissement=etablissement).exists():
+        return
+    _seed_timetable(etablissement, year)
+    _seed_weeks(etablissement, today)

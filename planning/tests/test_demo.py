@@ -1,0 +1,36 @@
+import datetime as dt
+import time
+
+import pytest
+
+from continuite.ecole.demo import seed_directory
+from planning import demo
+from planning.models import Modality, SchoolDay, Session, TimetableSlot
+from planning.selectors import school_overview
+from planning.services import planning_settings_get
+from planning.workload import Thresholds
+
+TODAY = dt.date(2026, 11, 30)
+
+
+@pytest.mark.django_db
+def test_it_seeds_a_timetable_a_hybrid_rota_and_an_overloaded_week_once():
+    etablissement = seed_directory(today=TODAY)
+    started = time.perf_counter()
+    demo.seed(etablissement=etablissement, today=TODAY)
+    elapsed = time.perf_counter() - started
+    print(f"planning demo seed: {elapsed:.1f} s")
+    assert elapsed < 20  # seeding stays under ~20 s
+    slots = TimetableSlot.objects.filter(etablissement=etablissement).count()
+    sessions = Session.objects.count()
+    assert slots > 300
+    hybrid = Session.objects.filter(division__code="1G3", modality=Modality.HYBRIDE)
+    assert {s.hybrid_room_half for s in hybrid} == {"A", "B"}
+    assert SchoolDay.objects.filter(etablissement=etablissement, is_holiday=True).exists()
+    thresholds = Thresholds.of(planning_settings_get(etablissement=etablissement))
+    next_week = school_overview(etablissement.pk, [TODAY + dt.timedelta(days=7)], thresholds)[0]
+    assert "1G3" in [d.code for d, _load in next_week["over"]]
+
+    demo.seed(etablissement=etablissement, today=TODAY)
+    assert TimetableSlot.objects.filter(etablissement=etablissement).count() == slots
+    assert Session.objects.count() == sessions
