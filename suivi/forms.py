@@ -53,6 +53,8 @@ class FlagForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
+    prefix = "entretien"  # several forms share the case page: unique ids
+
     text = forms.CharField(
         label=_("Compte rendu de l'entretien"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -60,6 +62,8 @@ class InterviewForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    prefix = "action"  # several forms share the case page: unique ids
+
     what = forms.CharField(label=_("Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Responsable"), queryset=Staff.objects.none())
     review_on = forms.DateField(label=_("Date du prochain point"), widget=DateInput())
@@ -70,6 +74,8 @@ class ActionForm(forms.Form):
 
 
 class ContactForm(forms.Form):
+    prefix = "contact"  # several forms share the case page: unique ids
+
     channel = forms.ChoiceField(label=_("Moyen"), choices=ContactChannel.choices)
     outcome = forms.ChoiceField(label=_("Résultat"), choices=ContactOutcome.choices)
     guardian = forms.ModelChoiceField(label=_("Avec"), queryset=Guardian.objects.none(), required=False)
@@ -83,12 +89,16 @@ class ContactForm(forms.Form):
 
 
 class EscalateForm(forms.Form):
+    prefix = "direction"  # several forms share the case page: unique ids
+
     text = forms.CharField(
         label=_("Motif de la transmission"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class CloseForm(forms.Form):
+    prefix = "cloture"  # several forms share the case page: unique ids
+
     outcome = forms.ChoiceField(label=_("Issue"), choices=CaseOutcome.choices)
     text = forms.CharField(
         label=_("Commentaire"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -249,7 +250,7 @@ def case_detail(request, pk: int):
             contact_form=ContactForm(guardians=guardians),
             escalate_form=EscalateForm(),
             close_form=CloseForm(),
-            justify_form=JustifyForm(),
+            justify_form=JustifyForm(prefix="justif"),
         )
     return render(request, "suivi/case_detail.html", context)
 
@@ -386,7 +387,7 @@ def case_justify(request, pk: int):
     return _case_post(
         request,
         pk,
-        JustifyForm,
+        partial(JustifyForm, prefix="justif"),
         lambda case, d: services.absence_justify(
             user=request.user, student=case.student, start=d["start"], end=d["end"], reason=d["reason"]
         ),

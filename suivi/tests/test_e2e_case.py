@@ -1,0 +1,101 @@
+"""The journey of a case: register → signal → case → call → notice → acknowledgement → direction."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from continuite.ecole.tests.factories import StudentFactory
+from continuite.notifications.models import Notification
+from continuite.notifications.services import acknowledgement_url
+from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
+from planning.tests.factories import SessionFactory
+from suivi.models import Case
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def person(browser, live_server, email=None):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    if email:
+        login(page, email)
+    return context, page
+
+
+def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, live_server):
+    classmate = StudentFactory(division=world.division, last_name="BERNARD", first_name="Noah")
+    session = SessionFactory(
+        division=world.division, subject=world.subject, date=timezone.localdate(), teachers=[world.teacher]
+    )
+
+    # The teacher takes the register: two absences, everyone else present by default.
+    context, page = person(browser, live_server, "prof@lycee.fr")
+    page.goto("/suivi/registres/")
+    assert_no_axe_violations(page)
+    page.goto(f"/suivi/registres/{session.pk}/")
+    page.get_by_role("group", name="Léa DURAND").get_by_label("Absent").check()
+    page.get_by_role("group", name="Noah BERNARD").get_by_label("Absent").check()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Enregistrer l'appel").click()
+    expect(page.get_by_text("Appel enregistré.")).to_be_visible()
+    context.close()
+
+    # The signal opened one case per student, with the rule that fired.
+    case = Case.objects.get(student=world.student, status="ouvert")
+    assert Case.objects.filter(student=classmate).count() == 1
+    assert "100 %" in case.rule
+
+    # The CPE logs a call, then sends the warning to the form tutor and the notice to the family.
+    context, page = person(browser, live_server, "cpe@lycee.fr")
+    page.goto("/suivi/dossiers/")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Léa DURAND").click()
+    assert page.get_by_role("heading", name="Suivi de Léa DURAND").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Moyen").select_option(label="Appel téléphonique")
+    page.get_by_label("Résultat").select_option(label="Message laissé")
+    page.get_by_role("button", name="Enregistrer le contact").click()
+    expect(page.get_by_text("Contact avec la famille enregistré.")).to_be_visible()
+    page.get_by_role("button", name="Envoyer l'étape suivante").click()
+    expect(page.get_by_text("Avertissement au professeur principal de niveau 1 envoyé.")).to_be_visible()
+    page.get_by_role("button", name="Envoyer l'étape suivante").click()
+    expect(page.get_by_text("Avis aux responsables légaux de niveau 1 envoyé.")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    # A guardian acknowledges it through the personal link of the mail.
+    notice = Notification.objects.get(kind="suivi.notice", guardian=world.guardian)
+    assert Notification.objects.filter(kind="suivi.notice", guardian=world.guardian2).exists()
+    guardian_context, guardian_page = person(browser, live_server)
+    guardian_page.goto(acknowledgement_url(notice).removeprefix(notice_site()))
+    assert_no_axe_violations(guardian_page)
+    guardian_page.get_by_role("button", name="J'ai pris connaissance").click()
+    expect(guardian_page.get_by_text("Merci : votre prise de connaissance est enregistrée")).to_be_visible()
+    guardian_context.close()
+
+    # The CPE sees the acknowledgement on the timeline and escalates to the direction.
+    page.reload()
+    assert page.get_by_text("a pris connaissance le").count() == 1
+    page.get_by_label("Motif de la transmission").fill("Absences répétées, famille difficile à joindre.")
+    page.get_by_role("button", name="Transmettre à la direction").click()
+    expect(page.get_by_text("Dossier transmis à la direction.")).to_be_visible()
+    context.close()
+
+    # The direction sees the escalated case.
+    context, page = person(browser, live_server, "direction@lycee.fr")
+    page.get_by_role("link", name="Signalements").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Léa DURAND").click()
+    assert page.get_by_role("heading", name="Suivi de Léa DURAND").is_visible()
+    expect(page.get_by_text("Absences répétées, famille difficile à joindre.")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.goto("/suivi/gpds/")
+    assert page.get_by_role("link", name="Léa DURAND").is_visible()
+    assert_no_axe_violations(page)
+    context.close()
+
+
+def notice_site() -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL
