@@ -143,10 +143,13 @@ def dashboard(request):
         .select_related("device", "need__student__division", "need__staff")
         .order_by("expected_return", "pk")
     )
+    loans = list(loans)
     context = {
         "counts": dashboard_counts(etablissement=etablissement, today=today),
         "waiting": waiting,
         "loans": loans,
+        # The overdue list comes from the same rows: no second query.
+        "overdue": [loan for loan in loans if loan.status == "remis" and loan.expected_return < today],
         "today": today,
     }
     return render(request, "equipement/dashboard.html", context)

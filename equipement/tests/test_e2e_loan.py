@@ -79,7 +79,13 @@ def test_it_lends_a_device_from_the_need_to_its_return(world, page, browser, liv
 
 
 def test_it_keeps_the_inventory_and_settings_pages_accessible(world, page):
+    import datetime as dt
+
+    from .factories import LoanFactory, NeedFactory
+
     device = DeviceFactory(etablissement=world.etablissement, asset_tag="TAB-007")
+    NeedFactory(student=world.student2)
+    LoanFactory(need__student=world.student, status="remis", expected_return=dt.date.today() - dt.timedelta(days=3))
     login(page, "gestion@lycee.fr")
     for path in [
         "/equipement/",
@@ -92,6 +98,8 @@ def test_it_keeps_the_inventory_and_settings_pages_accessible(world, page):
     ]:
         page.goto(path)
         assert page.locator("h1").is_visible(), path
+        if path == "/equipement/":
+            assert page.get_by_role("heading", name="Prêts en retard").is_visible()
         assert_no_axe_violations(page)
     page.goto("/equipement/materiels/nouveau/")
     page.get_by_label("Type").select_option(label="Tablette")

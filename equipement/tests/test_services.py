@@ -302,3 +302,13 @@ def test_it_refuses_a_duplicate_asset_tag(world):
     services.device_create(user=world.gestionnaire.user, kind="portable", model="X", asset_tag="PC-1")
     with pytest.raises(ValidationError):
         services.device_create(user=world.gestionnaire.user, kind="portable", model="Y", asset_tag="PC-1")
+
+
+def test_it_runs_the_daily_reminder_task_twice_without_sending_twice(world):
+    from equipement.tasks import send_loan_reminders
+
+    with time_machine.travel(TODAY, tick=False):
+        LoanFactory(need__student=world.student, status=LoanStatus.HANDED_OVER, expected_return=dt.date(2026, 11, 10))
+        send_loan_reminders()
+        send_loan_reminders()
+    assert Notification.objects.filter(kind="equipement.reminder_after").count() == 3

@@ -47,6 +47,7 @@ def test_it_shows_the_dashboard_in_a_fixed_number_of_queries(world, client, djan
         response = client.get(reverse("equipement:dashboard"))
     assert response.status_code == 200
     assert response.context["counts"]["overdue"] == 1
+    assert len(response.context["overdue"]) == 1
     assert "En retard" in response.content.decode()
 
 
