@@ -1,0 +1,107 @@
+"""Demo data of suivi: registers of the past weeks in 1G3, students at vigilance and at risk, and
+Léa DURAND's open case with a history. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from continuite.accounts.models import User
+from continuite.ecole.models import Division, Staff, Subject
+from planning.models import Session
+
+from . import services
+from .models import Case, CaseEvent, EventKind
+
+# Absent sessions (indexes among the last ten) per student rank in 1G3: Léa (rank 0) at risk.
+ABSENCES = {0: {1, 4, 6, 8}, 1: {3, 7}, 2: {0, 2, 5, 7, 9}}
+
+
+def _past_weekdays(today: dt.date, count: int) -> list[dt.date]:
+    days, day = [], today - dt.timedelta(days=1)
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= dt.timedelta(days=1)
+    return sorted(days)
+
+
+def _sessions(etablissement, division, teacher, today) -> list[Session]:
+    """Planning's visio/hybride sessions of 1G3 in the last weeks, or ten SES video classes made here."""
+    found = list(
+        Session.objects.filter(
+            division=division, modality__in=("visio", "hybride"), date__range=(today - dt.timedelta(days=20), today)
+        ).order_by("date", "start")[:10]
+    )
+    if len(found) >= 10:
+        return found
+    subject = Subject.objects.filter(etablissement=etablissement, code="SES").first()
+    sessions = []
+    for day in _past_weekdays(today, 10):
+        session, created = Session.objects.get_or_create(
+            etablissement=etablissement,
+            division=division,
+            date=day,
+            start=dt.time(10, 0),
+            defaults={"end": dt.time(11, 0), "minutes": 60, "subject": subject, "modality": "visio"},
+        )
+        if created:
+            session.teachers.add(teacher)
+        sessions.append(session)
+    return [s for s in sessions if s.modality in ("visio", "hybride")]
+
+
+@transaction.atomic
+def seed(*, etablissement, today: dt.date) -> None:
+    division = Division.objects.filter(etablissement=etablissement, code="1G3").first()
+    teacher = Staff.objects.filter(etablissement=etablissement, email="enseignant@demo.continuite.fr").first()
+    cpe = User.objects.filter(email="cpe@demo.continuite.fr").first()
+    if division is None or teacher is None or teacher.user is None or cpe is None:
+        return
+    students = list(division.students.current().order_by("pk"))
+    lea = next((s for s in students if s.last_name == "DURAND" and s.first_name == "Léa"), None)
+    ranked = ([lea] if lea else []) + [s for s in students if s != lea]
+    for index, session in enumerate(_sessions(etablissement, division, teacher, today)):
+        if hasattr(session, "register"):
+            continue
+        audience = set(services.queries.session_students(session).values_list("pk", flat=True))
+        marks = {}
+        for rank, absent_at in ABSENCES.items():
+            if rank < len(ranked) and index in absent_at and ranked[rank].pk in audience:
+                marks[ranked[rank].pk] = "absent"
+        if len(ranked) > 3 and ranked[3].pk in audience and index % 3 == 0:
+            marks[ranked[3].pk] = "distance"
+        services.register_take(session=session, user=teacher.user, marks=marks, today=today)
+    services.signals_compute(etablissement=etablissement, today=today)
+    case = Case.objects.open().filter(student=lea).first() if lea else None
+    if case is None or CaseEvent.objects.filter(case=case, kind=EventKind.INTERVIEW).exists():
+        return
+    _history(case, cpe=cpe, today=today)
+
+
+def _history(case: Case, *, cpe, today: dt.date) -> None:
+    from continuite.notifications.models import Notification
+    from continuite.notifications.services import acknowledgement_token, notification_acknowledge
+
+    services.family_contact_log(
+        student=case.student, case=case, user=cpe, channel="appel", outcome="message", note="Message sur le répondeur."
+    )
+    services.case_interview_record(
+        case=case,
+        user=cpe,
+        text="Léa dit avoir du mal à suivre les classes virtuelles le matin ; elle s'engage à se connecter.",
+        occurred_on=today,
+    )
+    services.case_action_add(
+        case=case,
+        user=cpe,
+        what="Point hebdomadaire avec le professeur principal",
+        owner=cpe.staff_profile,
+        review_on=today + dt.timedelta(days=7),
+    )
+    services.notice_send(case=case, user=cpe, today=today)  # the warning to the form tutor
+    notice = services.notice_send(case=case, user=cpe, today=today)  # the notice to both guardians
+    first = Notification.objects.filter(kind="suivi.notice", object_id=notice.pk, guardian__user__isnull=False).first()
+    if first is not None:
+        notification_acknowledge(token=acknowledgement_token(first))

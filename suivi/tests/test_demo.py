@@ -1,0 +1,28 @@
+import datetime as dt
+
+import pytest
+
+from continuite.ecole.demo import seed_directory
+from suivi import demo
+from suivi.models import AttendanceRegister, Case, CaseEvent, Notice
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 12, 4)
+
+
+def test_it_seeds_registers_levels_and_one_case_with_a_history_idempotently(frozen):
+    etablissement = seed_directory(today=TODAY)
+    demo.seed(etablissement=etablissement, today=TODAY)
+    counts = (AttendanceRegister.objects.count(), Case.objects.count(), CaseEvent.objects.count())
+    demo.seed(etablissement=etablissement, today=TODAY)
+    assert (AttendanceRegister.objects.count(), Case.objects.count(), CaseEvent.objects.count()) == counts
+    assert counts[0] >= 10
+    assert set(Case.objects.values_list("level", flat=True)) == {"vigilance", "risque"}
+    lea = Case.objects.get(student__first_name="Léa", student__last_name="DURAND")
+    assert lea.events.filter(kind="entretien").exists() and lea.contacts.exists() and lea.actions.exists()
+    notice = Notice.objects.get(case=lea, stage="avis")
+    from continuite.notifications.models import Notification
+
+    rows = Notification.objects.filter(kind="suivi.notice", object_id=notice.pk)
+    assert rows.count() == 2 and rows.filter(acknowledged_at__isnull=False).count() == 1
