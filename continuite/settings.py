@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "continuite.audit.middleware.SessionInactivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -272,7 +273,8 @@ CACHES = {
 
 # Sessions end after SESSION_COOKIE_AGE seconds of inactivity: each request pushes the expiry back.
 SESSION_COOKIE_AGE = _int("SESSION_COOKIE_AGE", 2 * 3600, minimum=300)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_INTERVAL = 300  # seconds between two refreshes of an active session's expiry
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

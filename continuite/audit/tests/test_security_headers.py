@@ -1,5 +1,10 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +30,24 @@ def test_it_sends_the_permissions_referrer_and_frame_policies(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_it_ends_sessions_after_two_hours_of_inactivity(settings):
-    assert settings.SESSION_COOKIE_AGE == 2 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_HTTPONLY is True
+def test_it_ends_sessions_after_two_hours_of_inactivity(client, world):
+    with time_machine.travel("2026-11-24 09:00 +01:00", tick=False) as traveller:
+        client.force_login(world.user("teacher"))
+        assert client.get(reverse("home")).status_code == 200
+        traveller.shift(dt.timedelta(minutes=110))  # active again before two hours: still in
+        assert client.get(reverse("home")).status_code == 200
+        traveller.shift(dt.timedelta(minutes=110))  # 110 min after the last page: still in
+        assert client.get(reverse("home")).status_code == 200
+        traveller.shift(dt.timedelta(minutes=121))  # more than two hours idle: logged out
+        assert client.get(reverse("home")).status_code == 302
+
+
+def test_it_does_not_write_the_session_on_every_page(client, world, django_assert_num_queries):
+    client.force_login(world.user("direction"))
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
 
 
 @pytest.fixture
