@@ -121,7 +121,7 @@ class SessionCreateForm(ModalityForm):
 
 
 class HomeworkForm(forms.Form):
-    audience = forms.ChoiceField(label=_("Pour"))
+    audience = forms.ChoiceField(label=_("Classe ou groupe"))
     title = forms.CharField(label=_("Titre"), max_length=160)
     instructions = forms.CharField(label=_("Consignes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=HomeworkKind.choices)
