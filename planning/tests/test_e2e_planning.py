@@ -90,3 +90,25 @@ def test_it_shows_the_student_week_on_a_phone(world, mobile_page):
     assert mobile_page.get_by_role("heading", name="Ma semaine").is_visible()
     assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_no_axe_violations(mobile_page)
+
+
+@pytest.mark.parametrize(
+    "email,path,heading",
+    [
+        ("direction@lycee.fr", "/planning/etablissement/charge/", "Charge de l'établissement"),
+        ("direction@lycee.fr", "/planning/etablissement/seuils/", "Seuils de charge de l'établissement"),
+        ("direction@lycee.fr", "/planning/creneau/nouveau/", "Saisir un créneau de l'emploi du temps"),
+        ("pp@lycee.fr", "DIVISION_SWITCH", "Basculer une classe"),
+        ("prof@lycee.fr", "/planning/seance/nouvelle/", "Nouvelle séance"),
+        ("prof@lycee.fr", "/planning/agenda/", "Mon agenda (iCalendar)"),
+        ("parent@lycee.fr", "/planning/ma-semaine/", "La semaine de Léa DURAND"),
+    ],
+)
+def test_it_has_no_accessibility_violation_on_the_other_pages(world, page, email, path, heading):
+    school_calendar_build(school_year=SchoolYear.objects.get(etablissement=world.etablissement))
+    if path == "DIVISION_SWITCH":
+        path = f"/planning/classe/{world.division.pk}/basculer/"
+    login(page, email)
+    page.goto(path)
+    assert page.get_by_role("heading", name=heading).first.is_visible()
+    assert_no_axe_violations(page)
