@@ -41,9 +41,8 @@ def test_it_shows_the_dashboard_in_a_fixed_number_of_queries(world, client, djan
     logged_in(client, world.direction.user)
     # 1 session, 2 user, 3 loans out/overdue/to prepare (one aggregate), 4 needs waiting (count),
     # 5 devices available (count), 6 unread notices (navigation), 7 waiting needs with student,
-    # division and staff, 8 active loans with device, student, division and staff,
-    # 9-11 the session's new expiry (savepoint, update, release).
-    with django_assert_num_queries(11):
+    # division and staff, 8 active loans with device, student, division and staff.
+    with django_assert_num_queries(8):
         response = client.get(reverse("equipement:dashboard"))
     assert response.status_code == 200
     assert response.context["counts"]["overdue"] == 1
@@ -56,9 +55,8 @@ def test_it_lists_needs_for_a_teacher_in_a_fixed_number_of_queries(world, client
     rows(world, n)
     logged_in(client, world.teacher.user)
     # 1 session, 2 user, 3 tutored divisions (roles), 4 unread notices (navigation),
-    # 5 needs of his students (one query with subqueries), with student, division and staff,
-    # 6-8 the session's new expiry (savepoint, update, release).
-    with django_assert_num_queries(8):
+    # 5 needs of his students (one query with subqueries), with student, division and staff.
+    with django_assert_num_queries(5):
         response = client.get(reverse("equipement:need_list"))
     assert len(response.context["needs"]) == 2 * n  # n declared needs + the n needs behind the loans
 
@@ -67,9 +65,8 @@ def test_it_lists_needs_for_a_teacher_in_a_fixed_number_of_queries(world, client
 def test_it_lists_devices_in_a_fixed_number_of_queries(world, client, django_assert_num_queries, n):
     rows(world, n)
     logged_in(client, world.gestionnaire.user)
-    # 1 session, 2 user, 3 unread notices (navigation), 4 devices with their current loan (subquery),
-    # 5-7 the session's new expiry (savepoint, update, release).
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 unread notices (navigation), 4 devices with their current loan (subquery).
+    with django_assert_num_queries(4):
         response = client.get(reverse("equipement:device_list"))
     assert len(response.context["devices"]) == 2 * n
 
@@ -78,9 +75,8 @@ def test_it_lists_devices_in_a_fixed_number_of_queries(world, client, django_ass
 def test_it_exports_needs_and_loans_in_a_fixed_number_of_queries(world, client, django_assert_num_queries, n):
     rows(world, n)
     logged_in(client, world.direction.user)
-    # 1 session, 2 user, 3 needs with student, division and staff, 4 their loans with devices,
-    # 5-7 the session's new expiry (savepoint, update, release).
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 needs with student, division and staff, 4 their loans with devices.
+    with django_assert_num_queries(4):
         response = client.get(reverse("equipement:export_csv"))
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Personne;Division")

@@ -22,16 +22,22 @@ def more_data(world):
 @pytest.mark.parametrize(
     "role,expected",
     [
-        # session, user (+ établissement and profiles), his tutored divisions, his assignments
-        ("teacher", 4),
-        # session, user, tutored divisions, assignments, the tutored division, its students, their groups
-        ("tutor", 7),
-        # session, user, the school's divisions with their counts
-        ("direction", 3),
-        # session, user, his children, their groups
-        ("parent", 4),
-        # session, user, his groups, his division with its form tutors (2)
-        ("student", 5),
+        # session, user (+ établissement and profiles), his tutored divisions, work due (planning panel),
+        # unread notifications (navigation), his assignments
+        ("teacher", 6),
+        # the teacher's six, + the tutored division, its students, their groups
+        ("tutor", 9),
+        # session, user, needs waiting and loans (equipment panel: 2), unread notifications,
+        # the school's divisions with their counts
+        ("direction", 6),
+        # session, user, reviews due (suivi panel), unread notifications, the school's divisions
+        ("cpe", 5),
+        # session, user, agreements to accept (equipment panel), unread notifications, his children,
+        # their groups
+        ("parent", 6),
+        # session, user, his division and its form tutors (2), today's sessions and work due
+        # (planning panel: 2), unread notifications, his groups
+        ("student", 8),
     ],
 )
 def test_it_renders_each_home_with_a_fixed_number_of_queries(
@@ -40,6 +46,7 @@ def test_it_renders_each_home_with_a_fixed_number_of_queries(
     if grow:
         more_data(world)
     client.force_login(world.user(role))
+    client.get(reverse("home"))  # the first page after login refreshes the session's expiry
     with django_assert_num_queries(expected):
         response = client.get(reverse("home"))
     assert response.status_code == 200
