@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -490,7 +490,10 @@ def family_absences(request):
     require_role(request.user, Role.PARENT)
     children = Student.objects.filter(guardian_links__guardian=request.user.guardian_profile).select_related("division")
     if request.method == "POST":
-        student = get_object_or_404(children, pk=request.POST.get("student") or 0)
+        student_pk = request.POST.get("student", "")
+        if not student_pk.isdigit():
+            raise Http404
+        student = get_object_or_404(children, pk=int(student_pk))
         form = JustifyForm(request.POST, prefix=f"c{student.pk}")
         if form.is_valid():
             try:
