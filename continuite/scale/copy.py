@@ -94,3 +94,35 @@ def m2m_table(model: type[models.Model], field: str) -> tuple[str, str, str]:
         elif f.is_relation:
             target = f.column
     return through._meta.db_table, source, target
+
+
+class ModelRows:
+    """Rows for every concrete column of a model: given values, else the field's default.
+
+    COPY bypasses Django, so a column the generator does not name still needs its default; taking
+    it from the model keeps the generator right when an app adds a field with a default.
+    """
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.fields = model._meta.concrete_fields
+        self.columns = [f.column for f in self.fields]
+        self.defaults = {}
+        for f in self.fields:
+            if f.has_default() and not callable(f.default):
+                self.defaults[f.attname] = f.default
+            elif f.null:
+                self.defaults[f.attname] = None
+            elif f.get_internal_type() in ("CharField", "TextField", "URLField", "EmailField", "SlugField"):
+                self.defaults[f.attname] = ""
+            elif f.get_internal_type() == "JSONField":
+                self.defaults[f.attname] = "{}"
+
+    def row(self, **values) -> tuple:
+        try:
+            return tuple(values[f.attname] if f.attname in values else self.defaults[f.attname] for f in self.fields)
+        except KeyError as exc:
+            raise KeyError(f"{self.model.__name__}: no value for the required column {exc}") from None
+
+    def copy(self, rows) -> int:
+        return copy_rows(table(self.model), self.columns, rows)

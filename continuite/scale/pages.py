@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from continuite.accounts.models import User
-from continuite.ecole.models import Division, Staff
+from continuite.ecole.models import Division
 
 from .bench import Page
 
@@ -37,26 +40,51 @@ def bench_users(*, per_role: int) -> dict[str, list[User]]:
     }
 
 
+def _first(queryset) -> int:
+    return queryset.values_list("pk", flat=True).first()
+
+
+def _teacher_division(user) -> int:
+    return _first(Division.objects.filter(assignments__staff__user=user).order_by("pk"))
+
+
+def _ics_path(user) -> str:
+    from planning.services import calendar_feed_get
+
+    return reverse("planning:ical_feed", kwargs={"token": calendar_feed_get(user=user).token})
+
+
 def bench_pages() -> list[Page]:
+    """The key pages of issue 10, and the floor (the public accessibility page: base layout, no query)."""
+    from suivi.models import Case
+
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
     return [
-        Page(FLOOR, "anonymous", lambda u: reverse("account_login")),
-        Page("Accueil enseignant", "teacher", lambda u: reverse("home")),
-        Page("Accueil professeur principal", "tutor", lambda u: reverse("home")),
-        Page("Accueil CPE", "cpe", lambda u: reverse("home")),
+        Page(FLOOR, "anonymous", lambda u: reverse("audit:accessibility_statement")),
+        Page("Semaine de l'enseignant", "teacher", lambda u: reverse("planning:week")),
         Page(
-            "Division (liste des élèves)",
-            "direction",
-            lambda u: reverse(
-                "ecole:division_detail",
-                kwargs={
-                    "pk": Division.objects.filter(etablissement_id=u.etablissement_id)
-                    .values_list("pk", flat=True)
-                    .first()
-                },
+            "Charge d'une division (PP)",
+            "tutor",
+            lambda u: reverse("planning:division_load", kwargs={"pk": u.tutored_division_ids[0]}),
+        ),
+        Page(
+            "Jauge (requête de l'enseignant)",
+            "teacher",
+            lambda u: (
+                reverse("planning:gauge")
+                + f"?pour=d{_teacher_division(u)}&date={monday + dt.timedelta(days=1)}&minutes=45&kind=exercice"
             ),
         ),
-        Page("Accueil parent", "parent", lambda u: reverse("home")),
+        Page("File du CPE", "cpe", lambda u: reverse("suivi:case_list")),
+        Page(
+            "Dossier d'un élève (CPE)",
+            "cpe",
+            lambda u: reverse(
+                "suivi:case_detail", kwargs={"pk": _first(Case.objects.filter(etablissement_id=u.etablissement_id))}
+            ),
+        ),
+        Page("Semaine d'un parent", "parent", lambda u: reverse("planning:my_week")),
+        Page("Flux iCalendar (enseignant)", "teacher", _ics_path),
+        Page("Équipement (direction)", "direction", lambda u: reverse("equipement:dashboard")),
+        Page("Accueil (enseignant)", "teacher", lambda u: reverse("home")),
     ]
-
-
-__all__ = ["FLOOR", "Staff", "bench_pages", "bench_users"]
