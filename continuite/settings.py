@@ -254,6 +254,8 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or env.str("REDIS_U
 if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "memory://")):
     raise ImproperlyConfigured("CELERY_BROKER_URL / REDIS_URL must be a redis:// URL.")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"  # never used: tasks run eagerly in the web process
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
