@@ -22,6 +22,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/cloture/", views.case_close, name="case_close"),
     path("ma-classe/", views.tutor_summary, name="tutor_summary"),
     path("gpds/", views.gpds, name="gpds"),
+    path("export.csv", views.export_csv, name="export_csv"),
     path("reglages/", views.settings_edit, name="settings"),
     path("absences/", views.family_absences, name="family_absences"),
 ]

@@ -524,3 +524,50 @@ def family_absences(request):
         by_child.setdefault(mark.student_id, []).append(mark)
     rows = [(child, by_child.get(child.pk, []), JustifyForm(prefix=f"c{child.pk}")) for child in children]
     return render(request, "suivi/family_absences.html", {"rows": rows, "to_justify": AbsenceStatus.TO_JUSTIFY})
+
+
+@login_required
+def export_csv(request):
+    """The follow-up for the administration: cases, levels and status, without any free text."""
+    require_role(request.user, Role.CPE, Role.DIRECTION)
+    from continuite.audit.services import audit_record
+    from continuite.imports.exports import csv_response
+
+    cases = Case.objects.visible_to(request.user).select_related("student__division").order_by("opened_at")
+    audit_record(
+        user=request.user, action="export", obj=request.user.etablissement, detail="suivi.csv", request=request
+    )
+    return csv_response(
+        "suivi.csv",
+        [
+            "Dossier",
+            "INE",
+            "Élève",
+            "Division",
+            "Niveau",
+            "État",
+            "Ouvert le",
+            "Point de suivi",
+            "Niveau d'avis",
+            "Signalé à la direction le",
+            "Clos le",
+            "Issue",
+        ],
+        (
+            [
+                case.pk,
+                case.student.ine,
+                f"{case.student.last_name} {case.student.first_name}",
+                case.student.division.code if case.student.division else "",
+                case.get_level_display(),
+                case.get_status_display(),
+                timezone.localtime(case.opened_at).strftime("%d/%m/%Y"),
+                case.review_on.strftime("%d/%m/%Y") if case.review_on else "",
+                case.notice_level,
+                timezone.localtime(case.escalated_at).strftime("%d/%m/%Y") if case.escalated_at else "",
+                timezone.localtime(case.closed_at).strftime("%d/%m/%Y") if case.closed_at else "",
+                case.get_outcome_display() if case.outcome else "",
+            ]
+            for case in cases
+        ),
+    )

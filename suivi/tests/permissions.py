@@ -129,6 +129,7 @@ ENTRIES = [
     ),
     Entry("suivi:tutor_summary", expect=only(("tutor",))),
     Entry("suivi:gpds", expect=only(("cpe", "direction"))),
+    Entry("suivi:export_csv", expect=only(("cpe", "direction"))),
     Entry("suivi:settings", expect=only(("cpe", "direction"))),
     Entry(
         "suivi:settings",

@@ -113,3 +113,16 @@ def test_it_shows_the_tutor_a_summary_without_opening_case_files(world, client, 
     assert "Léa DURAND" in page and "Risque" in page
     assert not Case.objects.exists()
     assert timezone.localdate() == TODAY
+
+
+def test_it_exports_the_follow_up_without_free_text(world, client):
+    case = CaseFactory(student=world.student, etablissement=world.etablissement)
+    CaseFactory(student=world.other_student, etablissement=world.other_etablissement)
+    client.force_login(world.user("cpe"))
+    response = client.get(reverse("suivi:export_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("Dossier;INE;Élève;Division;Niveau;État")
+    assert len(lines) == 2  # the header and the one case of this school
+    assert lines[1].startswith(f"{case.pk};{world.student.ine};DURAND Léa;1G3;")
+    assert AuditEntry.objects.filter(action="export", user=world.user("cpe")).count() == 1
