@@ -220,3 +220,26 @@ def table(results: list[Result], floor_label: str) -> str:
             f"{r.label:<40} {r.rps:8.0f} {ratio:10.2f} {r.p50_ms:8.1f} {r.p95_ms:8.1f} {r.queries:12d} {r.errors:8d}"
         )
     return "\n".join(lines)
+
+
+def explain(path: str, user) -> list[tuple[float, str, str]]:
+    """EXPLAIN ANALYZE every query of a page: (execution ms, first plan line, SQL), slowest first."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    plans = []
+    with connection.cursor() as cursor:
+        for query in ctx.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT TEXT) " + sql)
+            lines = [row[0] for row in cursor.fetchall()]
+            ms = next(
+                (float(line.split(":")[1].split()[0]) for line in lines if line.startswith("Execution Time")), 0.0
+            )
+            plans.append((ms, lines[0].strip(), sql))
+    return sorted(plans, reverse=True)

@@ -1,12 +1,14 @@
 """``make bench``: the region's key pages under load, as ratios to the floor (see continuite.scale.bench)."""
 
 import datetime as dt
+import os
 import platform
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from continuite.scale.bench import explain as explain_page
 from continuite.scale.bench import measure, table
 from continuite.scale.pages import FLOOR, bench_pages, bench_users
 from continuite.scale.region import BENCH_PASSWORD
@@ -21,14 +23,20 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2, help="workers gunicorn")
         parser.add_argument("--users", type=int, default=8, help="utilisateurs simulés par rôle")
+        parser.add_argument(
+            "--explain", action="store_true", help="EXPLAIN ANALYZE des requêtes de chaque page, sans charge"
+        )
 
-    def handle(self, *args, lycees, seconds, connections, workers, users, **options):
+    def handle(self, *args, lycees, seconds, connections, workers, users, explain, **options):
         if connection.vendor != "postgresql":
             raise CommandError("Le banc d'essai tourne sur PostgreSQL : définissez DATABASE_URL=postgres://...")
         call_command("migrate", "--noinput", verbosity=0)
         call_command("seed_region", lycees=lycees, stdout=self.stdout)
         people = bench_users(per_role=users)
         pages = bench_pages()
+        if explain:
+            self._explain(pages, people)
+            return
         self.stdout.write(f"Mesure : {connections} connexions, {seconds} s par page")
         results = measure(
             pages,
@@ -40,8 +48,20 @@ class Command(BaseCommand):
             log=self.stdout.write,
         )
         self.stdout.write("")
+        version = connection.pg_version
         self.stdout.write(
             f"Continuité — banc d'essai du {dt.date.today():%d/%m/%Y}, {lycees} lycées, "
-            f"{platform.machine()} {connection.cursor().connection.server_version // 10000 and 'PostgreSQL'}"
+            f"{os.cpu_count()} cœurs {platform.machine()}, PostgreSQL {version // 10000}.{version % 100}, "
+            f"gunicorn {workers} workers, {connections} connexions"
         )
         self.stdout.write(table(results, FLOOR))
+
+    def _explain(self, pages, people):
+        for page in pages:
+            user = people.get(page.role, [None])[0]
+            plans = explain_page(page.path(user), user)
+            total = sum(ms for ms, _line, _sql in plans)
+            self.stdout.write(f"\n{page.label} — {len(plans)} requêtes, {total:.2f} ms d'exécution SQL en tout")
+            for ms, line, sql in plans[:3]:
+                self.stdout.write(f"  {ms:7.3f} ms  {line[:90]}")
+                self.stdout.write(f"             {sql[:160]}")
