@@ -16,3 +16,17 @@ def world(db):
     from .world import build_world
 
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits_for_browser_journeys(request):
+    """Browser journeys all log in from 127.0.0.1: start each with allauth's rate limits at zero.
+
+    The limits themselves are tested (continuite/audit/tests/test_security_headers.py); here they
+    would only make the journeys depend on how many ran before.
+    """
+    if request.node.get_closest_marker("e2e") is not None:
+        from django.core.cache import cache
+
+        cache.clear()
+    yield
