@@ -712,7 +712,11 @@ def notice_send(*, case: Case, user, today: dt.date | None = None) -> Notice:
     since the last notice; the outbox keeps quiet hours (20:00–07:00).
     """
     today = today or timezone.localdate()
-    case = Case.objects.select_for_update(of=("self",)).select_related("student__division", "etablissement").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("student__division", "etablissement")
+        .get(pk=case.pk)
+    )
     _check_open(case)
     if case.notice_level >= MAX_NOTICE_LEVEL:
         raise ValidationError(_("Le dernier niveau d'avis a déjà été envoyé : transmettez le dossier à la direction."))
