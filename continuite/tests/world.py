@@ -104,7 +104,8 @@ def build_world() -> World:
     TeachingAssignmentFactory(staff=teacher, subject=subject, division=division)
     TeachingAssignmentFactory(staff=teacher, subject=subject, group=spe)
     TeachingAssignmentFactory(
-        staff=tutor, subject=SubjectFactory(etablissement=etab, code="HG", label="Histoire-géographie"),
+        staff=tutor,
+        subject=SubjectFactory(etablissement=etab, code="HG", label="Histoire-géographie"),
         division=division,
     )
 

@@ -81,9 +81,7 @@ def assert_no_axe_violations(page) -> None:
     # Policy (no inline script) stays in force during the check, as it is for families.
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text() + "\n;true")
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
-    )
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
         for v in result["violations"]
