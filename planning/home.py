@@ -26,11 +26,15 @@ def panels(request) -> list[dict]:
                 "context": {
                     # 1: today's sessions that differ from the timetable (visio, hybride, cancelled...)
                     "sessions": list(
-                        Session.objects.filter(audience, date=today).select_related("subject").order_by("start")
+                        Session.objects.filter(audience, date=today, etablissement_id=student.etablissement_id)
+                        .select_related("subject")
+                        .order_by("start")
                     ),
                     # 2: work due in the coming days, with "done"
                     "homework": list(
-                        Homework.objects.filter(audience, due_date__gte=today)
+                        Homework.objects.filter(
+                            audience, due_date__gte=today, etablissement_id=student.etablissement_id
+                        )
                         .annotate(done=Exists(HomeworkDone.objects.filter(homework=OuterRef("pk"), student=student)))
                         .select_related("subject")
                         .order_by("due_date", "pk")[:8]
@@ -46,7 +50,7 @@ def panels(request) -> list[dict]:
                 "context": {
                     "homework": list(
                         Homework.objects.given_by(user.staff_profile)
-                        .filter(due_date__gte=today)
+                        .filter(due_date__gte=today, etablissement_id=user.etablissement_id)
                         .select_related("division", "group")
                         .order_by("due_date", "pk")[:6]
                     )

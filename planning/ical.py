@@ -16,7 +16,7 @@ from icalendar import Calendar, Event
 from continuite.ecole.models import Student
 
 from .models import Modality, SchoolDay, Session, TimetableSlot
-from .queries import audience_q_for_student, audience_q_for_students, monday_of
+from .queries import audience_q_for_student, audience_q_for_students, monday_of, taught_by_q
 from .selectors import Occurrence, occurrences
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,9 +33,13 @@ def _window(today: dt.date) -> tuple[dt.date, dt.date]:
 def _build(name: str, etablissement_id: int, slots_q: Q, sessions_q: Q, today: dt.date) -> bytes:
     start, end = _window(today)
     days = list(SchoolDay.objects.filter(etablissement_id=etablissement_id, date__range=(start, end)))
-    slots = list(TimetableSlot.objects.current().filter(slots_q).select_related("subject", "division", "group"))
+    slots = list(
+        TimetableSlot.objects.current()
+        .filter(slots_q, etablissement_id=etablissement_id)
+        .select_related("subject", "division", "group")
+    )
     sessions = list(
-        Session.objects.filter(sessions_q, date__range=(start, end))
+        Session.objects.filter(sessions_q, date__range=(start, end), etablissement_id=etablissement_id)
         .select_related("subject", "division", "group")
         .distinct()
     )
@@ -114,7 +118,7 @@ def feed_for_user(user, today: dt.date) -> bytes:
             f"Planning — {staff.full_name}",
             user.etablissement_id,
             Q(teachers=staff),
-            Q(teachers=staff) | Q(slot__teachers=staff),
+            taught_by_q(staff),
             today,
         )
     if student is not None:

@@ -36,6 +36,19 @@ def audience_q_for_students(students) -> Q:
     return Q(division_id__in=students.values("division_id")) | Q(group_id__in=memberships)
 
 
+def taught_by_q(staff) -> Q:
+    """Sessions a teacher gives: his own, or his slots' occurrences.
+
+    Semi-joins (``IN (subquery)``) rather than joins through both many-to-many tables: no row is
+    duplicated, so no DISTINCT, and PostgreSQL keeps the (établissement, date) index.
+    """
+    from .models import Session, TimetableSlot
+
+    own = Session.teachers.through.objects.filter(staff_id=staff.pk).values("session_id")
+    slots = TimetableSlot.teachers.through.objects.filter(staff_id=staff.pk).values("timetableslot_id")
+    return Q(pk__in=own) | Q(slot_id__in=slots)
+
+
 def audience_q_for_student(student) -> Q:
     from continuite.ecole.models import Student
 

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from continuite.ecole.models import Division, Student
 
 from .models import Homework, HomeworkDone, Modality, SchoolDay, Session, TimetableSlot
-from .queries import audience_q_for_student, audience_q_for_students, week_bounds
+from .queries import audience_q_for_student, audience_q_for_students, taught_by_q, week_bounds
 from .workload import Thresholds, audience_load, student_loads
 
 
@@ -117,14 +117,14 @@ def teacher_week(staff, monday: dt.date) -> WeekGrid:
     slots = list(TimetableSlot.objects.taught_by(staff).current().select_related(*_RELATED))
     sessions = list(
         Session.objects.in_week(monday)
-        .filter(Q(teachers=staff) | Q(slot__teachers=staff))
+        .filter(taught_by_q(staff), etablissement_id=staff.etablissement_id)
         .select_related(*_SESSION_RELATED)
-        .distinct()
     )
     grid = _grid(days, occurrences(slots, sessions, days))
     start, end = week_bounds(monday)
     grid.homework = list(
         Homework.objects.given_by(staff)
+        .filter(etablissement_id=staff.etablissement_id)
         .filter(Q(due_date__range=(start, end)) | Q(given_on__range=(start, end)))
         .select_related(*_RELATED)
         .order_by("due_date", "pk")
@@ -136,12 +136,20 @@ def student_week(student, monday: dt.date) -> WeekGrid:
     """A student's week: 4 queries (days, slots, sessions, work due with "done" for him)."""
     days = week_days(student.etablissement_id, monday)
     audience = audience_q_for_student(student)
-    slots = list(TimetableSlot.objects.current().filter(audience).select_related(*_RELATED))
-    sessions = list(Session.objects.in_week(monday).filter(audience).select_related(*_SESSION_RELATED))
+    slots = list(
+        TimetableSlot.objects.current()
+        .filter(audience, etablissement_id=student.etablissement_id)
+        .select_related(*_RELATED)
+    )
+    sessions = list(
+        Session.objects.in_week(monday)
+        .filter(audience, etablissement_id=student.etablissement_id)
+        .select_related(*_SESSION_RELATED)
+    )
     grid = _grid(days, occurrences(slots, sessions, days))
     grid.homework = list(
         Homework.objects.due_in_week(monday)
-        .filter(audience)
+        .filter(audience, etablissement_id=student.etablissement_id)
         .select_related(*_RELATED, "created_by")
         .annotate(done=Exists(HomeworkDone.objects.filter(homework=OuterRef("pk"), student=student)))
         .order_by("due_date", "pk")
@@ -169,14 +177,18 @@ def division_heatmap(division: Division, monday: dt.date, thresholds: Thresholds
     start, end = week_bounds(monday)
     homework_share = (
         Homework.objects.for_students(students)
-        .filter(due_date__range=(start, end))
+        .filter(due_date__range=(start, end), etablissement_id=division.etablissement_id)
         .values("created_by__first_name", "created_by__last_name")
         .annotate(minutes=Sum("estimated_minutes"))
         .order_by("-minutes")
     )
     session_share = (
         Session.objects.for_students(students)
-        .filter(date__range=(start, end), modality__in=[Modality.VISIO, Modality.HYBRIDE])
+        .filter(
+            date__range=(start, end),
+            modality__in=[Modality.VISIO, Modality.HYBRIDE],
+            etablissement_id=division.etablissement_id,
+        )
         .values("teachers__first_name", "teachers__last_name")
         .annotate(minutes=Sum("minutes"))
         .order_by("-minutes")
@@ -219,11 +231,13 @@ def school_overview(etablissement_id: int, mondays: list[dt.date], thresholds: T
     return weeks
 
 
-def audience_items(*, students, monday: dt.date, exclude_staff_id: int | None) -> dict:
+def audience_items(*, etablissement_id: int, students, monday: dt.date, exclude_staff_id: int | None) -> dict:
     """What other teachers put on these students this week: 2 queries."""
     start, end = week_bounds(monday)
     homework = (
-        Homework.objects.filter(audience_q_for_students(students), due_date__range=(start, end))
+        Homework.objects.filter(
+            audience_q_for_students(students), due_date__range=(start, end), etablissement_id=etablissement_id
+        )
         .exclude(created_by_id=exclude_staff_id or 0)
         .select_related("subject", "division", "group", "created_by")
         .order_by("due_date", "pk")
@@ -233,6 +247,7 @@ def audience_items(*, students, monday: dt.date, exclude_staff_id: int | None) -
             audience_q_for_students(students),
             date__range=(start, end),
             modality__in=[Modality.VISIO, Modality.HYBRIDE],
+            etablissement_id=etablissement_id,
         )
         .exclude(teachers=exclude_staff_id or 0)
         .select_related("subject", "division", "group")

@@ -349,7 +349,12 @@ def gauge(request):
     load = audience_load(rows, days, thresholds)
     cell = next((c for c in load.days if c.day.date == date), None)
     staff = request.user.staff_profile
-    items = audience_items(students=students, monday=monday, exclude_staff_id=staff.pk if staff else None)
+    items = audience_items(
+        etablissement_id=request.user.etablissement_id,
+        students=students,
+        monday=monday,
+        exclude_staff_id=staff.pk if staff else None,
+    )
     return render(
         request,
         "planning/partials/gauge.html",

@@ -115,7 +115,10 @@ def _student_annotations(
         )
     )
     sessions = (
-        Session.objects.filter(Q(division_id=OuterRef("division_id")) | Q(group_id__in=member_groups()))
+        # The établissement first: its (établissement, date) index narrows a region's millions of
+        # sessions to one school's day before the audience test (an OR the indexes cannot serve).
+        Session.objects.filter(etablissement_id=OuterRef("etablissement_id"))
+        .filter(Q(division_id=OuterRef("division_id")) | Q(group_id__in=member_groups()))
         .exclude(pk=exclude_session_id or 0)
         .annotate(in_room=in_room)
     )
@@ -125,9 +128,11 @@ def _student_annotations(
     remote = sessions.filter(
         Q(modality__in=[Modality.VISIO, Modality.ASYNC_DISTANCE]) | Q(modality=Modality.HYBRIDE, in_room=False)
     )
-    homework = Homework.objects.filter(
-        Q(division_id=OuterRef("division_id")) | Q(group_id__in=member_groups())
-    ).exclude(pk=exclude_homework_id or 0)
+    homework = (
+        Homework.objects.filter(etablissement_id=OuterRef("etablissement_id"))
+        .filter(Q(division_id=OuterRef("division_id")) | Q(group_id__in=member_groups()))
+        .exclude(pk=exclude_homework_id or 0)
+    )
     annotations = {}
     for i, day in enumerate(days):
         annotations[f"v{i}"] = _sum(video.filter(date=day), "minutes")

@@ -70,7 +70,12 @@ def register_list(request):
     today = timezone.localdate()
     since = today - dt.timedelta(days=21)
     sessions = (
-        Session.objects.filter(teachers=staff, modality__in=("visio", "hybride"), date__range=(since, today))
+        Session.objects.filter(
+            teachers=staff,
+            modality__in=("visio", "hybride"),
+            date__range=(since, today),
+            etablissement_id=staff.etablissement_id,
+        )
         .select_related("subject", "division", "group", "register")
         .order_by("-date", "-start")
     )
