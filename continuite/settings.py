@@ -260,7 +260,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_PREFETCH_MULTIPLIER = 4  # tasks are idempotent and acked late: a crash only delays them
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
@@ -308,8 +308,10 @@ CONTENT_SECURITY_POLICY = {
 # Browser features the portal never uses (see continuite.audit.middleware).
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 # allauth's rate limits, stated explicitly (the cache is Redis in production, shared by workers).
+# A whole lycée may reach the portal through one address (the school's network): the per-address
+# login limit is a setting (LOGIN_RATE_LIMIT, allauth's syntax, e.g. "120/m/ip").
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    "login": env.str("LOGIN_RATE_LIMIT", default="30/m/ip"),
     "login_failed": "10/m/ip,5/300s/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
@@ -295,6 +295,52 @@ def is_temporary(exc: BaseException) -> bool:
     return isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | socket.timeout | TimeoutError | OSError)
 
 
+_connections: dict[tuple, object] = {}
+
+
+def _mail_connection():
+    """One open mail connection per worker process (per mail settings), reused from task to task.
+
+    Opening an SMTP session (connect, EHLO, STARTTLS, AUTH) per notice costs more than sending it.
+    """
+    key = (settings.EMAIL_BACKEND, getattr(settings, "EMAIL_HOST", ""), getattr(settings, "EMAIL_PORT", 0))
+    connection = _connections.get(key)
+    if connection is None:
+        connection = get_connection()
+        connection.open()
+        _connections.clear()
+        _connections[key] = connection
+    return connection
+
+
+def _drop_mail_connection() -> None:
+    for connection in _connections.values():
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001, S110 (closing a broken connection may fail too)
+            pass
+    _connections.clear()
+
+
+def _send(message) -> None:
+    """Send on the process's open connection. A reused connection that the server closed while
+    idle is reopened once (a connection found closed sent nothing); any other error is the
+    caller's: temporary ones are retried later with backoff."""
+    reused = bool(_connections)
+    message.connection = _mail_connection()
+    try:
+        message.send()
+    except smtplib.SMTPServerDisconnected:
+        _drop_mail_connection()
+        if not reused:
+            raise
+        message.connection = _mail_connection()
+        message.send()
+    except Exception:
+        _drop_mail_connection()
+        raise
+
+
 def notification_deliver(*, notification_id: int) -> str:
     """Send one due notice by email, at most once; returns "sent", "retry", "failed" or "skipped".
 
@@ -309,7 +355,7 @@ def notification_deliver(*, notification_id: int) -> str:
         return "skipped"
     notification = Notification.objects.get(pk=notification_id)
     try:
-        build_message(notification).send()
+        _send(build_message(notification))
     except Exception as exc:
         return _record_failure(notification, exc)
     Notification.objects.filter(pk=notification_id, status=Status.SENDING).update(

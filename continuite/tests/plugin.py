@@ -30,3 +30,13 @@ def fresh_rate_limits_for_browser_journeys(request):
 
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def no_kept_mail_connection():
+    """The notifications keep one mail connection per process: each test starts without one."""
+    from continuite.notifications.services import _drop_mail_connection
+
+    _drop_mail_connection()
+    yield
+    _drop_mail_connection()

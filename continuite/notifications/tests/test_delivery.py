@@ -227,3 +227,14 @@ def test_it_appends_the_personal_acknowledgement_link_to_the_mail(world, django_
     acknowledged, first = notification_acknowledge(token=token)
     assert (acknowledged.pk, first) == (notification.pk, True)
     assert notification_acknowledge(token=token)[1] is False
+
+
+def test_it_reuses_one_mail_connection_and_reopens_it_when_the_server_dropped_it(db, flaky):
+    from continuite.notifications import services
+
+    first, second = NotificationFactory(), NotificationFactory()
+    assert notification_deliver(notification_id=first.pk) == "sent"
+    connection = services._mail_connection()
+    flaky.errors = [smtplib.SMTPServerDisconnected("idle timeout")]  # the kept connection went stale
+    assert notification_deliver(notification_id=second.pk) == "sent"
+    assert services._mail_connection() is not connection
