@@ -113,6 +113,9 @@ def cmd_bench(argv: list[str]) -> None:
     )
     run(PY, "-c", create_db, env=env)
     run(PY, ROOT / "manage.py", "bench", *argv, env=env)
+    if "--explain" not in argv:
+        say("Envoi de 10 000 notifications vers un serveur SMTP local (un worker Celery, Redis)")
+        run(PY, ROOT / "manage.py", "bench_notifications", "--count", "10000", env=env)
 
 
 def cmd_audit(argv: list[str]) -> None:
