@@ -14,9 +14,9 @@ Rules (said the same way in the UI, see ``RULES_TEXT``):
 - **Évaluations**: the number of works of kind "évaluation" due that day.
 - The load of a division or a group is the load of its most loaded student, metric by metric.
 
-One query per week for any number of students: each student row carries, for each school day,
-four correlated aggregate subqueries (indexed by division/group and date). The maximum over the
-students of ONE audience is taken in Python over that bounded set of rows.
+One query per week for any number of students: the database sums each student's sessions and
+work per day (``GROUP BY``); the maximum over the students of ONE audience is taken in Python over
+that bounded set of rows.
 """
 
 from __future__ import annotations
@@ -24,13 +24,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from continuite.ecole.models import Group, Student
-
-from .models import Homework, HomeworkKind, Modality, RemoteMode, SchoolDay, Session
+from .models import HomeworkKind, Modality, RemoteMode, SchoolDay
 
 RULES_TEXT = _(
     "Les minutes de travail à faire sont comptées en entier le jour où le travail est à rendre. "
@@ -87,59 +84,60 @@ class Extra:
     only_remote_half_of: str | None = None  # hybride: the half in the room gets nothing
 
 
-def _sum(qs, field_name: str):
-    total = qs.order_by().values("etablissement_id").annotate(total=Sum(field_name)).values("total")[:1]
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+# The week's load of a set of students, summed per student and day by the database.
+LOADS_SQL = """
+WITH st AS (
+    SELECT id, first_name, last_name, division_id, etablissement_id FROM ecole_student WHERE id IN ({students})
+),
+members AS (
+    SELECT st.id AS student_id, st.etablissement_id AS etab, st.division_id AS division_id,
+           CAST(NULL AS INTEGER) AS group_id
+    FROM st
+    UNION ALL
+    SELECT st.id, st.etablissement_id, CAST(NULL AS INTEGER), sg.group_id
+    FROM st JOIN ecole_student_groups sg ON sg.student_id = st.id
+),
+halves AS (
+    SELECT sg.student_id, g.division_id, g.half
+    FROM st JOIN ecole_student_groups sg ON sg.student_id = st.id JOIN ecole_group g ON g.id = sg.group_id
+    WHERE g.kind = %s
+),
+sess AS (
+    SELECT m.student_id, s.date AS day,
+           SUM(CASE WHEN s.modality = %s OR (s.modality = %s AND s.hybrid_remote_mode = %s AND h.student_id IS NULL)
+                    THEN s.minutes ELSE 0 END) AS video,
+           SUM(CASE WHEN s.modality IN (%s, %s) OR (s.modality = %s AND h.student_id IS NULL)
+                    THEN s.minutes ELSE 0 END) AS remote
+    FROM members m
+    JOIN planning_session s
+      ON s.etablissement_id = m.etab AND s.date IN ({days}) AND s.id <> %s
+     AND (s.division_id = m.division_id OR s.group_id = m.group_id)
+    LEFT JOIN halves h
+      ON h.student_id = m.student_id AND h.division_id = s.division_id AND h.half = s.hybrid_room_half
+    GROUP BY m.student_id, s.date
+),
+work AS (
+    SELECT m.student_id, w.due_date AS day, SUM(w.estimated_minutes) AS minutes,
+           SUM(CASE WHEN w.kind = %s THEN 1 ELSE 0 END) AS assessments
+    FROM members m
+    JOIN planning_homework w
+      ON w.etablissement_id = m.etab AND w.due_date IN ({days}) AND w.id <> %s
+     AND (w.division_id = m.division_id OR w.group_id = m.group_id)
+    GROUP BY m.student_id, w.due_date
+)
+SELECT st.id, st.first_name, st.last_name, st.division_id,
+       (SELECT h.half FROM halves h WHERE h.student_id = st.id AND h.division_id = st.division_id),
+       sess.day, sess.video, sess.remote, 0, 0
+FROM st LEFT JOIN sess ON sess.student_id = st.id
+UNION ALL
+SELECT st.id, st.first_name, st.last_name, st.division_id, NULL, work.day, 0, 0, work.minutes, work.assessments
+FROM st JOIN work ON work.student_id = st.id
+"""
 
 
-def _count(qs):
-    total = qs.order_by().values("etablissement_id").annotate(total=Count("pk")).values("total")[:1]
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
-
-
-def _student_annotations(
-    days: list[dt.date], *, exclude_homework_id: int | None = None, exclude_session_id: int | None = None
-) -> dict:
-    through = Student.groups.through
-
-    def member_groups():
-        # inside a subquery of Session/Homework: the groups of the outer student
-        return through.objects.filter(student_id=OuterRef(OuterRef("pk"))).values("group_id")
-
-    in_room = Exists(
-        through.objects.filter(
-            student_id=OuterRef(OuterRef("pk")),
-            group__kind="demi",
-            group__division_id=OuterRef("division_id"),
-            group__half=OuterRef("hybrid_room_half"),
-        )
-    )
-    sessions = (
-        # The établissement first: its (établissement, date) index narrows a region's millions of
-        # sessions to one school's day before the audience test (an OR the indexes cannot serve).
-        Session.objects.filter(etablissement_id=OuterRef("etablissement_id"))
-        .filter(Q(division_id=OuterRef("division_id")) | Q(group_id__in=member_groups()))
-        .exclude(pk=exclude_session_id or 0)
-        .annotate(in_room=in_room)
-    )
-    video = sessions.filter(
-        Q(modality=Modality.VISIO) | Q(modality=Modality.HYBRIDE, hybrid_remote_mode=RemoteMode.LIVE, in_room=False)
-    )
-    remote = sessions.filter(
-        Q(modality__in=[Modality.VISIO, Modality.ASYNC_DISTANCE]) | Q(modality=Modality.HYBRIDE, in_room=False)
-    )
-    homework = (
-        Homework.objects.filter(etablissement_id=OuterRef("etablissement_id"))
-        .filter(Q(division_id=OuterRef("division_id")) | Q(group_id__in=member_groups()))
-        .exclude(pk=exclude_homework_id or 0)
-    )
-    annotations = {}
-    for i, day in enumerate(days):
-        annotations[f"v{i}"] = _sum(video.filter(date=day), "minutes")
-        annotations[f"r{i}"] = _sum(remote.filter(date=day), "minutes")
-        annotations[f"a{i}"] = _sum(homework.filter(due_date=day), "estimated_minutes")
-        annotations[f"e{i}"] = _count(homework.filter(due_date=day, kind=HomeworkKind.ASSESSMENT))
-    return annotations
+def _day(value) -> dt.date:
+    # SQLite hands raw dates back as text
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def student_loads(
@@ -150,49 +148,57 @@ def student_loads(
     exclude_session_id: int | None = None,
     extras: list[Extra] = (),
 ) -> list[StudentLoad]:
-    """The load of each student of ``students`` (a queryset) on each school day of ``days``: ONE query."""
+    """The load of each student of ``students`` (a queryset) on each school day of ``days``: ONE query.
+
+    One aggregate over the week: the students' memberships (division and groups) joined to the
+    week's sessions and work of their établissement, summed per student and day in the database
+    (``GROUP BY``), the same SQL on SQLite and PostgreSQL. Its cost follows the audience and the
+    week, never the size of the region's tables.
+    """
     open_days = [d.date for d in days if not d.is_holiday]
-    half = Group.objects.filter(kind="demi", division_id=OuterRef("division_id"), students=OuterRef("pk")).values(
-        "half"
-    )[:1]
-    rows = (
-        students.order_by()
-        .annotate(
-            half_code=Subquery(half),
-            **_student_annotations(
-                open_days, exclude_homework_id=exclude_homework_id, exclude_session_id=exclude_session_id
-            ),
-        )
-        .values(
-            "pk",
-            "first_name",
-            "last_name",
-            "division_id",
-            "half_code",
-            *[f"{m}{i}" for i in range(len(open_days)) for m in "vrae"],
-        )
-    )
-    result = []
-    for row in rows:
-        load = StudentLoad(
-            student_id=row["pk"],
-            name=f"{row['first_name']} {row['last_name']}",
-            division_id=row["division_id"],
-            half=row["half_code"],
-        )
-        for day in days:
-            load.days[day.date] = Load()
-        for i, date in enumerate(open_days):
-            load.days[date] = Load(
-                video=row[f"v{i}"], async_minutes=row[f"a{i}"], assessments=row[f"e{i}"], remote=row[f"r{i}"]
+    students_sql, students_params = students.order_by().values("pk").query.sql_with_params()
+    placeholders = ", ".join(["%s"] * len(open_days)) or "NULL"
+    params = [
+        *students_params,
+        "demi",
+        Modality.VISIO,
+        Modality.HYBRIDE,
+        RemoteMode.LIVE,
+        Modality.VISIO,
+        Modality.ASYNC_DISTANCE,
+        Modality.HYBRIDE,
+        *open_days,
+        exclude_session_id or 0,
+        HomeworkKind.ASSESSMENT,
+        *open_days,
+        exclude_homework_id or 0,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(LOADS_SQL.format(students=students_sql, days=placeholders), params)
+        rows = cursor.fetchall()
+    loads: dict[int, StudentLoad] = {}
+    for pk, first_name, last_name, division_id, half, day, video, remote, minutes, assessments in rows:
+        load = loads.get(pk)
+        if load is None:
+            load = loads[pk] = StudentLoad(
+                student_id=pk, name=f"{first_name} {last_name}", division_id=division_id, half=half
             )
+            for school_day in days:
+                load.days[school_day.date] = Load()
+        if half is not None:
+            load.half = half
+        if day is not None:
+            load.days[_day(day)].add(
+                Load(video=video or 0, async_minutes=minutes or 0, assessments=assessments or 0, remote=remote or 0)
+            )
+    result = sorted(loads.values(), key=lambda load: load.student_id)
+    for load in result:
         for extra in extras:
             if extra.date not in load.days:
                 continue
             if extra.only_remote_half_of and load.half == extra.only_remote_half_of:
                 continue
             load.days[extra.date].add(extra.load)
-        result.append(load)
     return result
 
 
