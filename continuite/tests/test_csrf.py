@@ -22,3 +22,22 @@ def test_it_refuses_a_post_without_csrf_token(entry, world):
         client.force_login(world.user(role))
     response = client.post(url, entry.data(world))
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path,logged_in",
+    [
+        ("/comptes/login/", False),
+        ("/comptes/password/reset/", False),
+        ("/comptes/password/change/", True),
+        ("/comptes/logout/", True),
+        ("/comptes/2fa/totp/activate/", True),
+    ],
+)
+def test_it_refuses_a_forged_token_on_the_account_pages(path, logged_in, world):
+    client = Client(enforce_csrf_checks=True)
+    if logged_in:
+        client.force_login(world.user("direction"))
+    client.get(path)  # the CSRF cookie is set: only the token in the form is forged
+    assert client.post(path, {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
