@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from continuite.accounts.roles import Role
 from continuite.ecole.models import Guardian, LinkKind, Staff, Student
+from continuite.ecole.services import save_validated
 
 from .models import (
     ACTIVE_LOAN_STATES,
@@ -62,13 +63,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _save(instance, **kwargs):
-    """Validate (fields and constraints) then save."""
-    instance.full_clean(**kwargs)
-    instance.save()
-    return instance
-
-
 def _require_manager(user, etablissement_id: int) -> None:
     if user.etablissement_id != etablissement_id or not (user.roles & MANAGERS):
         raise ValidationError(_("Seules la direction et la gestion peuvent faire cela."))
@@ -101,7 +95,7 @@ def equipment_settings_update(
     current.agreement_text = agreement_text.strip()
     current.default_loan_days = default_loan_days
     current.reminder_days_before = reminder_days_before
-    return _save(current)
+    return save_validated(current)
 
 
 # --- Needs ---------------------------------------------------------------------------------------
@@ -147,7 +141,7 @@ def need_declare(
     waiting = Need.objects.filter(status=NeedStatus.WAITING, student=student, staff=staff)
     if waiting.exists():
         raise ValidationError(_("Un besoin est déjà en attente de décision pour cette personne."))
-    return _save(
+    return save_validated(
         Need(
             etablissement_id=etablissement_id,
             student=student,
@@ -255,7 +249,7 @@ def need_decide(
     need.status = NeedStatus.REFUSED if decision == Decision.REFUSED else NeedStatus.DECIDED
     need.decided_by = user
     need.decided_at = timezone.now()
-    _save(need)
+    save_validated(need)
     loan = None
     if device is not None:
         loan = loan_approve(user=user, need=need, device=device, expected_return=expected_return)
@@ -283,7 +277,7 @@ def need_close(*, user, need: Need) -> Need:
         raise ValidationError(_("Un prêt est encore en cours pour ce besoin."))
     need.status = NeedStatus.CLOSED
     need.closed_at = timezone.now()
-    return _save(need)
+    return save_validated(need)
 
 
 # --- Loans ---------------------------------------------------------------------------------------
@@ -353,7 +347,7 @@ def loan_approve(*, user, need: Need, device: Device, expected_return: dt.date |
     )
     try:
         with transaction.atomic():
-            _save(loan)
+            save_validated(loan)
     except IntegrityError as exc:  # the constraint, should a writer bypass the lock
         raise ValidationError(_("Ce matériel est déjà prêté.")) from exc
     for guardian in _legal_guardians(need.student_id):
@@ -389,7 +383,7 @@ def loan_prepare(*, user, loan: Loan) -> Loan:
         raise ValidationError(_("Seul un prêt accordé peut être préparé."))
     loan.status = LoanStatus.PREPARED
     loan.prepared_at = timezone.now()
-    return _save(loan)
+    return save_validated(loan)
 
 
 @transaction.atomic
@@ -419,7 +413,7 @@ def agreement_accept(
     loan.agreement_accepted_at = timezone.now()
     loan.agreement_accepted_by = guardian
     loan.agreement_channel = channel
-    return _save(loan)
+    return save_validated(loan)
 
 
 @transaction.atomic
@@ -437,7 +431,7 @@ def loan_hand_over(*, user, loan: Loan, signed_by: Guardian | None = None) -> Lo
         loan = agreement_accept(loan=loan, guardian=signed_by, channel=AgreementChannel.HAND_OVER)
     loan.status = LoanStatus.HANDED_OVER
     loan.handed_over_at = timezone.now()
-    return _save(loan)
+    return save_validated(loan)
 
 
 RETURN_OUTCOMES = (LoanStatus.RETURNED, LoanStatus.DAMAGED, LoanStatus.LOST)
@@ -462,10 +456,10 @@ def loan_return(*, user, loan: Loan, outcome: str = LoanStatus.RETURNED, conditi
     loan.returned_at = timezone.now()
     loan.return_condition = condition
     loan.return_notes = notes.strip()
-    _save(loan)
+    save_validated(loan)
     device = loan.device
     device.state = condition
-    _save(device)
+    save_validated(device)
     return loan
 
 
@@ -543,7 +537,7 @@ def device_create(
     """Add a device to the school's inventory; its asset tag is unique in the school."""
     _require_manager(user, user.etablissement_id)
     fields = _device_fields(locals())
-    return _save(Device(etablissement_id=user.etablissement_id, **fields))
+    return save_validated(Device(etablissement_id=user.etablissement_id, **fields))
 
 
 @transaction.atomic
@@ -565,7 +559,7 @@ def device_update(*, user, device: Device, **changes) -> Device:
         raise ValidationError(_("Champs inconnus : %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     for name, value in changes.items():
         setattr(device, name, value.strip() if isinstance(value, str) else value)
-    return _save(device)
+    return save_validated(device)
 
 
 def _choice(value: str, choices, label: str, line: int) -> str:

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from continuite.ecole.models import Etablissement
+from continuite.ecole.services import save_validated
 
 from .models import AUDIENCE_FIELDS, NEED_FIELDS, GdprStatus, Tool, ToolLocalSetting, Tutorial
 
@@ -37,13 +38,6 @@ EDITABLE_FIELDS = (
     *AUDIENCE_FIELDS.values(),
 )
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def _save(instance, **kwargs):
-    """Validate then save: every row that reaches the database passed its model's checks."""
-    instance.full_clean(**kwargs)
-    instance.save()
-    return instance
 
 
 def normalise_domains(domains) -> list[str]:
@@ -111,7 +105,7 @@ def tool_update(*, tool: Tool, etablissement: Etablissement, **fields) -> Tool:
         raise ValidationError(_("Cet outil appartient à un autre établissement."))
     _apply(target, fields)
     _check_tool(target, etablissement)
-    return _save(target)
+    return save_validated(target)
 
 
 @transaction.atomic
@@ -128,7 +122,7 @@ def tool_create(*, etablissement: Etablissement, **fields) -> Tool:
     tool = Tool(etablissement=etablissement, slug=slug)
     _apply(tool, fields)
     _check_tool(tool, etablissement)
-    return _save(tool)
+    return save_validated(tool)
 
 
 @transaction.atomic
@@ -156,7 +150,7 @@ def tool_set_availability(
         setting = ToolLocalSetting(etablissement=etablissement, slug=tool.slug)
     setting.unavailable = unavailable
     setting.note = note if unavailable else ""
-    return _save(setting)
+    return save_validated(setting)
 
 
 def _check_tutorial_tool(tool: Tool, etablissement: Etablissement) -> None:
@@ -168,7 +162,7 @@ def _check_tutorial_tool(tool: Tool, etablissement: Etablissement) -> None:
 def tutorial_create(*, tool: Tool, etablissement: Etablissement, title: str, kind: str, url: str) -> Tutorial:
     """Add a school's tutorial to a tool; it hangs on the root tool, so it survives a copy or a revert."""
     _check_tutorial_tool(tool, etablissement)
-    return _save(
+    return save_validated(
         Tutorial(tool_id=tool.root_id, etablissement=etablissement, title=title.strip(), kind=kind, url=url.strip())
     )
 
@@ -179,7 +173,7 @@ def tutorial_update(*, tutorial: Tutorial, etablissement: Etablissement, title: 
     if tutorial.etablissement_id != etablissement.pk:
         raise ValidationError(_("Seuls les tutoriels ajoutés par votre établissement peuvent être modifiés."))
     tutorial.title, tutorial.kind, tutorial.url = title.strip(), kind, url.strip()
-    return _save(tutorial)
+    return save_validated(tutorial)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, Staff, Student, Subject
+from continuite.ecole.services import save_validated
 
 from .models import (
     CalendarFeed,
@@ -31,12 +32,6 @@ from .models import (
 from .queries import monday_of
 
 
-def _save(instance, **kwargs):
-    instance.full_clean(**kwargs)
-    instance.save()
-    return instance
-
-
 def _minutes(start: dt.time, end: dt.time) -> int:
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
@@ -55,7 +50,7 @@ def planning_settings_update(*, etablissement: Etablissement, **values: int) -> 
     settings = planning_settings_get(etablissement=etablissement)
     for name, value in values.items():
         setattr(settings, name, value)
-    return _save(settings)
+    return save_validated(settings)
 
 
 # --- School calendar ------------------------------------------------------------------------------
@@ -170,7 +165,7 @@ def slot_create(
         raise ValidationError(_("Un créneau a lieu du lundi au vendredi."))
     if start >= end:
         raise ValidationError(_("Le créneau doit commencer avant de finir."))
-    slot = _save(
+    slot = save_validated(
         TimetableSlot(
             etablissement=etablissement,
             school_year=school_year,
@@ -318,7 +313,7 @@ def session_plan(
         )
     for name, value in fields.items():
         setattr(session, name, value)
-    _save(session)
+    save_validated(session)
     session.teachers.set(slot.teachers.all())
     _after_change(slot.etablissement, slot.division_id, slot.group_id, date)
     return session
@@ -398,7 +393,7 @@ def session_create(
             modality, hybrid_room_half, hybrid_remote_mode, link, async_place, paper_version, notes, tool
         ),
     )
-    _save(session)
+    save_validated(session)
     session.teachers.set(teachers)
     _after_change(etablissement, session.division_id, session.group_id, date)
     return session
@@ -445,7 +440,7 @@ def session_update(
         modality, hybrid_room_half, hybrid_remote_mode, link, async_place, paper_version, notes, tool
     ).items():
         setattr(session, name, value)
-    _save(session)
+    save_validated(session)
     _after_change(session.etablissement, session.division_id, session.group_id, session.date)
     return session
 
@@ -573,7 +568,7 @@ def homework_create(
 ) -> Homework:
     """Give work to a division, a group or a half-group; it warns (never blocks) on overload."""
     _check_homework(etablissement, division, group, given_on, due_date, estimated_minutes, kind, hand_in_mode)
-    homework = _save(
+    homework = save_validated(
         Homework(
             etablissement=etablissement,
             title=title.strip(),
@@ -623,7 +618,7 @@ def homework_update(*, homework: Homework, **values) -> Homework:
         homework.kind,
         homework.hand_in_mode,
     )
-    _save(homework)
+    save_validated(homework)
     _after_change(homework.etablissement, homework.division_id, homework.group_id, homework.due_date)
     return homework
 

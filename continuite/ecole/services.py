@@ -25,8 +25,11 @@ from .models import (
 )
 
 
-def _save(instance, **kwargs):
-    """Validate then save: every row that reaches the database passed its model's checks."""
+def save_validated(instance, **kwargs):
+    """Validate then save: every row that reaches the database passed its model's checks.
+
+    The one way the services of every app write a model instance.
+    """
     instance.full_clean(**kwargs)
     instance.save()
     return instance
@@ -35,7 +38,7 @@ def _save(instance, **kwargs):
 @transaction.atomic
 def etablissement_create(*, uai: str, name: str, city: str = "", holiday_zone: str = "B", **extra) -> Etablissement:
     """Create an établissement; its UAI is normalised to upper case and must be unique."""
-    return _save(
+    return save_validated(
         Etablissement(uai=uai.strip().upper(), name=name.strip(), city=city, holiday_zone=holiday_zone, **extra)
     )
 
@@ -49,7 +52,9 @@ def school_year_create(
         raise ValidationError(_("L'année scolaire doit commencer avant de finir."))
     if current:
         SchoolYear.objects.filter(etablissement=etablissement, is_current=True).update(is_current=False)
-    return _save(SchoolYear(etablissement=etablissement, label=label, start=start, end=end, is_current=current))
+    return save_validated(
+        SchoolYear(etablissement=etablissement, label=label, start=start, end=end, is_current=current)
+    )
 
 
 def current_school_year(etablissement: Etablissement) -> SchoolYear:
@@ -61,7 +66,9 @@ def current_school_year(etablissement: Etablissement) -> SchoolYear:
 
 @transaction.atomic
 def subject_create(*, etablissement: Etablissement, code: str, label: str, short_label: str = "") -> Subject:
-    return _save(Subject(etablissement=etablissement, code=code, label=label, short_label=short_label or label[:40]))
+    return save_validated(
+        Subject(etablissement=etablissement, code=code, label=label, short_label=short_label or label[:40])
+    )
 
 
 @transaction.atomic
@@ -69,12 +76,12 @@ def division_create(
     *, school_year: SchoolYear, code: str, level: str, label: str = "", with_half_groups: bool = True
 ) -> Division:
     """Create a division of a school year, with its half-groups A and B for hybrid teaching."""
-    division = _save(
+    division = save_validated(
         Division(etablissement=school_year.etablissement, school_year=school_year, code=code, level=level, label=label)
     )
     if with_half_groups:
         for half in Half:
-            _save(
+            save_validated(
                 Group(
                     etablissement=school_year.etablissement,
                     school_year=school_year,
@@ -95,7 +102,7 @@ def group_create(
     """Create a spécialité or option group drawn from the given divisions."""
     if kind == GroupKind.HALF:
         raise ValidationError(_("Les demi-groupes sont créés avec leur division."))
-    group = _save(
+    group = save_validated(
         Group(etablissement=school_year.etablissement, school_year=school_year, code=code, label=label, kind=kind)
     )
     if any(d.school_year_id != school_year.pk for d in divisions):
@@ -106,7 +113,7 @@ def group_create(
 
 @transaction.atomic
 def staff_create(*, etablissement: Etablissement, last_name: str, first_name: str, email: str = "", **fields) -> Staff:
-    return _save(
+    return save_validated(
         Staff(etablissement=etablissement, last_name=last_name, first_name=first_name, email=email.lower(), **fields)
     )
 
@@ -148,7 +155,7 @@ def student_create(
     **fields,
 ) -> Student:
     """Create a student in his division, his groups and, if given, his half-group (A or B)."""
-    student = _save(
+    student = save_validated(
         Student(
             etablissement=etablissement,
             ine=ine.strip().upper(),
@@ -185,7 +192,7 @@ def student_set_groups(*, student: Student, groups=(), half: str = "") -> None:
 def guardian_create(
     *, etablissement: Etablissement, last_name: str, first_name: str, email: str = "", **fields
 ) -> Guardian:
-    return _save(
+    return save_validated(
         Guardian(etablissement=etablissement, last_name=last_name, first_name=first_name, email=email.lower(), **fields)
     )
 
