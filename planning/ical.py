@@ -30,7 +30,8 @@ def _window(today: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=7 * (WEEKS_BEFORE + WEEKS_AFTER) - 1)
 
 
-def _build(name: str, etablissement_id: int, slots_q: Q, sessions_q: Q, today: dt.date) -> bytes:
+def _build(name: str, etablissement_id: int, slots_q: Q, sessions_q, today: dt.date) -> bytes:
+    """``sessions_q``: a Q, or a function of (slots, start, end) giving it."""
     start, end = _window(today)
     days = list(SchoolDay.objects.filter(etablissement_id=etablissement_id, date__range=(start, end)))
     slots = list(
@@ -38,10 +39,12 @@ def _build(name: str, etablissement_id: int, slots_q: Q, sessions_q: Q, today: d
         .filter(slots_q, etablissement_id=etablissement_id)
         .select_related("subject", "division", "group")
     )
+    if callable(sessions_q):
+        sessions_q = sessions_q(slots, start, end)
     sessions = list(
-        Session.objects.filter(sessions_q, date__range=(start, end), etablissement_id=etablissement_id)
-        .select_related("subject", "division", "group")
-        .distinct()
+        Session.objects.filter(sessions_q, date__range=(start, end), etablissement_id=etablissement_id).select_related(
+            "subject", "division", "group"
+        )
     )
     cal = Calendar()
     cal.add("prodid", "-//Continuité//planning//FR")
@@ -118,7 +121,7 @@ def feed_for_user(user, today: dt.date) -> bytes:
             f"Planning — {staff.full_name}",
             user.etablissement_id,
             Q(teachers=staff),
-            taught_by_q(staff),
+            lambda slots, start, end: taught_by_q(staff, start=start, end=end, slot_ids=[s.pk for s in slots]),
             today,
         )
     if student is not None:

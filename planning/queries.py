@@ -28,32 +28,41 @@ def monday_of(day: dt.date) -> dt.date:
 def audience_q_for_students(students) -> Q:
     """Rows addressed to any of ``students`` (a Student queryset): their divisions or their groups.
 
-    Subqueries, not joins, so that the outer query keeps one row per session or homework.
+    One query reads the divisions and groups; the filter then names them as values. With a
+    subquery in the ``OR``, PostgreSQL cannot estimate the rows: on a region's database it scanned
+    the whole établissement and hash-joined entire tables. With values it uses the (division, date)
+    and (group, date) indexes (see docs/scaling.md).
     """
-    from continuite.ecole.models import Student
+    division_ids, group_ids = set(), set()
+    for division_id, group_id in students.order_by().values_list("division_id", "groups").distinct():
+        if division_id is not None:
+            division_ids.add(division_id)
+        if group_id is not None:
+            group_ids.add(group_id)
+    return Q(division_id__in=sorted(division_ids)) | Q(group_id__in=sorted(group_ids))
 
-    memberships = Student.groups.through.objects.filter(student__in=students).values("group_id")
-    return Q(division_id__in=students.values("division_id")) | Q(group_id__in=memberships)
 
+def taught_by_q(staff, *, start: dt.date, end: dt.date, slot_ids) -> Q:
+    """Sessions a teacher gives between two dates: his slots' occurrences, or sessions naming him.
 
-def taught_by_q(staff) -> Q:
-    """Sessions a teacher gives: his own, or his slots' occurrences.
-
-    Semi-joins (``IN (subquery)``) rather than joins through both many-to-many tables: no row is
-    duplicated, so no DISTINCT, and PostgreSQL keeps the (établissement, date) index.
+    One query reads the sessions naming him in those dates; the filter then names sessions and
+    slots as values, which PostgreSQL plans with the primary key and (slot, date) indexes. With
+    subqueries in the ``OR`` it could not estimate the rows and read the whole établissement.
     """
-    from .models import Session, TimetableSlot
+    from .models import Session
 
-    own = Session.teachers.through.objects.filter(staff_id=staff.pk).values("session_id")
-    slots = TimetableSlot.teachers.through.objects.filter(staff_id=staff.pk).values("timetableslot_id")
-    return Q(pk__in=own) | Q(slot_id__in=slots)
+    own = Session.teachers.through.objects.filter(
+        staff_id=staff.pk, session__date__range=(start, end), session__etablissement_id=staff.etablissement_id
+    ).values_list("session_id", flat=True)
+    return Q(pk__in=sorted(own)) | Q(slot_id__in=sorted(slot_ids))
 
 
 def audience_q_for_student(student) -> Q:
+    """Rows addressed to one student: his division or one of his groups (one query, values in the filter)."""
     from continuite.ecole.models import Student
 
-    memberships = Student.groups.through.objects.filter(student_id=student.pk).values("group_id")
-    return Q(division_id=student.division_id) | Q(group_id__in=memberships)
+    group_ids = list(Student.groups.through.objects.filter(student_id=student.pk).values_list("group_id", flat=True))
+    return Q(division_id=student.division_id) | Q(group_id__in=sorted(group_ids))
 
 
 def audience_students_q(*, division_id: int | None, group_id: int | None) -> Q:

@@ -112,16 +112,19 @@ _SESSION_RELATED = (*_RELATED, "tool")
 
 
 def teacher_week(staff, monday: dt.date) -> WeekGrid:
-    """A teacher's week: 4 queries (days, his slots, the week's sessions, the work he gives)."""
+    """A teacher's week: 5 queries (days, his slots, sessions naming him, the week's sessions, his work)."""
     days = week_days(staff.etablissement_id, monday)
     slots = list(TimetableSlot.objects.taught_by(staff).current().select_related(*_RELATED))
+    start, end = week_bounds(monday)
     sessions = list(
         Session.objects.in_week(monday)
-        .filter(taught_by_q(staff), etablissement_id=staff.etablissement_id)
+        .filter(
+            taught_by_q(staff, start=start, end=end, slot_ids=[s.pk for s in slots]),
+            etablissement_id=staff.etablissement_id,
+        )
         .select_related(*_SESSION_RELATED)
     )
     grid = _grid(days, occurrences(slots, sessions, days))
-    start, end = week_bounds(monday)
     grid.homework = list(
         Homework.objects.given_by(staff)
         .filter(etablissement_id=staff.etablissement_id)
@@ -175,16 +178,16 @@ def division_heatmap(division: Division, monday: dt.date, thresholds: Thresholds
         for gid, ids in sorted(memberships.items(), key=lambda item: labels[item[0]])
     ]
     start, end = week_bounds(monday)
+    audience = Q(division_id=division.pk) | Q(group_id__in=sorted(memberships))
     homework_share = (
-        Homework.objects.for_students(students)
-        .filter(due_date__range=(start, end), etablissement_id=division.etablissement_id)
+        Homework.objects.filter(audience, due_date__range=(start, end), etablissement_id=division.etablissement_id)
         .values("created_by__first_name", "created_by__last_name")
         .annotate(minutes=Sum("estimated_minutes"))
         .order_by("-minutes")
     )
     session_share = (
-        Session.objects.for_students(students)
-        .filter(
+        Session.objects.filter(
+            audience,
             date__range=(start, end),
             modality__in=[Modality.VISIO, Modality.HYBRIDE],
             etablissement_id=division.etablissement_id,
@@ -232,19 +235,18 @@ def school_overview(etablissement_id: int, mondays: list[dt.date], thresholds: T
 
 
 def audience_items(*, etablissement_id: int, students, monday: dt.date, exclude_staff_id: int | None) -> dict:
-    """What other teachers put on these students this week: 2 queries."""
+    """What other teachers put on these students this week: 3 queries (their divisions and groups, work, sessions)."""
     start, end = week_bounds(monday)
+    audience = audience_q_for_students(students)
     homework = (
-        Homework.objects.filter(
-            audience_q_for_students(students), due_date__range=(start, end), etablissement_id=etablissement_id
-        )
+        Homework.objects.filter(audience, due_date__range=(start, end), etablissement_id=etablissement_id)
         .exclude(created_by_id=exclude_staff_id or 0)
         .select_related("subject", "division", "group", "created_by")
         .order_by("due_date", "pk")
     )
     sessions = (
         Session.objects.filter(
-            audience_q_for_students(students),
+            audience,
             date__range=(start, end),
             modality__in=[Modality.VISIO, Modality.HYBRIDE],
             etablissement_id=etablissement_id,
