@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -341,19 +341,37 @@ def _send(message) -> None:
         raise
 
 
+# Reserve a due notice and read it back in one statement. PostgreSQL and SQLite (≥ 3.35) both
+# return the updated row; ``raw()`` maps its columns onto a Notification.
+CLAIM_SQL = (
+    "UPDATE notifications_notification SET status = %s, claimed_until = %s, attempts = attempts + 1"
+    " WHERE id = %s AND status = %s AND next_attempt_at <= %s RETURNING *"
+)
+
+
+def _claim(notification_id: int, *, now: dt.datetime) -> Notification | None:
+    """Reserve a due notice for this worker and read it (``UPDATE … RETURNING``, one round trip).
+
+    The condition on the status makes the reservation atomic: of two workers given the same id,
+    one gets the row, the other gets nothing.
+    """
+    rows = list(
+        Notification.objects.raw(
+            CLAIM_SQL, [Status.SENDING, now + CLAIM_DURATION, notification_id, Status.PENDING, now]
+        )
+    )
+    return rows[0] if rows else None
+
+
 def notification_deliver(*, notification_id: int) -> str:
     """Send one due notice by email, at most once; returns "sent", "retry", "failed" or "skipped".
 
     Not one transaction on purpose: the claim must be committed before the mail leaves, and the
     row marked sent right after the SMTP server accepted it.
     """
-    now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, status=Status.PENDING, next_attempt_at__lte=now).update(
-        status=Status.SENDING, claimed_until=now + CLAIM_DURATION, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    notification = _claim(notification_id, now=timezone.now())
+    if notification is None:
         return "skipped"
-    notification = Notification.objects.get(pk=notification_id)
     try:
         _send(build_message(notification))
     except Exception as exc:

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from continuite.notifications.models import Notification, Status
 from continuite.notifications.services import (
+    CLAIM_SQL,
     MAX_ATTEMPTS,
+    _claim,
     digest_send_for,
     digests_send,
     notification_acknowledge,
@@ -49,6 +51,15 @@ def test_it_sends_one_mail_when_the_task_runs_twice(db):
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (Status.SENT, 1)
+
+
+def test_it_claims_and_reads_a_notice_in_one_query(db, django_assert_num_queries):
+    notification = NotificationFactory(subject="Avis")
+    with django_assert_num_queries(1):
+        claimed = _claim(notification.pk, now=timezone.now())
+    assert (claimed.pk, claimed.subject, claimed.status, claimed.attempts) == (notification.pk, "Avis", "sending", 1)
+    assert _claim(notification.pk, now=timezone.now()) is None  # held: nobody else gets it
+    assert Notification._meta.db_table in CLAIM_SQL
 
 
 def test_it_uses_a_fixed_message_id_per_notice(db):
