@@ -108,7 +108,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 Role.REFERENT_NUMERIQUE: staff.is_referent_numerique,
             }
             roles.update(role for role, held in flags.items() if held)
-            if self.tutored_division_ids:
+            # Annotated by the authentication backend on the signed-in user; queried otherwise.
+            is_tutor = getattr(self, "is_form_tutor", None)
+            if is_tutor is None:
+                is_tutor = bool(self.tutored_division_ids)
+            if is_tutor and staff.is_teacher:
                 roles.add(Role.PROF_PRINCIPAL)
         if self.guardian_profile is not None:
             roles.add(Role.PARENT)

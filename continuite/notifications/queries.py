@@ -18,4 +18,8 @@ def acknowledgements_for(related):
 
 
 def unread_count(user) -> int:
+    """The badge of the navigation bar; the signed-in user carries it already (see accounts.backends)."""
+    count = getattr(user, "unread_notification_count", False)
+    if count is not False:
+        return count or 0
     return Notification.objects.visible_to(user).unread().count()

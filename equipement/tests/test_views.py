@@ -39,10 +39,10 @@ def rows(world, n):
 def test_it_shows_the_dashboard_in_a_fixed_number_of_queries(world, client, django_assert_num_queries, n):
     rows(world, n)
     logged_in(client, world.direction.user)
-    # 1 session, 2 user, 3 loans out/overdue/to prepare (one aggregate), 4 needs waiting (count),
-    # 5 devices available (count), 6 unread notices (navigation), 7 waiting needs with student,
-    # division and staff, 8 active loans with device, student, division and staff.
-    with django_assert_num_queries(8):
+    # 1 session, 2 user (with unread notices for the navigation), 3 loans out/overdue/to prepare (one
+    # aggregate), 4 needs waiting (count), 5 devices available (count), 6 waiting needs with student,
+    # division and staff, 7 active loans with device, student, division and staff.
+    with django_assert_num_queries(7):
         response = client.get(reverse("equipement:dashboard"))
     assert response.status_code == 200
     assert response.context["counts"]["overdue"] == 1
@@ -54,9 +54,9 @@ def test_it_shows_the_dashboard_in_a_fixed_number_of_queries(world, client, djan
 def test_it_lists_needs_for_a_teacher_in_a_fixed_number_of_queries(world, client, django_assert_num_queries, n):
     rows(world, n)
     logged_in(client, world.teacher.user)
-    # 1 session, 2 user, 3 tutored divisions (roles), 4 unread notices (navigation),
-    # 5 needs of his students (one query with subqueries), with student, division and staff.
-    with django_assert_num_queries(5):
+    # 1 session, 2 user (roles and unread notices included), 3 needs of his students (one query with
+    # subqueries), with student, division and staff.
+    with django_assert_num_queries(3):
         response = client.get(reverse("equipement:need_list"))
     assert len(response.context["needs"]) == 2 * n  # n declared needs + the n needs behind the loans
 
@@ -65,8 +65,8 @@ def test_it_lists_needs_for_a_teacher_in_a_fixed_number_of_queries(world, client
 def test_it_lists_devices_in_a_fixed_number_of_queries(world, client, django_assert_num_queries, n):
     rows(world, n)
     logged_in(client, world.gestionnaire.user)
-    # 1 session, 2 user, 3 unread notices (navigation), 4 devices with their current loan (subquery).
-    with django_assert_num_queries(4):
+    # 1 session, 2 user (unread notices included), 3 devices with their current loan (subquery).
+    with django_assert_num_queries(3):
         response = client.get(reverse("equipement:device_list"))
     assert len(response.context["devices"]) == 2 * n
 

@@ -14,10 +14,10 @@ from outils.tests.factories import ToolFactory, TutorialFactory
 
 pytestmark = pytest.mark.django_db
 
-# session, user, tutored divisions, unread notifications, session save (savepoint, update, release)
-BASE = 7
-# the same without the tutored divisions: a parent or a student is no teacher
-BASE_FAMILY = 6
+# session, user (with his profiles and unread notifications), session save (savepoint, update, release)
+BASE = 5
+# a parent: the same (his roles need no query either)
+BASE_FAMILY = 5
 
 
 def shipped(slug: str) -> Tool:

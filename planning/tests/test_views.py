@@ -55,10 +55,10 @@ def timetable(w, extra: int = 0):
 def test_it_renders_the_teacher_week_with_a_fixed_number_of_queries(calendar, client, django_assert_num_queries, extra):
     timetable(calendar, extra)
     client.force_login(calendar.teacher.user)
-    with django_assert_num_queries(11):
-        # 1 session, 2 user (with his profiles), 3 tutored divisions (roles),
-        # 4 school days, 5 his slots, 6 the week's sessions, 7 the work he gives,
-        # 8 unread notifications (navigation), 9-11 the session's save (savepoint, update, release)
+    with django_assert_num_queries(10):
+        # 1 session, 2 user (with his profiles, roles and unread notifications), 3 school days,
+        # 4 his slots, 5 sessions naming him, 6 the week's sessions, 7 the work he gives,
+        # 8-10 the session's save (savepoint, update, release)
         response = client.get(reverse("planning:week") + WEEK)
     assert response.status_code == 200
     assert "hors emploi du temps" in response.text
@@ -70,10 +70,10 @@ def test_it_answers_the_gauge_with_a_fixed_number_of_queries(calendar, client, d
     timetable(calendar, extra)
     client.force_login(calendar.teacher.user)
     url = reverse("planning:gauge") + f"?pour=d{calendar.division.pk}&date=2026-12-01&minutes=30&kind=exercice"
-    with django_assert_num_queries(13):
-        # 1 session, 2 user, 3 tutored divisions, 4 the audience, 5 school days, 6 thresholds,
-        # 7 the students' loads (one query, subqueries per day), 8 other teachers' work, 9 their sessions,
-        # 10 unread notifications, 11-13 the session's save
+    with django_assert_num_queries(12):
+        # 1 session, 2 user (roles, unread notifications), 3 the audience, 4 school days, 5 thresholds,
+        # 6 the students' loads (one query), 7 their divisions and groups, 8 other teachers' work,
+        # 9 their sessions, 10-12 the session's save
         response = client.get(url)
     assert response.status_code == 200
 
@@ -127,8 +127,8 @@ def test_it_renders_the_student_week_with_a_fixed_number_of_queries(calendar, cl
     timetable(calendar, extra)
     client.force_login(calendar.student.user)
     with django_assert_num_queries(11):
-        # 1 session, 2 user (with his profiles), 3 school days, 4 slots, 5 sessions, 6 work due with "done",
-        # 7 his own load, 8 unread notifications, 9-11 the session's save
+        # 1 session, 2 user (with his profiles and unread notifications), 3 school days, 4 his groups,
+        # 5 slots, 6 sessions, 7 work due with "done", 8 his own load, 9-11 the session's save
         response = client.get(reverse("planning:my_week") + WEEK)
     assert response.status_code == 200
 

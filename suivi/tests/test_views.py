@@ -26,9 +26,9 @@ def _cases(world, n):
 def test_it_answers_the_queue_with_a_pinned_number_of_queries(world, client, django_assert_num_queries, n):
     _cases(world, n)
     client.force_login(world.cpe.user)
-    # 1 session, 2 user with his profiles, 3 unread notifications (navigation bar),
-    # 4 the cases with their student and division, 5-7 savepoint, session save, release (login middleware)
-    with django_assert_num_queries(7):
+    # 1 session, 2 user with his profiles and unread notifications (navigation bar),
+    # 3 the cases with their student and division, 4-6 savepoint, session save, release (login middleware)
+    with django_assert_num_queries(6):
         response = client.get(reverse("suivi:case_list"))
     assert len(response.context["cases"]) == n
 
@@ -48,12 +48,12 @@ def test_it_answers_the_case_page_with_a_pinned_number_of_queries(world, client,
     services.notice_send(case=case, user=world.cpe.user)
     services.notice_send(case=case, user=world.cpe.user)
     client.force_login(world.cpe.user)
-    # 1 session, 2 user with his profiles, 3 the case with student, division and school,
-    # 4 savepoint, 5 access-log entry, 6 release savepoint,
+    # 1 session, 2 user with his profiles and unread notifications (navigation bar), 3 the case with
+    # student, division and school, 4 savepoint, 5 access-log entry, 6 release savepoint,
     # 7 events, 8 flags, 9 actions, 10 family contacts, 11 notices, 12 their outbox rows (acknowledgements),
-    # 13 justification in progress, 14 unread notifications (navigation bar), 15 guardians (contact form),
-    # 16 staff (action owner choices), 17-19 savepoint, session save, release (login middleware)
-    with django_assert_num_queries(19):
+    # 13 justification in progress, 14 guardians (contact form), 15 staff (action owner choices),
+    # 16-18 savepoint, session save, release (login middleware)
+    with django_assert_num_queries(18):
         response = client.get(case.get_absolute_url())
     assert len([e for e in response.context["timeline"] if e["type"] == "action"]) == n
 

@@ -22,21 +22,19 @@ def more_data(world):
 @pytest.mark.parametrize(
     "role,expected",
     [
-        # session, user (+ établissement and profiles), his tutored divisions, work due (planning panel),
-        # unread notifications (navigation), his assignments
-        ("teacher", 6),
-        # the teacher's six, + the tutored division, its students, their groups
-        ("tutor", 9),
-        # session, user, needs waiting and loans (equipment panel: 2), unread notifications,
-        # the school's divisions with their counts
-        ("direction", 6),
-        # session, user, reviews due (suivi panel), unread notifications, the school's divisions
-        ("cpe", 5),
-        # session, user, agreements to accept (equipment panel), unread notifications, his children,
-        # their groups
-        ("parent", 6),
-        # session, user, his division and its form tutors (2), today's sessions and work due
-        # (planning panel: 2), unread notifications, his groups
+        # session, user (+ établissement, profiles, "is he a form tutor", unread notifications: one
+        # query, see accounts.backends), work due (planning panel), his assignments
+        ("teacher", 4),
+        # the teacher's four, + his tutored divisions, the tutored division, its students, their groups
+        ("tutor", 8),
+        # session, user, needs waiting and loans (equipment panel: 2), the school's divisions with their counts
+        ("direction", 5),
+        # session, user, reviews due (suivi panel), the school's divisions
+        ("cpe", 4),
+        # session, user, agreements to accept (equipment panel), his children, their groups
+        ("parent", 5),
+        # session, user, his division and its form tutors (2), his groups (planning panel), today's
+        # sessions and work due (planning panel: 2), his groups (home)
         ("student", 8),
     ],
 )

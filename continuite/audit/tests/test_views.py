@@ -22,10 +22,9 @@ def test_it_lists_the_school_entries_in_a_fixed_number_of_queries(direction, wor
         audit_record(user=world.cpe.user, action="view", obj=world.student)
     audit_record(user=world.other_direction.user, action="view", obj=world.other_student)
 
-    # 1 session, 2 user, 3 staff profile (roles), 4 guardian profile, 5 student profile,
-    # 6 count of the entries, 7 page of entries with their students,
-    # 8 session expiry pushed back (SESSION_SAVE_EVERY_REQUEST)
-    with django_assert_num_queries(8):
+    # 1 session, 2 user (with his profiles and roles), 3 count of the entries, 4 page of entries with
+    # their students, 5-7 session expiry pushed back (savepoint, update, release)
+    with django_assert_num_queries(7):
         response = direction.get(reverse("audit:entry_list"))
 
     assert response.status_code == 200
@@ -57,9 +56,9 @@ def test_it_shows_no_entry_for_an_invalid_filter(direction, world):
 
 
 def test_it_finds_students_and_guardians_by_name(direction, world, django_assert_num_queries):
-    # 1 session, 2 user, 3 staff profile, 4 guardian profile, 5 student profile,
-    # 6 students with divisions, 7 guardians, 8 session saved
-    with django_assert_num_queries(8):
+    # 1 session, 2 user (with his profiles and roles), 3 students with divisions, 4 guardians,
+    # 5-7 session saved (savepoint, update, release)
+    with django_assert_num_queries(7):
         response = direction.get(reverse("audit:subject_search"), {"q": "durand"})
 
     assert list(response.context["students"]) == [world.student]

@@ -70,9 +70,9 @@ def test_it_runs_the_task_once_even_if_delivered_twice(world, school):
 
 def test_it_lists_jobs_in_a_fixed_number_of_queries(direction, world, django_assert_num_queries):
     ImportJobFactory.create_batch(5, etablissement=world.etablissement, created_by=world.direction.user)
-    # 1 session, 2 user with his staff profile, 3 unread notifications (base.html), 4 the jobs with their
-    # authors, 5-7 the session saved back (savepoint, update, release)
-    with django_assert_num_queries(7):
+    # 1 session, 2 user with his staff profile and unread notifications, 3 the jobs with their
+    # authors, 4-6 the session saved back (savepoint, update, release)
+    with django_assert_num_queries(6):
         response = direction.get(reverse("imports:job_list"))
     assert response.content.decode().count("sts_emp_0450001A_2026.xml") == 5
 

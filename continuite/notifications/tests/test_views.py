@@ -26,9 +26,9 @@ def test_it_lists_the_centre_in_a_fixed_number_of_queries(world, client, django_
     _parent_notices(world, count)
     NotificationFactory(etablissement=world.etablissement, user=world.cpe.user)  # someone else's
     client.force_login(world.users["parent"])
-    with django_assert_num_queries(7):
-        # 1 session, 2 user, 3-5 staff/guardian/student profiles (roles),
-        # 6 the unread count of the navigation bar, 7 the notices
+    with django_assert_num_queries(6):
+        # 1 session, 2 user (profiles and the navigation bar's unread count in one query),
+        # 3 the notices, 4-6 the session's save (savepoint, update, release)
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
     assert len(response.context["notifications"]) == count
@@ -120,8 +120,8 @@ def test_it_shows_failed_notices_to_the_direction_in_a_fixed_number_of_queries(
     NotificationFactory(etablissement=world.etablissement, status="failed", last_error="SMTPRecipientsRefused 550")
     NotificationFactory(etablissement=world.other_etablissement, status="failed", last_error="autre lycée")
     client.force_login(world.direction.user)
-    with django_assert_num_queries(7):
-        # 1 session, 2 user, 3-5 staff/guardian/student profiles (roles), 6 unread count, 7 failed notices
+    with django_assert_num_queries(6):
+        # 1 session, 2 user (profiles, unread count), 3 failed notices, 4-6 the session's save
         response = client.get(reverse("notifications:delivery_report"))
     content = response.content.decode()
     assert "SMTPRecipientsRefused 550" in content
