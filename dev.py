@@ -110,6 +110,9 @@ def cmd_bench(argv: list[str]) -> None:
         "cur = c.cursor()\n"
         "cur.execute('SELECT 1 FROM pg_database WHERE datname = %s', [u.path[1:]])\n"
         "cur.fetchone() or cur.execute('CREATE DATABASE \"%s\"' % u.path[1:])\n"
+        # The data sits in memory or on SSD: random reads cost barely more than sequential ones
+        # (PostgreSQL's default of 4 is for spinning disks). Recommended in production too.
+        "cur.execute('ALTER DATABASE \"%s\" SET random_page_cost = 1.1' % u.path[1:])\n"
     )
     run(PY, "-c", create_db, env=env)
     run(PY, ROOT / "manage.py", "bench", *argv, env=env)
