@@ -251,7 +251,7 @@ def case_detail(request, pk: int):
     if context["can_write"]:
         context.update(
             interview_form=InterviewForm(),
-            action_form=ActionForm(etablissement_id=case.etablissement_id),
+            action_form=ActionForm(student=case.student),
             contact_form=ContactForm(guardians=guardians),
             escalate_form=EscalateForm(),
             close_form=CloseForm(),
@@ -308,7 +308,7 @@ def case_action(request, pk: int):
             case=case, user=request.user, what=d["what"], owner=d["owner"], review_on=d["review_on"]
         ),
         _("Action ajoutée."),
-        etablissement_id=lambda case: case.etablissement_id,
+        student=lambda case: case.student,
     )
 
 

@@ -126,3 +126,24 @@ def test_it_exports_the_follow_up_without_free_text(world, client):
     assert len(lines) == 2  # the header and the one case of this school
     assert lines[1].startswith(f"{case.pk};{world.student.ine};DURAND Léa;1G3;")
     assert AuditEntry.objects.filter(action="export", user=world.user("cpe")).count() == 1
+
+
+def test_it_offers_as_action_owners_the_staff_around_the_student_only(world, client, frozen):
+    from suivi.forms import action_owners
+    from suivi.models import CaseAction
+
+    # Hugo PETIT (another division, in the spécialité group): its teacher is offered, not the tutor of Léa's division
+    owners = set(action_owners(world.student2))
+    assert {world.cpe, world.direction, world.gestionnaire, world.referent, world.teacher} <= owners
+    assert world.tutor not in owners and world.other_direction not in owners
+    case = CaseFactory(student=world.student2)
+    client.force_login(world.cpe.user)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert world.teacher.last_name in page and world.tutor.last_name not in page
+    response = client.post(
+        reverse("suivi:case_action", kwargs={"pk": case.pk}),
+        {"action-what": "Point avec l'élève", "action-owner": world.tutor.pk, "action-review_on": "2026-12-10"},
+        follow=True,
+    )
+    assert "Le formulaire contient des erreurs" in response.content.decode()
+    assert not CaseAction.objects.filter(case=case).exists()

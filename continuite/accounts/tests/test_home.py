@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from continuite.accounts.roles import Role
 from continuite.ecole.tests.factories import DivisionFactory, StudentFactory, TeachingAssignmentFactory
 
 
@@ -72,3 +73,16 @@ def test_it_shows_the_student_his_class_and_groups(world, client):
     response = client.get(reverse("home"))
     assert "Classe : 1G3" in response.text
     assert "Spécialité SES" in response.text
+
+
+def test_the_signed_in_user_carries_his_tutor_flag_and_unread_count(world):
+    from continuite.accounts.backends import portal_user_queryset
+    from continuite.notifications.tests.factories import NotificationFactory
+
+    NotificationFactory(etablissement=world.etablissement, user=world.tutor.user, channel_portal=True)
+    NotificationFactory(etablissement=world.etablissement, user=world.tutor.user, channel_portal=False)
+    tutor = portal_user_queryset().get(pk=world.tutor.user.pk)
+    teacher = portal_user_queryset().get(pk=world.teacher.user.pk)
+    assert (tutor.is_form_tutor, tutor.unread_notification_count) == (True, 1)
+    assert (teacher.is_form_tutor, teacher.unread_notification_count) == (False, 0)
+    assert Role.PROF_PRINCIPAL in tutor.roles and Role.PROF_PRINCIPAL not in teacher.roles
