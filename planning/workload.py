@@ -69,10 +69,13 @@ class StudentLoad:
 
     @property
     def week(self) -> Load:
-        total = Load()
-        for load in self.days.values():
-            total.add(load)
-        return total
+        days = self.days.values()
+        return Load(
+            video=sum(d.video for d in days),
+            async_minutes=sum(d.async_minutes for d in days),
+            assessments=sum(d.assessments for d in days),
+            remote=sum(d.remote for d in days),
+        )
 
 
 @dataclass
@@ -277,17 +280,28 @@ class AudienceLoad:
         return bool(self.week_overs) or any(cell.overs for cell in self.days)
 
 
+def _max_load(loads) -> Load:
+    """Metric by metric, the maximum of ``loads`` (plain attribute reads: this runs per day and student)."""
+    video = async_minutes = assessments = remote = 0
+    for load in loads:
+        if load.video > video:
+            video = load.video
+        if load.async_minutes > async_minutes:
+            async_minutes = load.async_minutes
+        if load.assessments > assessments:
+            assessments = load.assessments
+        if load.remote > remote:
+            remote = load.remote
+    return Load(video=video, async_minutes=async_minutes, assessments=assessments, remote=remote)
+
+
 def audience_load(rows: list[StudentLoad], days: list[SchoolDay], thresholds: Thresholds) -> AudienceLoad:
     cells = []
     for day in days:
-        load = Load()
-        for name in METRICS:
-            setattr(load, name, max((getattr(r.days[day.date], name) for r in rows), default=0))
+        load = _max_load(r.days[day.date] for r in rows)
         cells.append(DayCell(day=day, load=load, overs=[] if day.is_holiday else thresholds.day_overs(load)))
     weeks = [(r, r.week) for r in rows]
-    week = Load()
-    for name in METRICS:
-        setattr(week, name, max((getattr(w, name) for _r, w in weeks), default=0))
+    week = _max_load(w for _r, w in weeks)
     share = max((w.video_share for _r, w in weeks if w.video_share is not None), default=None)
     most = max(weeks, key=lambda rw: (rw[1].total_minutes, rw[1].assessments), default=(None, None))[0]
     return AudienceLoad(
