@@ -100,19 +100,57 @@ def _render(template: str, context: dict) -> tuple[str, str, str]:
     return subject[:255], text, html
 
 
-def _enqueue(notification_id: int) -> bool:
-    """Hand the row to the broker; a broker outage is logged, never raised: the sweeper will retry."""
-    from .tasks import deliver_notification
+# Notices go to the broker by batches: one task delivers up to this many, each claimed on its own.
+DELIVERY_BATCH = 50
 
-    try:
-        deliver_notification.apply_async(
-            (notification_id,), retry=True, retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-        )
-    except Exception:
-        logger.warning("Notification %s : file d'attente injoignable, le balayage la renverra.", notification_id)
-        Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(enqueued_at=None)
-        return False
-    return True
+
+def _enqueue(notification_ids: list[int]) -> int:
+    """Hand rows to the broker, by batches; returns how many were handed over.
+
+    A broker outage is logged, never raised: the rows are marked not enqueued and the sweeper
+    hands them over again. A task given an id twice, or an id whose row was rolled back, skips it.
+    """
+    from .tasks import deliver_notifications
+
+    handed = 0
+    for start in range(0, len(notification_ids), DELIVERY_BATCH):
+        batch = notification_ids[start : start + DELIVERY_BATCH]
+        try:
+            deliver_notifications.apply_async(
+                (batch,), retry=True, retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+            )
+        except Exception:
+            logger.warning("Notifications %s : file d'attente injoignable, le balayage les renverra.", batch)
+            Notification.objects.filter(pk__in=batch, status=Status.PENDING).update(enqueued_at=None)
+        else:
+            handed += len(batch)
+    return handed
+
+
+class _EnqueueOnCommit:
+    """The on-commit hook of one transaction: every notice it wrote, enqueued by batches."""
+
+    def __init__(self):
+        self.ids: list[int] = []
+
+    def __call__(self):
+        _enqueue(self.ids)
+
+
+def _enqueue_on_commit(notification_id: int) -> None:
+    """Enqueue once the transaction commits, joining the transaction's other notices in one hook.
+
+    A fan-out (a notice to every family) then costs one broker message per batch, not per notice.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, hook, _robust in connection.run_on_commit:
+            if isinstance(hook, _EnqueueOnCommit):
+                hook.ids.append(notification_id)
+                return
+    hook = _EnqueueOnCommit()
+    hook.ids.append(notification_id)
+    transaction.on_commit(hook)
 
 
 def _wants_digest(user_id: int | None) -> bool:
@@ -206,7 +244,7 @@ def _notify(
         # Another transaction wrote the same key between our check and our insert.
         return Notification.objects.get(idempotency_key=idempotency_key), False
     if enqueue_now:
-        transaction.on_commit(lambda: _enqueue(row.pk))
+        _enqueue_on_commit(row.pk)
     return row, True
 
 
@@ -425,7 +463,7 @@ def notifications_sweep(*, now: dt.datetime | None = None) -> int:
     if not ids:
         return 0
     Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
-    return sum(_enqueue(pk) for pk in ids)
+    return _enqueue(ids)
 
 
 # --- Digests -----------------------------------------------------------------------------------

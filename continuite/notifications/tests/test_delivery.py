@@ -249,3 +249,41 @@ def test_it_reuses_one_mail_connection_and_reopens_it_when_the_server_dropped_it
     flaky.errors = [smtplib.SMTPServerDisconnected("idle timeout")]  # the kept connection went stale
     assert notification_deliver(notification_id=second.pk) == "sent"
     assert services._mail_connection() is not connection
+
+
+def test_it_enqueues_a_transactions_notices_by_batches_after_commit(
+    world, monkeypatch, daytime, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from continuite.notifications import services, tasks
+
+    batches = []
+    monkeypatch.setattr(tasks.deliver_notifications, "apply_async", lambda args, **kw: batches.append(args[0]))
+    monkeypatch.setattr(services, "DELIVERY_BATCH", 3)
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        with transaction.atomic():
+            for i in range(7):
+                notify(
+                    etablissement=world.etablissement,
+                    kind="test",
+                    template="notifications/email/message",
+                    context={"title": "Avis", "body": "Texte"},
+                    user=world.cpe.user,
+                    idempotency_key=f"fan-out-{i}",
+                )
+            assert batches == []  # nothing leaves before the commit
+    assert len(hooks) == 1  # one hook for the whole transaction
+    ids = list(
+        Notification.objects.filter(idempotency_key__startswith="fan-out-").order_by("pk").values_list("pk", flat=True)
+    )
+    assert batches == [ids[0:3], ids[3:6], ids[6:7]]
+
+
+def test_it_delivers_a_batch_and_skips_what_is_sent_or_gone(db):
+    from continuite.notifications.tasks import deliver_notifications
+
+    first, second = NotificationFactory(), NotificationFactory()
+    assert deliver_notifications([first.pk, second.pk]) == {"sent": 2}
+    assert deliver_notifications([first.pk, 999_999]) == {"skipped": 2}  # sent already; rolled back
+    assert len(mail.outbox) == 2

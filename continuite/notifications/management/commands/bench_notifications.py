@@ -59,14 +59,13 @@ class Command(BaseCommand):
         )  # fmt: skip
         try:
             from continuite.celery import app
-            from continuite.notifications.tasks import deliver_notification
+            from continuite.notifications.services import _enqueue
 
             app.conf.task_always_eager = False
             app.conf.broker_url = redis
             app._pool = None
             start = time.monotonic()
-            for pk in ids:
-                deliver_notification.apply_async((pk,))
+            _enqueue(ids)  # as notify() does when a transaction commits: by batches
             enqueued = time.monotonic() - start
             self.stdout.write(f"{count} tâches mises en file en {enqueued:.1f} s")
             deadline = start + timeout
