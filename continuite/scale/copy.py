@@ -2,7 +2,7 @@
 
 Rows are generated lazily and streamed in chunks, so a region of several million rows never sits
 in memory at once. Ids are allocated by the generator (``IdAllocator``) so that rows can point to
-each other before they reach the database; sequences are moved past them at the end.
+each other before they reach the database; they are reserved from the sequences, block by block.
 """
 
 from __future__ import annotations
@@ -16,29 +16,48 @@ from django.db import connection, models
 CHUNK_ROWS = 50_000
 
 
+# Any number: the key of the advisory lock under which generators reserve ids.
+ALLOCATION_LOCK = 4_202_611
+
+
 class IdAllocator:
-    """Hands out ids above what each table already holds."""
+    """Reserves blocks of ids from each table's sequence, so that rows can point to each other
+    before they reach the database, and several generators (processes) can run at once.
+
+    A reservation moves the sequence past the block under an advisory lock: two generators never
+    get the same ids, and the sequence always stays ahead of what is written (sequences are not
+    transactional, so a rolled-back batch only leaves a gap).
+    """
 
     def __init__(self):
-        self.next: dict[str, int] = {}
+        self.sequences: dict[str, str] = {}
+
+    def _sequence(self, cursor, table: str) -> str:
+        sequence = self.sequences.get(table)
+        if sequence is None:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [f'"{table}"'])
+            sequence = self.sequences[table] = cursor.fetchone()[0]
+            # Rows written by other means (the portal, an earlier seed) stay below the sequence.
+            cursor.execute(
+                f'SELECT setval(%s, GREATEST((SELECT COALESCE(MAX(id), 0) FROM "{table}"), '  # noqa: S608 (model table)
+                f"(SELECT last_value FROM {sequence}), 1))",
+                [sequence],
+            )
+        return sequence
 
     def take(self, model: type[models.Model], count: int = 1) -> int:
         table = model._meta.db_table
-        if table not in self.next:
-            with connection.cursor() as cursor:
-                cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 (table name from models)
-                self.next[table] = cursor.fetchone()[0] + 1
-        first = self.next[table]
-        self.next[table] += count
-        return first
-
-    def reset_sequences(self) -> None:
         with connection.cursor() as cursor:
-            for table in self.next:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608
-                    f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
-                )
+            cursor.execute("SELECT pg_advisory_lock(%s)", [ALLOCATION_LOCK])
+            try:
+                sequence = self._sequence(cursor, table)
+                cursor.execute("SELECT nextval(%s)", [sequence])
+                first = cursor.fetchone()[0]
+                if count > 1:
+                    cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ALLOCATION_LOCK])
+        return first
 
 
 def _csv_value(value) -> str:

@@ -116,7 +116,6 @@ class RegionGenerator:
         self._assignments()
         self._students_and_guardians()
         self._users()
-        self.ids.reset_sequences()
         return self.lycees
 
     # --- pieces --------------------------------------------------------------------------------
