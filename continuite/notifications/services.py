@@ -21,7 +21,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import connection as database
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -379,8 +380,8 @@ def _send(message) -> None:
         raise
 
 
-# Reserve a due notice and read it back in one statement. PostgreSQL and SQLite (≥ 3.35) both
-# return the updated row; ``raw()`` maps its columns onto a Notification.
+# Reserve a due notice and read it back in one statement (PostgreSQL): ``raw()`` maps the
+# returned columns onto a Notification.
 CLAIM_SQL = (
     "UPDATE notifications_notification SET status = %s, claimed_until = %s, attempts = attempts + 1"
     " WHERE id = %s AND status = %s AND next_attempt_at <= %s RETURNING *"
@@ -388,17 +389,24 @@ CLAIM_SQL = (
 
 
 def _claim(notification_id: int, *, now: dt.datetime) -> Notification | None:
-    """Reserve a due notice for this worker and read it (``UPDATE … RETURNING``, one round trip).
+    """Reserve a due notice for this worker and read it.
 
     The condition on the status makes the reservation atomic: of two workers given the same id,
-    one gets the row, the other gets nothing.
+    one gets the row, the other gets nothing. On PostgreSQL one round trip (``UPDATE … RETURNING``);
+    on SQLite (the embedded default) an UPDATE then a SELECT, so that the write lock is released
+    before Python reads the row (SQLite holds it until a RETURNING statement is finished).
     """
-    rows = list(
-        Notification.objects.raw(
-            CLAIM_SQL, [Status.SENDING, now + CLAIM_DURATION, notification_id, Status.PENDING, now]
+    if database.vendor == "postgresql":
+        rows = list(
+            Notification.objects.raw(
+                CLAIM_SQL, [Status.SENDING, now + CLAIM_DURATION, notification_id, Status.PENDING, now]
+            )
         )
+        return rows[0] if rows else None
+    claimed = Notification.objects.filter(pk=notification_id, status=Status.PENDING, next_attempt_at__lte=now).update(
+        status=Status.SENDING, claimed_until=now + CLAIM_DURATION, attempts=F("attempts") + 1
     )
-    return rows[0] if rows else None
+    return Notification.objects.get(pk=notification_id) if claimed else None
 
 
 def notification_deliver(*, notification_id: int) -> str:
