@@ -350,22 +350,48 @@ def loan_approve(*, user, need: Need, device: Device, expected_return: dt.date |
             save_validated(loan)
     except IntegrityError as exc:  # the constraint, should a writer bypass the lock
         raise ValidationError(_("Ce matériel est déjà prêté.")) from exc
-    for guardian in _legal_guardians(need.student_id):
+    _send_agreement_links(loan, etablissement=need.etablissement, key=f"loan-{loan.pk}-agreement")
+    return loan
+
+
+def _send_agreement_links(loan: Loan, *, etablissement, key: str) -> int:
+    """Each legal guardian of the borrowing student receives his own signed link to the agreement."""
+    guardians = _legal_guardians(loan.need.student_id)
+    for guardian in guardians:
         _notify(
-            etablissement=need.etablissement,
+            etablissement=etablissement,
             kind="equipement.agreement",
             template="equipement/notifications/agreement_request",
             context={
                 "loan": loan,
-                "device": device,
-                "student": need.student,
+                "device": loan.device,
+                "student": loan.need.student,
                 "url": agreement_url(loan=loan, guardian=guardian),
             },
-            key=f"loan-{loan.pk}-agreement",
+            key=key,
             related=loan,
             recipient={"guardian": guardian},
         )
-    return loan
+    return len(guardians)
+
+
+@transaction.atomic
+def loan_agreement_resend(*, user, loan: Loan) -> int:
+    """Send the legal guardians a new agreement link (the first one expires after 60 days or got lost).
+
+    Only while the loan is active and its agreement not accepted; returns how many were sent.
+    """
+    _require_manager(user, loan.etablissement_id)
+    loan = _locked(loan)
+    if not loan.agreement_required or loan.agreement_accepted_at is not None:
+        raise ValidationError(_("La convention de ce prêt n'attend pas d'acceptation."))
+    if not loan.is_active:
+        raise ValidationError(_("Ce prêt est terminé : il n'y a plus de convention à accepter."))
+    key = f"loan-{loan.pk}-agreement-{timezone.now():%Y%m%d%H%M%S%f}"
+    sent = _send_agreement_links(loan, etablissement=loan.etablissement, key=key)
+    if not sent:
+        raise ValidationError(_("Aucun responsable légal de l'élève n'est connu : remettez la convention sur papier."))
+    return sent
 
 
 def _locked(loan: Loan) -> Loan:

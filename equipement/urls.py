@@ -20,6 +20,7 @@ urlpatterns = [
     path("materiels/<int:pk>/", views.device_edit, name="device_edit"),
     path("prets/<int:pk>/", views.loan_detail, name="loan_detail"),
     path("prets/<int:pk>/preparer/", views.loan_prepare, name="loan_prepare"),
+    path("prets/<int:pk>/convention/renvoyer/", views.loan_agreement_resend, name="loan_agreement_resend"),
     path("prets/<int:pk>/remettre/", views.loan_hand_over, name="loan_hand_over"),
     path("prets/<int:pk>/retour/", views.loan_return, name="loan_return"),
     path("convention/<str:token>/", views.agreement, name="agreement"),

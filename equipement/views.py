@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from continuite.accounts.roles import Role
@@ -322,6 +323,27 @@ def loan_detail(request, pk: int):
         token = services.agreement_token(loan=loan, guardian=guardian)
         context["agreement_url"] = reverse("equipement:agreement", kwargs={"token": token})
     return render(request, "equipement/loan_detail.html", context)
+
+
+@login_required
+@require_POST
+def loan_agreement_resend(request, pk: int):
+    loan = access_loan(request.user, pk, for_write=True)
+    try:
+        sent = services.loan_agreement_resend(user=request.user, loan=loan)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Un nouveau lien vers la convention a été envoyé au responsable légal.",
+                "Un nouveau lien vers la convention a été envoyé aux %(count)d responsables légaux.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    return redirect(loan)
 
 
 @login_required

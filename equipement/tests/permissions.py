@@ -49,6 +49,7 @@ ENTRIES = [
     ),
     Entry("equipement:loan_detail", kwargs=loan_of_lea, expect=only(SEE_LEA, others=404)),
     Entry("equipement:loan_prepare", method="post", kwargs=loan_of_lea, expect=object_write()),
+    Entry("equipement:loan_agreement_resend", method="post", kwargs=loan_of_lea, expect=object_write()),
     Entry(
         "equipement:loan_hand_over",
         method="post",

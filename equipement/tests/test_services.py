@@ -312,3 +312,33 @@ def test_it_runs_the_daily_reminder_task_twice_without_sending_twice(world):
         send_loan_reminders()
         send_loan_reminders()
     assert Notification.objects.filter(kind="equipement.reminder_after").count() == 3
+
+
+def test_it_resends_a_fresh_agreement_link_to_both_guardians(world):
+    loan = LoanFactory(need__student=world.student)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC), tick=False):
+        assert services.loan_agreement_resend(user=world.direction.user, loan=loan) == 2
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC), tick=False):
+        services.loan_agreement_resend(user=world.gestionnaire.user, loan=loan)  # a second time: new mails
+    links = notices(f"loan-{loan.pk}-agreement")
+    assert len(links) == 4 and {n.guardian_id for n in links} == {world.guardian.pk, world.guardian2.pk}
+    loan_found, guardian = services.agreement_from_token(
+        links[-1].body_text.split("/equipement/convention/")[1].split("/")[0]
+    )
+    assert loan_found == loan and guardian.pk in {world.guardian.pk, world.guardian2.pk}
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"agreement_accepted_at": dt.datetime(2026, 11, 2, tzinfo=dt.UTC)}, "n'attend pas"),
+        ({"status": LoanStatus.RETURNED}, "terminé"),
+    ],
+)
+def test_it_refuses_to_resend_an_agreement_that_waits_for_nothing(world, change, message):
+    loan = LoanFactory(need__student=world.student, **change)
+    with pytest.raises(ValidationError, match=message):
+        services.loan_agreement_resend(user=world.direction.user, loan=loan)
+    with pytest.raises(ValidationError, match="direction et la gestion"):
+        services.loan_agreement_resend(user=world.teacher.user, loan=LoanFactory(need__student=world.student2))
+    assert not Notification.objects.exists()

@@ -224,3 +224,13 @@ def test_it_shows_paper_needs_as_still_active_until_closed(world, client):
     assert "Le besoin est clos" in response.content.decode(), response.content.decode()[-3000:]
     need.refresh_from_db()
     assert need.status == NeedStatus.CLOSED
+
+
+def test_the_direction_resends_the_agreement_link_from_the_loan_page(world, client):
+    loan = LoanFactory(need__student=world.student)
+    logged_in(client, world.direction.user)
+    page = client.get(reverse("equipement:loan_detail", kwargs={"pk": loan.pk})).content.decode()
+    assert "Renvoyer le lien aux responsables légaux" in page
+    response = client.post(reverse("equipement:loan_agreement_resend", kwargs={"pk": loan.pk}), follow=True)
+    assert "envoyé aux 2 responsables légaux" in response.content.decode()
+    assert Notification.objects.filter(kind="equipement.agreement", object_id=loan.pk).count() == 2
