@@ -151,16 +151,20 @@ def test_it_does_not_enqueue_again_a_row_enqueued_a_moment_ago(db, django_captur
     assert notifications_sweep() == 0
 
 
-def test_it_sends_a_notice_held_by_quiet_hours_when_they_end(db, daytime, world):
-    daytime.move_to(dt.datetime(2026, 11, 16, 22, 0, tzinfo=PARIS))
-    notify(
+def _notify_cpe(world, key: str, *, title: str = "Avis"):
+    return notify(
         etablissement=world.etablissement,
         kind="test",
         template="notifications/email/message",
-        context={"title": "Retard", "body": "Texte"},
+        context={"title": title, "body": "Texte"},
         user=world.cpe.user,
-        idempotency_key="late",
+        idempotency_key=key,
     )
+
+
+def test_it_sends_a_notice_held_by_quiet_hours_when_they_end(db, daytime, world):
+    daytime.move_to(dt.datetime(2026, 11, 16, 22, 0, tzinfo=PARIS))
+    _notify_cpe(world, "late", title="Retard")
     assert notifications_sweep() == 0
     daytime.move_to(dt.datetime(2026, 11, 17, 6, 59, tzinfo=PARIS))
     assert notifications_sweep() == 0
@@ -266,14 +270,7 @@ def test_it_enqueues_a_transactions_notices_by_batches_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as hooks:
         with transaction.atomic():
             for i in range(7):
-                notify(
-                    etablissement=world.etablissement,
-                    kind="test",
-                    template="notifications/email/message",
-                    context={"title": "Avis", "body": "Texte"},
-                    user=world.cpe.user,
-                    idempotency_key=f"fan-out-{i}",
-                )
+                _notify_cpe(world, f"fan-out-{i}")
             assert batches == []  # nothing leaves before the commit
     assert len(hooks) == 1  # one hook for the whole transaction
     ids = list(
