@@ -16,6 +16,7 @@ from .models import (
     ContactOutcome,
     FlagKind,
     JustificationReason,
+    Level,
     NoticeTemplate,
     SuiviSettings,
 )
@@ -124,6 +125,18 @@ class EscalateForm(forms.Form):
 
     text = forms.CharField(
         label=_("Motif de la transmission"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OpenCaseForm(forms.Form):
+    """The CPE opens a follow-up by hand (a family's call, a teacher's flag), without waiting for the signals."""
+
+    level = forms.ChoiceField(label=_("Niveau"), choices=Level.choices, initial=Level.VIGILANCE)
+    rule = forms.CharField(
+        label=_("Motif de l'ouverture"),
+        max_length=300,
+        help_text=_("Des faits, sans jugement : ce texte figure au dossier que la famille peut demander."),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("signaler/", views.flag_create, name="flag_create"),
     path("signalements/", views.flag_list, name="flag_list"),
     path("dossiers/", views.case_list, name="case_list"),
+    path("dossiers/ouvrir/<int:student_pk>/", views.case_open, name="case_open"),
     path("dossiers/<int:pk>/", views.case_detail, name="case_detail"),
     path("dossiers/<int:pk>/entretien/", views.case_interview, name="case_interview"),
     path("dossiers/<int:pk>/actions/", views.case_action, name="case_action"),

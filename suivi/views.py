@@ -33,6 +33,7 @@ from .forms import (
     InterviewForm,
     JustifyForm,
     NoticeTemplateForm,
+    OpenCaseForm,
     SettingsForm,
 )
 from .models import (
@@ -178,10 +179,35 @@ def flag_list(request):
     """The flags the user raised (the CPE and the direction: every flag of the school)."""
     require_role(request.user, *FLAG_ROLES)
     flags = Flag.objects.visible_to(request.user).select_related("student__division", "raised_by", "case")[:200]
-    return render(request, "suivi/flag_list.html", {"flags": flags})
+    return render(request, "suivi/flag_list.html", {"flags": flags, "can_open": Role.CPE in request.user.roles})
 
 
 # --- The CPE's queue and the case file -----------------------------------------------------------
+
+
+@login_required
+def case_open(request, student_pk: int):
+    """The CPE opens a student's follow-up by hand; an open one is shown instead of a second."""
+    require_role(request.user, Role.CPE)
+    student = get_object_or_404(
+        Student.objects.current().select_related("division"),
+        pk=student_pk,
+        etablissement_id=request.user.etablissement_id,
+    )
+    existing = Case.objects.open().filter(student=student).first()
+    if existing is not None:
+        messages.info(request, _("Un suivi est déjà ouvert pour cet élève."))
+        return redirect(existing)
+    form = OpenCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(student=student, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Suivi ouvert."))
+            return redirect(case)
+    return render(request, "suivi/case_open.html", {"form": form, "student": student})
 
 
 @login_required

@@ -81,6 +81,14 @@ ENTRIES = [
     ),
     Entry("suivi:flag_list", expect=only(FLAG_ROLES)),
     Entry("suivi:case_list", expect=only(("cpe", "direction"))),
+    Entry("suivi:case_open", kwargs=lambda w: {"student_pk": w.student.pk}, expect=only(("cpe",), other=403)),
+    Entry(
+        "suivi:case_open",
+        method="post",
+        kwargs=lambda w: {"student_pk": w.student2.pk},
+        data=lambda w: {"level": "vigilance", "rule": "Appel de la famille : décrochage depuis deux semaines."},
+        expect=only(("cpe",), ok=302, other=403),
+    ),
     Entry("suivi:case_detail", kwargs=_case, expect=only(("cpe",), others=404)),
     Entry("suivi:case_detail", kwargs=_escalated_case, expect=only(("cpe", "direction"), others=404)),
     Entry(

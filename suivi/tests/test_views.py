@@ -147,3 +147,21 @@ def test_it_offers_as_action_owners_the_staff_around_the_student_only(world, cli
     )
     assert "Le formulaire contient des erreurs" in response.content.decode()
     assert not CaseAction.objects.filter(case=case).exists()
+
+
+def test_the_cpe_opens_a_case_by_hand_from_a_teachers_flag(world, client, frozen):
+    flag = FlagFactory(student=world.student, raised_by=world.teacher)
+    client.force_login(world.cpe.user)
+    url = reverse("suivi:case_open", kwargs={"student_pk": world.student.pk})
+    assert url in client.get(reverse("suivi:flag_list")).content.decode()
+    refused = client.post(url, {"level": "vigilance", "rule": "  "})
+    assert "Ce champ est obligatoire." in refused.content.decode() and not Case.objects.exists()
+    response = client.post(url, {"level": "risque", "rule": "Appel de la mère : ne vient plus depuis lundi."})
+    case = Case.objects.get()
+    assert response.url == case.get_absolute_url()
+    assert (case.level, case.opened_by, case.student) == ("risque", world.cpe.user, world.student)
+    flag.refresh_from_db()
+    assert flag.case == case
+    again = client.get(url, follow=True)  # a second one is never opened: the open case is shown
+    assert again.redirect_chain[-1][0] == case.get_absolute_url() and Case.objects.count() == 1
+    assert client.get(reverse("suivi:case_open", kwargs={"student_pk": world.other_student.pk})).status_code == 404
