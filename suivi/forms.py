@@ -20,6 +20,7 @@ from .models import (
     NoticeTemplate,
     SuiviSettings,
 )
+from .queries import action_owners
 
 
 class DateInput(forms.DateInput):
@@ -72,37 +73,6 @@ class ActionForm(forms.Form):
     def __init__(self, *args, student=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = action_owners(student) if student is not None else Staff.objects.none()
-
-
-def action_owners(student):
-    """Who may carry an action for a student: the staff around him, not the whole school.
-
-    The school's staff who are not (only) teachers — vie scolaire, direction, gestion, référent —
-    his form tutors and the teachers of his division or of his groups. A short list a CPE can
-    read on a phone; a teacher who does not know the student is not offered.
-    """
-    from django.db.models import Exists, OuterRef, Q
-
-    from continuite.ecole.models import Division, TeachingAssignment
-
-    teaches = TeachingAssignment.objects.filter(staff=OuterRef("pk")).filter(
-        Q(division_id=student.division_id) | Q(group__students=student)
-    )
-    tutors = Division.form_tutors.through.objects.filter(staff=OuterRef("pk"), division_id=student.division_id)
-    return (
-        Staff.objects.current()
-        .filter(etablissement_id=student.etablissement_id)
-        .filter(
-            Q(is_teacher=False)
-            | Q(is_cpe=True)
-            | Q(is_direction=True)
-            | Q(is_gestionnaire=True)
-            | Q(is_referent_numerique=True)
-            | Exists(teaches)
-            | Exists(tutors)
-        )
-        .order_by("last_name", "first_name")
-    )
 
 
 class ContactForm(forms.Form):

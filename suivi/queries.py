@@ -186,3 +186,32 @@ def students_with_open_case(students):
     from .models import Case
 
     return students.annotate(has_open_case=Exists(Case.objects.open().filter(student=OuterRef("pk"))))
+
+
+def action_owners(student):
+    """Who may carry an action for a student: the staff around him, not the whole school.
+
+    The school's staff who are not (only) teachers — vie scolaire, direction, gestion, référent —
+    his form tutors and the teachers of his division or of his groups. A short list a CPE can
+    read on a phone; a teacher who does not know the student is not offered.
+    """
+    from continuite.ecole.models import Division, Staff, TeachingAssignment
+
+    teaches = TeachingAssignment.objects.filter(staff=OuterRef("pk")).filter(
+        Q(division_id=student.division_id) | Q(group__students=student)
+    )
+    tutors = Division.form_tutors.through.objects.filter(staff=OuterRef("pk"), division_id=student.division_id)
+    return (
+        Staff.objects.current()
+        .filter(etablissement_id=student.etablissement_id)
+        .filter(
+            Q(is_teacher=False)
+            | Q(is_cpe=True)
+            | Q(is_direction=True)
+            | Q(is_gestionnaire=True)
+            | Q(is_referent_numerique=True)
+            | Exists(teaches)
+            | Exists(tutors)
+        )
+        .order_by("last_name", "first_name")
+    )

@@ -19,7 +19,7 @@ def acknowledgements_for(related):
 
 def unread_count(user) -> int:
     """The badge of the navigation bar; the signed-in user carries it already (see accounts.backends)."""
-    count = getattr(user, "unread_notification_count", False)
-    if count is not False:
-        return count or 0
+    count = getattr(user, "unread_notification_count", None)
+    if count is not None:
+        return count
     return Notification.objects.visible_to(user).unread().count()

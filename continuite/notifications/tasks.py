@@ -6,11 +6,6 @@ from . import services
 
 
 @shared_task(ignore_result=True)
-def deliver_notification(notification_id: int) -> str:
-    return services.notification_deliver(notification_id=notification_id)
-
-
-@shared_task(ignore_result=True)
 def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
     """A batch of notices (see services._enqueue); each is claimed on its own, so a batch may run twice."""
     outcomes: dict[str, int] = {}

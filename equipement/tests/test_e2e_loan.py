@@ -48,9 +48,20 @@ def test_it_lends_a_device_from_the_need_to_its_return(world, page, browser, liv
     direction.get_by_role("button", name="Enregistrer la décision").click()
     assert direction.get_by_role("status").filter(has_text="décision est enregistrée").is_visible()
     assert_no_axe_violations(direction)
+    need_page = direction.url
 
-    # The guardian follows the link of his mail, without logging in.
-    mail = Notification.objects.get(kind="equipement.agreement", guardian=world.guardian)
+    # A first mail went astray: the direction sends the guardians a new link from the loan page.
+    direction.get_by_role("link", name="PC-042 — Lenovo ThinkPad L13").click()
+    assert_no_axe_violations(direction)
+    direction.get_by_role("button", name="Renvoyer le lien aux responsables légaux").click()
+    assert direction.get_by_role("status").filter(has_text="envoyé aux 2 responsables légaux").is_visible()
+    assert_no_axe_violations(direction)
+    direction.goto(need_page)
+
+    # The guardian follows the link of his latest mail, without logging in.
+    mails = Notification.objects.filter(kind="equipement.agreement", guardian=world.guardian).order_by("pk")
+    assert mails.count() == 2
+    mail = mails.last()
     url = re.search(r"https?://\S+/equipement/convention/\S+/", mail.body_text).group(0)
     guardian = new_page(browser, live_server)
     guardian.goto(urlsplit(url).path)

@@ -99,3 +99,23 @@ def notice_site() -> str:
     from django.conf import settings
 
     return settings.SITE_URL
+
+
+def test_the_cpe_opens_a_case_by_hand_from_a_teachers_flag(world, browser, live_server):
+    from .factories import FlagFactory
+
+    FlagFactory(student=world.student2, raised_by=world.teacher)
+    context, page = person(browser, live_server, "cpe@lycee.fr")
+    page.goto("/suivi/signalements/")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Ouvrir un suivi : Hugo PETIT").click()
+    assert page.get_by_role("heading", name="Ouvrir un suivi pour Hugo PETIT").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Niveau").select_option(label="Risque")
+    page.get_by_label("Motif de l'ouverture").fill("Appel de la famille : ne vient plus depuis lundi.")
+    page.get_by_role("button", name="Ouvrir le suivi").click()
+    expect(page.get_by_text("Suivi ouvert.")).to_be_visible()
+    assert page.get_by_role("heading", name="Suivi de Hugo PETIT").is_visible()
+    case = Case.objects.get(student=world.student2)
+    assert (case.level, case.opened_by) == ("risque", world.cpe.user)
+    context.close()

@@ -129,8 +129,8 @@ def test_it_exports_the_follow_up_without_free_text(world, client):
 
 
 def test_it_offers_as_action_owners_the_staff_around_the_student_only(world, client, frozen):
-    from suivi.forms import action_owners
     from suivi.models import CaseAction
+    from suivi.queries import action_owners
 
     # Hugo PETIT (another division, in the spécialité group): its teacher is offered, not the tutor of Léa's division
     owners = set(action_owners(world.student2))

@@ -21,7 +21,7 @@ from continuite.notifications.services import (
     notifications_sweep,
     notify,
 )
-from continuite.notifications.tasks import deliver_notification
+from continuite.notifications.tasks import deliver_notifications
 
 from .backends import FlakyBackend
 from .factories import NotificationFactory, NotificationPreferenceFactory
@@ -46,8 +46,8 @@ def flaky(settings):
 
 def test_it_sends_one_mail_when_the_task_runs_twice(db):
     notification = NotificationFactory()
-    assert deliver_notification(notification.pk) == "sent"
-    assert deliver_notification(notification.pk) == "skipped"
+    assert deliver_notifications([notification.pk]) == {"sent": 1}
+    assert deliver_notifications([notification.pk]) == {"skipped": 1}
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (Status.SENT, 1)
@@ -280,8 +280,6 @@ def test_it_enqueues_a_transactions_notices_by_batches_after_commit(
 
 
 def test_it_delivers_a_batch_and_skips_what_is_sent_or_gone(db):
-    from continuite.notifications.tasks import deliver_notifications
-
     first, second = NotificationFactory(), NotificationFactory()
     assert deliver_notifications([first.pk, second.pk]) == {"sent": 2}
     assert deliver_notifications([first.pk, 999_999]) == {"skipped": 2}  # sent already; rolled back

@@ -18,7 +18,7 @@ from django.utils import timezone
 from continuite.notifications.models import Notification, NotificationSettings, Status
 from continuite.notifications.services import notifications_sweep, notify
 from continuite.notifications.sink import RecordingHandler, start_sink
-from continuite.notifications.tasks import deliver_notification
+from continuite.notifications.tasks import deliver_notifications
 
 pytestmark = [
     pytest.mark.integration,
@@ -126,8 +126,8 @@ def test_it_delivers_a_notice_through_redis_and_smtp(school_day, worker, sink):
 
 def test_it_sends_one_mail_when_the_same_task_runs_twice(school_day, worker, sink):
     notification = _notice(school_day)
-    deliver_notification.delay(notification.pk)
-    deliver_notification.delay(notification.pk)
+    deliver_notifications.delay([notification.pk])
+    deliver_notifications.delay([notification.pk])
     assert _wait(lambda: _status(notification) == Status.SENT)
     time.sleep(0.5)  # let the extra messages be consumed
     assert sink.message_ids == [notification.message_id]
