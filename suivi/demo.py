@@ -11,7 +11,7 @@ from continuite.accounts.models import User
 from continuite.ecole.models import Division, Staff, Subject
 from planning.models import Session
 
-from . import services
+from . import queries, services
 from .models import Case, CaseEvent, EventKind
 
 # Absent sessions (indexes among the last ten) per student rank in 1G3: Léa (rank 0) at risk.
@@ -65,7 +65,7 @@ def seed(*, etablissement, today: dt.date) -> None:
     for index, session in enumerate(_sessions(etablissement, division, teacher, today)):
         if hasattr(session, "register"):
             continue
-        audience = set(services.queries.session_students(session).values_list("pk", flat=True))
+        audience = set(queries.session_students(session).values_list("pk", flat=True))
         marks = {}
         for rank, absent_at in ABSENCES.items():
             if rank < len(ranked) and index in absent_at and ranked[rank].pk in audience:

@@ -1,0 +1,32 @@
+"""French wording in templates: ``{% load fr %}`` then ``{{ day|jour_mois }}``, ``{{ n|compte:"séance" }}``."""
+
+from django import template
+
+from continuite import french
+
+register = template.Library()
+
+
+@register.filter
+def jour_mois(day):
+    """ "1er décembre"."""
+    return french.day_month(day) if day else ""
+
+
+@register.filter
+def date_longue(day):
+    """ "mardi 1er décembre 2026"."""
+    return french.long_date(day) if day else ""
+
+
+@register.filter
+def date_courte(day):
+    """ "mardi 1er décembre" (no year)."""
+    return french.long_date(day, year=False) if day else ""
+
+
+@register.filter
+def compte(count, forms):
+    """``{{ n|compte:"séance" }}`` → "2 séances"; irregular plurals as ``"travail,travaux"``."""
+    singular, _, plural_form = str(forms).partition(",")
+    return french.plural(int(count or 0), singular, plural_form or None)

@@ -1,0 +1,30 @@
+import datetime
+
+from django.template import Context, Template
+
+from continuite import french
+
+
+def test_it_writes_the_first_of_the_month_as_1er():
+    assert french.day_month(datetime.date(2026, 12, 1)) == "1er décembre"
+    assert french.long_date(datetime.date(2026, 12, 1)) == "mardi 1er décembre 2026"
+    assert french.day_month(datetime.date(2026, 12, 15)) == "15 décembre"
+
+
+def test_it_keeps_zero_and_one_in_the_singular():
+    assert french.plural(0, "séance") == "0 séance"
+    assert french.plural(1, "séance") == "1 séance"
+    assert french.plural(2, "séance") == "2 séances"
+    assert french.plural(3, "travail", "travaux") == "3 travaux"
+
+
+def test_it_labels_a_week_with_its_number_and_parity():
+    assert french.week_label(datetime.date(2026, 11, 30), "A") == "semaine 49 (A) du 30 novembre au 4 décembre"
+    assert french.week_label(datetime.date(2026, 11, 30)) == "semaine 49 du 30 novembre au 4 décembre"
+
+
+def test_it_offers_the_same_wording_in_templates():
+    html = Template(
+        '{% load fr %}{{ d|jour_mois }} · {{ n|compte:"travail,travaux" }} · {{ one|compte:"séance" }}'
+    ).render(Context({"d": datetime.date(2027, 3, 1), "n": 2, "one": 1}))
+    assert html == "1er mars · 2 travaux · 1 séance"

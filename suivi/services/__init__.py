@@ -1,0 +1,27 @@
+"""Suivi: every write of the follow-up (registers, hand-ins, flags, signals, cases, notices).
+
+Keyword-only, typed, atomic, validating; errors are ``ValidationError`` with a French message.
+Each change of a student's follow-up is written to the access log (``continuite.audit``).
+One module per concern; this package re-exports them so callers write ``services.case_open``.
+"""
+
+from .absences import absence_justify, absence_settle, active_justification, handin_mark, register_take  # noqa: F401
+from .cases import (  # noqa: F401
+    case_action_add,
+    case_action_done,
+    case_close,
+    case_escalate,
+    case_interview_record,
+    case_open,
+    family_contact_log,
+    reviews_due_notify,
+)
+from .common import (  # noqa: F401
+    MAX_JUSTIFICATION_DAYS,
+    MAX_NOTICE_LEVEL,
+    REGISTER_MODALITIES,
+    _audit,  # noqa: F401  (the case page logs its reads)
+)
+from .config import notice_template_update, notice_templates_get, settings_get, settings_update  # noqa: F401
+from .notices import notice_next_step, notice_render, notice_send  # noqa: F401
+from .signals import Evaluation, flag_raise, signal_evaluate, signals_compute, signals_evaluate_school  # noqa: F401

@@ -1,0 +1,254 @@
+"""A student's follow-up case: opening, interview, actions, family contacts, escalation, closing."""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from continuite.ecole.models import Etablissement, Guardian, GuardianLink, Staff, Student
+
+from ..models import (
+    Case,
+    CaseAction,
+    CaseEvent,
+    CaseOutcome,
+    CaseStatus,
+    ContactChannel,
+    ContactOutcome,
+    EventKind,
+    FamilyContact,
+    Flag,
+    Level,
+)
+from .common import _audit, _cpe_users, _direction_users, _notify, _signals_after_commit
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def case_open(
+    *,
+    student: Student,
+    user=None,
+    level: str,
+    rule: str,
+    evidence: dict | None = None,
+    severity: int = 0,
+) -> Case:
+    """Open the case of a student (by the signals, ``user=None``, or by the CPE); never a second open one.
+
+    The student's flags not yet on a case join it; the CPEs are told.
+    """
+    if level not in Level.values:
+        raise ValidationError(_("Niveau inconnu."))
+    if not rule.strip():
+        raise ValidationError(_("Indiquez ce qui motive l'ouverture du suivi."))
+    if Case.objects.open().filter(student=student).exists():
+        raise ValidationError(_("Un suivi est déjà ouvert pour cet élève."))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                etablissement_id=student.etablissement_id,
+                student=student,
+                level=level,
+                rule=rule[:300],
+                evidence=evidence or {},
+                severity=severity,
+                opened_at=now,
+                opened_by=user,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("Un suivi est déjà ouvert pour cet élève.")) from exc
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.SIGNAL, occurred_at=now, author=user, text=rule, evidence=evidence or {}
+    )
+    Flag.objects.filter(student=student, case__isnull=True).update(case=case)
+    for cpe in _cpe_users(student.etablissement_id):
+        _notify(
+            etablissement=student.etablissement,
+            kind="suivi.case_opened",
+            template="suivi/notifications/case_opened",
+            context={"case": case, "student": student, "level": case.get_level_display(), "rule": rule},
+            user=cpe,
+            channels=("portal",),
+            idempotency_key=f"suivi:case_opened:{case.pk}:{cpe.pk}",
+            related=case,
+        )
+    _audit(user=user, action="create", obj=case, student=student)
+    return case
+
+
+def _check_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError(_("Ce suivi est clos : il ne peut plus être modifié."))
+
+
+def _refresh_review(case: Case) -> None:
+    case.review_on = case.actions.filter(done_at__isnull=True).aggregate(first=Min("review_on"))["first"]
+    case.save(update_fields=["review_on"])
+
+
+@transaction.atomic
+def case_interview_record(*, case: Case, user, text: str, occurred_on: dt.date | None = None) -> CaseEvent:
+    """Record the interview with the student: what was said and agreed (no health details)."""
+    _check_open(case)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Résumez l'entretien en quelques lignes."))
+    occurred_on = occurred_on or timezone.localdate()
+    if occurred_on > timezone.localdate():
+        raise ValidationError(_("La date de l'entretien ne peut pas être dans le futur."))
+    moment = timezone.make_aware(dt.datetime.combine(occurred_on, dt.time(12, 0)))
+    if occurred_on == timezone.localdate():
+        moment = timezone.now()
+    event = CaseEvent.objects.create(case=case, kind=EventKind.INTERVIEW, occurred_at=moment, author=user, text=text)
+    _audit(user=user, action="change", obj=case, student=case.student)
+    return event
+
+
+@transaction.atomic
+def case_action_add(*, case: Case, user, what: str, owner: Staff, review_on: dt.date) -> CaseAction:
+    """An action decided for the student, with the staff member in charge and the date of the next point."""
+    _check_open(case)
+    what = what.strip()
+    if not what:
+        raise ValidationError(_("Décrivez l'action."))
+    if owner.etablissement_id != case.etablissement_id or owner.left_on is not None:
+        raise ValidationError(_("Le responsable doit être un personnel de l'établissement."))
+    if review_on < timezone.localdate():
+        raise ValidationError(_("La date du point ne peut pas être passée."))
+    action = CaseAction.objects.create(
+        case=case, what=what, owner=owner, review_on=review_on, created_at=timezone.now(), created_by=user
+    )
+    _refresh_review(case)
+    _audit(user=user, action="change", obj=case, student=case.student)
+    return action
+
+
+@transaction.atomic
+def case_action_done(*, action: CaseAction, user) -> CaseAction:
+    _check_open(action.case)
+    if action.done_at is None:
+        action.done_at = timezone.now()
+        action.save(update_fields=["done_at"])
+        _refresh_review(action.case)
+        _audit(user=user, action="change", obj=action.case, student=action.case.student)
+    return action
+
+
+@transaction.atomic
+def family_contact_log(
+    *,
+    student: Student,
+    user,
+    channel: str,
+    outcome: str,
+    guardian: Guardian | None = None,
+    note: str = "",
+    case: Case | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> FamilyContact:
+    """Log a contact with the family (call, email, letter, meeting) and its outcome."""
+    if case is not None:
+        _check_open(case)
+        student = case.student
+    if channel not in ContactChannel.values or outcome not in ContactOutcome.values:
+        raise ValidationError(_("Choisissez le moyen et le résultat du contact dans la liste."))
+    if guardian is not None and not GuardianLink.objects.filter(guardian=guardian, student=student).exists():
+        raise ValidationError(_("Ce responsable n'est pas rattaché à l'élève."))
+    occurred_at = occurred_at or timezone.now()
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError(_("Un contact ne peut pas être daté dans le futur."))
+    contact = FamilyContact.objects.create(
+        etablissement_id=student.etablissement_id,
+        student=student,
+        case=case,
+        guardian=guardian,
+        channel=channel,
+        outcome=outcome,
+        note=note.strip(),
+        occurred_at=occurred_at,
+        logged_by=user,
+    )
+    _audit(user=user, action="create", obj=contact, student=student)
+    if outcome == ContactOutcome.UNREACHABLE:
+        _signals_after_commit(student.etablissement_id)
+    return contact
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, user, text: str) -> Case:
+    """Report the case to the direction (it then sees it, and is told through the outbox)."""
+    _check_open(case)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Indiquez pourquoi le dossier est transmis à la direction."))
+    if case.escalated_at is not None:
+        raise ValidationError(_("Ce dossier a déjà été transmis à la direction."))
+    case.escalated_at, case.escalated_by = timezone.now(), user
+    case.save(update_fields=["escalated_at", "escalated_by"])
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.ESCALATION, occurred_at=case.escalated_at, author=user, text=text
+    )
+    for direction in _direction_users(case.etablissement_id):
+        _notify(
+            etablissement=case.etablissement,
+            kind="suivi.case_escalated",
+            template="suivi/notifications/case_escalated",
+            context={"case": case, "student": case.student, "text": text},
+            user=direction,
+            idempotency_key=f"suivi:escalated:{case.pk}:{direction.pk}",
+            related=case,
+        )
+    _audit(user=user, action="change", obj=case, student=case.student)
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, user, outcome: str, text: str = "") -> Case:
+    """Close the case with its outcome, or a hand-over (MLDS, CIO, PSAD)."""
+    _check_open(case)
+    if outcome not in CaseOutcome.values:
+        raise ValidationError(_("Choisissez l'issue du suivi dans la liste."))
+    case.status, case.closed_at, case.outcome, case.review_on = CaseStatus.CLOSED, timezone.now(), outcome, None
+    case.save(update_fields=["status", "closed_at", "outcome", "review_on"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.CLOSURE,
+        occurred_at=case.closed_at,
+        author=user,
+        text=text.strip(),
+        evidence={"issue": str(CaseOutcome(outcome).label)},
+    )
+    _audit(user=user, action="change", obj=case, student=case.student)
+    return case
+
+
+def reviews_due_notify(*, etablissement: Etablissement, today: dt.date | None = None) -> int:
+    """Tell each CPE, once a day, how many case reviews are due (the outbox makes it part of his digest)."""
+    today = today or timezone.localdate()
+    due = list(
+        Case.objects.review_due(today)
+        .filter(etablissement=etablissement)
+        .select_related("student")
+        .order_by("review_on")
+    )
+    if not due:
+        return 0
+    sent = 0
+    for cpe in _cpe_users(etablissement.pk):
+        _notify(
+            etablissement=etablissement,
+            kind="suivi.reviews_due",
+            template="suivi/notifications/reviews_due",
+            context={"cases": due, "today": today},
+            user=cpe,
+            idempotency_key=f"suivi:reviews_due:{etablissement.pk}:{cpe.pk}:{today.isoformat()}",
+        )
+        sent += 1
+    return sent
