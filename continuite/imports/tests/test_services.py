@@ -184,7 +184,9 @@ def test_it_needs_the_students_before_the_guardians(run, world, school):
 
 
 def test_it_leaves_the_database_unchanged_when_applying_fails(run, world, school, monkeypatch):
-    from continuite.imports import services
+    from django.core.exceptions import ValidationError
+
+    from continuite.imports.services import directory
 
     run(ImportKind.SIECLE_ELEVES, samples.eleves_xml(school))
     before = snapshot(world.etablissement)
@@ -192,9 +194,9 @@ def test_it_leaves_the_database_unchanged_when_applying_fails(run, world, school
     school.pupils.append(samples.Pupil("777", "777777777AB", "NOUVEAU", "Élève", "2NDE9"))
 
     def boom(*args, **kwargs):
-        raise services.ValidationError("Panne simulée.")
+        raise ValidationError("Panne simulée.")
 
-    monkeypatch.setattr(services.SiecleStudentKey.objects, "bulk_create", boom)  # the last write of the plan
+    monkeypatch.setattr(directory.SiecleStudentKey.objects, "bulk_create", boom)  # the last write of the plan
     job = run(ImportKind.SIECLE_ELEVES, samples.eleves_xml(school))
     assert job.status == ImportStatus.FAILED and job.report["error"] == "Panne simulée."
     assert snapshot(world.etablissement) == before

@@ -1,28 +1,13 @@
-"""Imports: the dry run (``import_check``) and the application (``import_apply``) of an uploaded file.
-
-Both build the same ``Plan`` from the file and the database: what would be created, updated, left
-alone and removed, with every problem and the element or line it is about. ``import_check`` stops
-there; ``import_apply`` runs the plan's steps in one transaction, so that a failure leaves the
-database as it was. Rows are written with bulk operations keyed by INE and STS id in memory: a
-whole lycée is a few dozen queries, not tens of thousands.
-
-Re-importing updates in place. Nothing is deleted that the portal may hold elsewhere: students
-absent from a new SIECLE export are marked as left (``exit_date``), staff absent from STS-web as
-gone (``left_on``); divisions and groups are never deleted by an import.
-"""
+"""The directory's imports: STS-web (staff, subjects, divisions, groups, services) and SIECLE
+(students, guardians and their links)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuite.ecole.models import (
@@ -40,223 +25,19 @@ from continuite.ecole.models import (
     Subject,
     TeachingAssignment,
 )
-from continuite.ecole.services import current_school_year
 
-from .models import ImportJob, ImportKind, ImportStatus, SiecleStudentKey
-from .parsers.common import Problem
-from .parsers.siecle import ELEVES_FILE, RESPONSABLES_FILE, parse_eleves, parse_responsables
-from .parsers.sts import EXPECTED_FILE as STS_FILE
-from .parsers.sts import FUNCTION_FLAGS, parse_sts
-from .parsers.timetable import parse_edt, parse_udt
-
-PARSERS = {
-    ImportKind.STS: parse_sts,
-    ImportKind.SIECLE_ELEVES: parse_eleves,
-    ImportKind.SIECLE_RESPONSABLES: parse_responsables,
-    ImportKind.EDT: parse_edt,
-    ImportKind.UDT: parse_udt,
-}
-EXPECTED_FILES = {
-    ImportKind.STS: STS_FILE,
-    ImportKind.SIECLE_ELEVES: ELEVES_FILE,
-    ImportKind.SIECLE_RESPONSABLES: RESPONSABLES_FILE,
-}
-BATCH = 500
-COUNT_KEYS = ("created", "updated", "unchanged", "removed")
-
-
-@dataclass
-class Plan:
-    """What an import would do: counts per kind of row, problems, and the steps that write."""
-
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    steps: list[Callable[[], None]] = field(default_factory=list)
-
-    def count(self, label: str, what: str, n: int = 1) -> None:
-        row = self.counts.setdefault(label, dict.fromkeys(COUNT_KEYS, 0))
-        row[what] += n
-
-    def report(self) -> dict:
-        totals = dict.fromkeys(COUNT_KEYS, 0)
-        for row in self.counts.values():
-            for key in COUNT_KEYS:
-                totals[key] += row[key]
-        return {
-            "counts": self.counts,
-            "totals": totals,
-            "problems": [p.as_dict() for p in self.problems],
-            "error": "",
-        }
-
-
-# --- Jobs -------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def import_job_create(*, etablissement: Etablissement, kind: str, filename: str, content: bytes, created_by=None):
-    """Store an uploaded file as a job, before any check."""
-    if kind not in ImportKind.values:
-        raise ValidationError(_("Type de fichier inconnu."))
-    if not content:
-        raise ValidationError(_("Le fichier est vide."))
-    return ImportJob.objects.create(
-        etablissement=etablissement, kind=kind, filename=filename[:255], content=content, created_by=created_by
-    )
-
-
-def _build_plan(job: ImportJob) -> tuple[Plan, SchoolYear]:
-    etablissement = job.etablissement
-    year = current_school_year(etablissement)
-    parsed = PARSERS[ImportKind(job.kind)](bytes(job.content))
-    _check_header(job.kind, etablissement, year, parsed)
-    builder = {
-        ImportKind.STS: _plan_sts,
-        ImportKind.SIECLE_ELEVES: _plan_eleves,
-        ImportKind.SIECLE_RESPONSABLES: _plan_responsables,
-        ImportKind.EDT: _plan_timetable,
-        ImportKind.UDT: _plan_timetable,
-    }[ImportKind(job.kind)]
-    plan = Plan(problems=list(parsed.problems))
-    builder(plan, etablissement, year, parsed, timezone.localdate())
-    return plan, year
-
-
-def _check_header(kind: str, etablissement: Etablissement, year: SchoolYear, parsed) -> None:
-    """The UAJ and the school year of STS-web and SIECLE files must be this school's and this year's."""
-    if kind not in EXPECTED_FILES:
-        return
-    if parsed.uai != etablissement.uai:
-        raise ValidationError(
-            _(
-                "Ce fichier est celui de l'établissement %(found)s, pas de %(uai)s (%(name)s) : "
-                "vérifiez que vous avez exporté %(file)s depuis le bon établissement."
-            )
-            % {
-                "found": parsed.uai or "?",
-                "uai": etablissement.uai,
-                "name": etablissement.name,
-                "file": EXPECTED_FILES[kind],
-            }
-        )
-    if parsed.year != year.start.year:
-        found = f"{parsed.year}-{parsed.year + 1}" if parsed.year else "?"
-        raise ValidationError(
-            _(
-                "Ce fichier porte sur l'année scolaire %(found)s, alors que l'année en cours du portail est "
-                "%(year)s. SIECLE et STS-web basculent sur l'année suivante en juin ou en septembre : "
-                "exportez le fichier de l'année %(year)s."
-            )
-            % {"found": found, "year": year.label}
-        )
-
-
-def _set_progress(job: ImportJob, progress: int) -> None:
-    # The rows of the job are written in the import's transaction, invisible until it commits:
-    # the progress bar reads the cache meanwhile.
-    cache.set(progress_cache_key(job.pk), progress, 3600)
-
-
-def progress_cache_key(job_id: int) -> str:
-    return f"imports:job:{job_id}:progress"
-
-
-def import_progress(job: ImportJob) -> int:
-    """The job's progress, from the cache while it runs (the row only changes when it commits)."""
-    if job.status == ImportStatus.RUNNING:
-        return int(cache.get(progress_cache_key(job.pk), job.progress))
-    return job.progress
-
-
-def import_check(job: ImportJob) -> ImportJob:
-    """Dry run: parse, check the file and compute the plan, without writing a row of the directory."""
-    try:
-        plan, _year = _build_plan(job)
-    except ValidationError as exc:
-        job.status = ImportStatus.FAILED
-        job.report = {"error": " ".join(exc.messages), "counts": {}, "totals": {}, "problems": []}
-    else:
-        job.status = ImportStatus.CHECKED
-        job.report = plan.report()
-    job.save(update_fields=["status", "report"])
-    return job
-
-
-@transaction.atomic
-def import_start(*, job: ImportJob) -> ImportJob:
-    """Mark a checked job as running and enqueue its application once this transaction commits."""
-    from .tasks import run_import
-
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != ImportStatus.CHECKED:
-        raise ValidationError(_("Seul un import vérifié, pas encore appliqué, peut être lancé."))
-    job.status = ImportStatus.RUNNING
-    job.progress = 0
-    job.save(update_fields=["status", "progress"])
-    transaction.on_commit(lambda: run_import.delay(job.pk))
-    return job
-
-
-@transaction.atomic
-def import_apply(job: ImportJob) -> ImportJob:
-    """Apply the plan in one transaction; any error rolls every write back (the job says why)."""
-    plan, _year = _build_plan(job)
-    total = max(len(plan.steps), 1)
-    for index, step in enumerate(plan.steps, start=1):
-        step()
-        _set_progress(job, 5 + int(90 * index / total))
-    job.status = ImportStatus.DONE
-    job.progress = 100
-    job.report = plan.report()
-    job.report["invitable"] = invitable_people(job.etablissement).count_all() if job.kind in EXPECTED_FILES else 0
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "progress", "report", "finished_at"])
-    cache.delete(progress_cache_key(job.pk))
-    return job
-
-
-def import_fail(job: ImportJob, message: str) -> None:
-    """Record a failed application; the directory was rolled back by ``import_apply``'s transaction."""
-    report = dict(job.report or {})
-    report["error"] = message
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.FAILED, report=report, finished_at=timezone.now(), progress=0
-    )
-    cache.delete(progress_cache_key(job.pk))
-
-
-def import_run(job: ImportJob) -> ImportJob:
-    """Check, then apply: what the management commands do in one go."""
-    import_check(job)
-    if job.status == ImportStatus.FAILED:
-        return job
-    job.status = ImportStatus.RUNNING
-    job.save(update_fields=["status"])
-    try:
-        return import_apply(job)
-    except ValidationError as exc:
-        import_fail(job, " ".join(exc.messages))
-    job.refresh_from_db()
-    return job
-
-
-# --- Helpers -----------------------------------------------------------------------------------------
+from ..models import SiecleStudentKey
+from ..parsers.common import Problem
+from ..parsers.siecle import ELEVES_FILE
+from ..parsers.sts import FUNCTION_FLAGS
+from .reports import BATCH, Plan
+from .reports import changed as _changed
 
 
 def level_of(code: str) -> str | None:
     """The level of a division from its code: ``2NDE3``, ``1G3``, ``TG2``."""
     first = code[:1].upper()
     return {"2": Level.SECONDE, "1": Level.PREMIERE, "T": Level.TERMINALE}.get(first)
-
-
-def _changed(instance, values: dict) -> bool:
-    """Set ``values`` on ``instance``; True if any differed."""
-    changed = False
-    for name, value in values.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    return changed
 
 
 def _divisions_create(plan: Plan, year: SchoolYear, codes: dict[str, str], label: str) -> None:
@@ -315,7 +96,7 @@ def _divisions_create(plan: Plan, year: SchoolYear, codes: dict[str, str], label
 # --- STS-web -----------------------------------------------------------------------------------------
 
 
-def _plan_sts(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+def plan_sts(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
     subjects = {s.code: s for s in Subject.objects.filter(etablissement=etab)}
     new_subjects, changed_subjects = [], []
     for item in parsed.subjects:
@@ -533,7 +314,7 @@ def _plan_sts(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: 
 # --- SIECLE: students --------------------------------------------------------------------------------
 
 
-def _plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
     label = _("Élèves")
     students = {s.ine: s for s in Student.objects.filter(etablissement=etab)}
     divisions = {d.code: d for d in Division.objects.filter(school_year=year)}
@@ -675,7 +456,7 @@ def _plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, toda
 # --- SIECLE: guardians -------------------------------------------------------------------------------
 
 
-def _plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
     label = _("Responsables")
     links_label = _("Liens responsable-élève")
     key_to_ine = dict(SiecleStudentKey.objects.filter(etablissement=etab).values_list("eleve_id", "ine"))
@@ -795,216 +576,3 @@ def _plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed
         )
 
     plan.steps.append(write)
-
-
-# --- Timetables (EDT, UnDeuxTemps) -------------------------------------------------------------------
-
-
-def _plan_timetable(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
-    """The file's weekly slots replace the year's timetable: same slots kept, others created or removed."""
-    from planning.models import TimetableSlot
-
-    label = _("Créneaux")
-    subjects = {s.code.upper(): s for s in Subject.objects.filter(etablissement=etab)}
-    divisions = {d.code: d for d in Division.objects.filter(school_year=year)}
-    groups = {g.code: g for g in Group.objects.filter(school_year=year)}
-    teachers: dict[str, list[Staff]] = defaultdict(list)
-    for member in Staff.objects.filter(etablissement=etab, left_on__isnull=True):
-        teachers[member.last_name.upper()].append(member)
-
-    def teacher_of(course) -> Staff | None:
-        candidates = teachers.get(course.teacher_last.upper(), [])
-        first = course.teacher_first.rstrip(".").lower()
-        if first:
-            candidates = [c for c in candidates if c.first_name.lower().startswith(first)] or candidates
-        return candidates[0] if len(candidates) == 1 else None
-
-    new_subjects: dict[str, Subject] = {}
-    slots: dict[tuple, dict] = {}
-    for course in parsed.courses:
-        where = course.element
-        if course.weekday > 4:
-            plan.problems.append(
-                Problem(_("Cours le samedi : le portail ne gère que du lundi au vendredi."), where, course.line)
-            )
-            continue
-        audience = divisions.get(course.structure_code) or groups.get(course.structure_code)
-        if audience is None:
-            plan.problems.append(
-                Problem(
-                    _("Classe ou groupe inconnu (%(code)s) : importez d'abord STS-web et SIECLE.")
-                    % {"code": course.structure_code},
-                    where,
-                    course.line,
-                )
-            )
-            continue
-        subject = subjects.get(course.subject_code.upper()) or new_subjects.get(course.subject_code.upper())
-        if subject is None:
-            subject = Subject(
-                etablissement=etab,
-                code=course.subject_code,
-                label=course.subject_label or course.subject_code,
-                short_label=course.subject_code[:40],
-            )
-            new_subjects[course.subject_code.upper()] = subject
-            plan.count(_("Matières"), "created")
-        teacher = teacher_of(course) if course.teacher_last else None
-        if course.teacher_last and teacher is None:
-            plan.problems.append(
-                Problem(
-                    _("Enseignant introuvable ou ambigu (%(name)s) : créneau importé sans enseignant.")
-                    % {"name": f"{course.teacher_last} {course.teacher_first}".strip()},
-                    where,
-                    course.line,
-                    level="warning",
-                )
-            )
-        is_group = isinstance(audience, Group)
-        key = (
-            is_group,
-            course.structure_code,
-            course.subject_code.upper(),
-            course.weekday,
-            course.start,
-            course.week_pattern,
-        )
-        slot = slots.setdefault(
-            key,
-            {
-                "audience": audience,
-                "subject_code": course.subject_code.upper(),
-                "end": course.end,
-                "room": course.room,
-                "teachers": set(),
-                "course": course,
-            },
-        )
-        if teacher is not None:
-            slot["teachers"].add(teacher.pk)
-
-    existing = {}
-    existing_teachers: dict[int, set[int]] = defaultdict(set)
-    for slot in TimetableSlot.objects.filter(etablissement=etab, school_year=year).select_related(
-        "division", "group", "subject"
-    ):
-        key = (
-            slot.group_id is not None,
-            (slot.group or slot.division).code,
-            slot.subject.code.upper(),
-            slot.weekday,
-            slot.start,
-            slot.week_pattern,
-        )
-        existing[key] = slot
-    for slot_id, staff_id in TimetableSlot.teachers.through.objects.filter(
-        timetableslot__etablissement=etab, timetableslot__school_year=year
-    ).values_list("timetableslot_id", "staff_id"):
-        existing_teachers[slot_id].add(staff_id)
-
-    to_update, to_create, teacher_changes = [], [], []
-    for key, wanted in slots.items():
-        slot = existing.get(key)
-        if slot is None:
-            to_create.append((key, wanted))
-            plan.count(label, "created")
-            continue
-        changed = _changed(slot, {"end": wanted["end"], "room": wanted["room"]})
-        if changed:
-            to_update.append(slot)
-        if existing_teachers[slot.pk] != wanted["teachers"]:
-            teacher_changes.append((slot.pk, wanted["teachers"]))
-            changed = True
-        plan.count(label, "updated" if changed else "unchanged")
-    stale = [slot.pk for key, slot in existing.items() if key not in slots]
-    plan.count(label, "removed", len(stale))
-
-    def write():
-        Subject.objects.bulk_create(list(new_subjects.values()), batch_size=BATCH)
-        subject_pk = {
-            code.upper(): pk for code, pk in Subject.objects.filter(etablissement=etab).values_list("code", "pk")
-        }
-        through = TimetableSlot.teachers.through
-        TimetableSlot.objects.filter(pk__in=stale).delete()
-        TimetableSlot.objects.bulk_update(to_update, ["end", "room"], batch_size=BATCH)
-        for slot_id, staff_ids in teacher_changes:
-            through.objects.filter(timetableslot_id=slot_id).delete()
-            through.objects.bulk_create([through(timetableslot_id=slot_id, staff_id=s) for s in staff_ids])
-        created = [
-            TimetableSlot(
-                etablissement=etab,
-                school_year=year,
-                division=None if key[0] else wanted["audience"],
-                group=wanted["audience"] if key[0] else None,
-                subject_id=subject_pk[wanted["subject_code"]],
-                weekday=key[3],
-                start=key[4],
-                end=wanted["end"],
-                week_pattern=key[5],
-                room=wanted["room"],
-            )
-            for key, wanted in to_create
-        ]
-        TimetableSlot.objects.bulk_create(created, batch_size=BATCH)
-        if any(slot.pk is None for slot in created):
-            raise ValidationError(_("La base de données n'a pas renvoyé les identifiants des créneaux créés."))
-        through.objects.bulk_create(
-            [
-                through(timetableslot_id=slot.pk, staff_id=staff_id)
-                for slot, (_key, wanted) in zip(created, to_create, strict=True)
-                for staff_id in wanted["teachers"]
-            ],
-            batch_size=BATCH,
-        )
-
-    plan.steps.append(write)
-
-
-# --- Accounts ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Invitable:
-    staff: list[Staff]
-    guardians: list[Guardian]
-
-    def count_all(self) -> int:
-        return len(self.staff) + len(self.guardians)
-
-
-def invitable_people(etablissement: Etablissement) -> Invitable:
-    """Current staff and guardians of current students who have an e-mail address and no account yet."""
-    staff = list(
-        Staff.objects.filter(etablissement=etablissement, user__isnull=True, left_on__isnull=True)
-        .exclude(email="")
-        .order_by("last_name", "first_name")
-    )
-    guardians = list(
-        Guardian.objects.filter(etablissement=etablissement, user__isnull=True, links__student__exit_date__isnull=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-    return Invitable(staff=staff, guardians=guardians)
-
-
-def accounts_invite(*, etablissement: Etablissement) -> tuple[int, list[str]]:
-    """Create and invite the accounts of everyone ``invitable_people`` lists, on the direction's confirmation.
-
-    Each person is handled in its own savepoint: an address already used by another account is
-    reported, not fatal. Returns (invited, problems).
-    """
-    from continuite.accounts.services import account_create_for, user_invite
-
-    invited, problems = 0, []
-    people = invitable_people(etablissement)
-    for person in [*people.staff, *people.guardians]:
-        try:
-            with transaction.atomic():
-                user = account_create_for(person=person)
-                user_invite(user=user)
-        except ValidationError as exc:
-            problems.append(f"{person.full_name} : {' '.join(exc.messages)}")
-        else:
-            invited += 1
-    return invited, problems

@@ -1,0 +1,175 @@
+"""The timetable's imports (EDT, UnDeuxTemps): the file's weekly slots replace the year's timetable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, Staff, Subject
+
+from ..parsers.common import Problem
+from .reports import BATCH, Plan
+from .reports import changed as _changed
+
+
+def plan_timetable(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+    """The file's weekly slots replace the year's timetable: same slots kept, others created or removed."""
+    from planning.models import TimetableSlot
+
+    label = _("Créneaux")
+    subjects = {s.code.upper(): s for s in Subject.objects.filter(etablissement=etab)}
+    divisions = {d.code: d for d in Division.objects.filter(school_year=year)}
+    groups = {g.code: g for g in Group.objects.filter(school_year=year)}
+    teachers: dict[str, list[Staff]] = defaultdict(list)
+    for member in Staff.objects.filter(etablissement=etab, left_on__isnull=True):
+        teachers[member.last_name.upper()].append(member)
+
+    def teacher_of(course) -> Staff | None:
+        candidates = teachers.get(course.teacher_last.upper(), [])
+        first = course.teacher_first.rstrip(".").lower()
+        if first:
+            candidates = [c for c in candidates if c.first_name.lower().startswith(first)] or candidates
+        return candidates[0] if len(candidates) == 1 else None
+
+    new_subjects: dict[str, Subject] = {}
+    slots: dict[tuple, dict] = {}
+    for course in parsed.courses:
+        where = course.element
+        if course.weekday > 4:
+            plan.problems.append(
+                Problem(_("Cours le samedi : le portail ne gère que du lundi au vendredi."), where, course.line)
+            )
+            continue
+        audience = divisions.get(course.structure_code) or groups.get(course.structure_code)
+        if audience is None:
+            plan.problems.append(
+                Problem(
+                    _("Classe ou groupe inconnu (%(code)s) : importez d'abord STS-web et SIECLE.")
+                    % {"code": course.structure_code},
+                    where,
+                    course.line,
+                )
+            )
+            continue
+        subject = subjects.get(course.subject_code.upper()) or new_subjects.get(course.subject_code.upper())
+        if subject is None:
+            subject = Subject(
+                etablissement=etab,
+                code=course.subject_code,
+                label=course.subject_label or course.subject_code,
+                short_label=course.subject_code[:40],
+            )
+            new_subjects[course.subject_code.upper()] = subject
+            plan.count(_("Matières"), "created")
+        teacher = teacher_of(course) if course.teacher_last else None
+        if course.teacher_last and teacher is None:
+            plan.problems.append(
+                Problem(
+                    _("Enseignant introuvable ou ambigu (%(name)s) : créneau importé sans enseignant.")
+                    % {"name": f"{course.teacher_last} {course.teacher_first}".strip()},
+                    where,
+                    course.line,
+                    level="warning",
+                )
+            )
+        is_group = isinstance(audience, Group)
+        key = (
+            is_group,
+            course.structure_code,
+            course.subject_code.upper(),
+            course.weekday,
+            course.start,
+            course.week_pattern,
+        )
+        slot = slots.setdefault(
+            key,
+            {
+                "audience": audience,
+                "subject_code": course.subject_code.upper(),
+                "end": course.end,
+                "room": course.room,
+                "teachers": set(),
+                "course": course,
+            },
+        )
+        if teacher is not None:
+            slot["teachers"].add(teacher.pk)
+
+    existing = {}
+    existing_teachers: dict[int, set[int]] = defaultdict(set)
+    for slot in TimetableSlot.objects.filter(etablissement=etab, school_year=year).select_related(
+        "division", "group", "subject"
+    ):
+        key = (
+            slot.group_id is not None,
+            (slot.group or slot.division).code,
+            slot.subject.code.upper(),
+            slot.weekday,
+            slot.start,
+            slot.week_pattern,
+        )
+        existing[key] = slot
+    for slot_id, staff_id in TimetableSlot.teachers.through.objects.filter(
+        timetableslot__etablissement=etab, timetableslot__school_year=year
+    ).values_list("timetableslot_id", "staff_id"):
+        existing_teachers[slot_id].add(staff_id)
+
+    to_update, to_create, teacher_changes = [], [], []
+    for key, wanted in slots.items():
+        slot = existing.get(key)
+        if slot is None:
+            to_create.append((key, wanted))
+            plan.count(label, "created")
+            continue
+        changed = _changed(slot, {"end": wanted["end"], "room": wanted["room"]})
+        if changed:
+            to_update.append(slot)
+        if existing_teachers[slot.pk] != wanted["teachers"]:
+            teacher_changes.append((slot.pk, wanted["teachers"]))
+            changed = True
+        plan.count(label, "updated" if changed else "unchanged")
+    stale = [slot.pk for key, slot in existing.items() if key not in slots]
+    plan.count(label, "removed", len(stale))
+
+    def write():
+        Subject.objects.bulk_create(list(new_subjects.values()), batch_size=BATCH)
+        subject_pk = {
+            code.upper(): pk for code, pk in Subject.objects.filter(etablissement=etab).values_list("code", "pk")
+        }
+        through = TimetableSlot.teachers.through
+        TimetableSlot.objects.filter(pk__in=stale).delete()
+        TimetableSlot.objects.bulk_update(to_update, ["end", "room"], batch_size=BATCH)
+        for slot_id, staff_ids in teacher_changes:
+            through.objects.filter(timetableslot_id=slot_id).delete()
+            through.objects.bulk_create([through(timetableslot_id=slot_id, staff_id=s) for s in staff_ids])
+        created = [
+            TimetableSlot(
+                etablissement=etab,
+                school_year=year,
+                division=None if key[0] else wanted["audience"],
+                group=wanted["audience"] if key[0] else None,
+                subject_id=subject_pk[wanted["subject_code"]],
+                weekday=key[3],
+                start=key[4],
+                end=wanted["end"],
+                week_pattern=key[5],
+                room=wanted["room"],
+            )
+            for key, wanted in to_create
+        ]
+        TimetableSlot.objects.bulk_create(created, batch_size=BATCH)
+        if any(slot.pk is None for slot in created):
+            raise ValidationError(_("La base de données n'a pas renvoyé les identifiants des créneaux créés."))
+        through.objects.bulk_create(
+            [
+                through(timetableslot_id=slot.pk, staff_id=staff_id)
+                for slot, (_key, wanted) in zip(created, to_create, strict=True)
+                for staff_id in wanted["teachers"]
+            ],
+            batch_size=BATCH,
+        )
+
+    plan.steps.append(write)
