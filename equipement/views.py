@@ -17,6 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from continuite.accounts.roles import Role
+from continuite.audit.models import AuditAction
+from continuite.audit.services import audit_record
 from continuite.ecole.access import require_role
 
 from . import services
@@ -32,6 +34,12 @@ DECLARER_ROLES = tuple(Role)
 
 def _error(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
+
+
+def _log_view(request, obj, student) -> None:
+    """A student's equipment file tells about his family's situation: every reading is in the access log."""
+    if student is not None:
+        audit_record(user=request.user, action=AuditAction.VIEW, obj=obj, student=student, request=request)
 
 
 def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
@@ -73,6 +81,7 @@ def need_create(request):
 @login_required
 def need_detail(request, pk: int):
     need = access_need(request.user, pk)
+    _log_view(request, need, need.student)
     is_manager = bool(request.user.roles & MANAGERS)
     loans = need.loans.select_related("device").order_by("-approved_at")
     form = None
@@ -313,6 +322,7 @@ def device_export(request):
 @login_required
 def loan_detail(request, pk: int):
     loan = access_loan(request.user, pk)
+    _log_view(request, loan, loan.need.student)
     is_manager = bool(request.user.roles & MANAGERS)
     context = {"loan": loan, "is_manager": is_manager, "today": timezone.localdate()}
     if is_manager:

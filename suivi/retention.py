@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 # The school year ends on 31 August (the purge runs after that date).
 YEAR_END_MONTH, YEAR_END_DAY = 8, 31
@@ -47,4 +48,13 @@ def purge_closed_cases(now: dt.datetime, dry_run: bool) -> int:
     return count
 
 
-RULES = [("suivi.closed_cases", purge_closed_cases)]
+RULES = [
+    (
+        "suivi.closed_cases",
+        purge_closed_cases,
+        _(
+            "Dossiers de suivi clos (entretiens, actions, contacts avec la famille, avis) : supprimés à la fin "
+            "de l'année scolaire qui suit leur clôture."
+        ),
+    )
+]

@@ -9,7 +9,8 @@ other apps add theirs in one of two ways:
 - ``register_rule("notifications_tokens", purge_tokens)`` from their ``AppConfig.ready``.
 
 ``manage.py retention [--dry-run]`` and the periodic task ``continuite.audit.tasks.retention_apply``
-run them all.
+run them all. Each rule carries the sentence that tells families what it does: the privacy page
+lists ``all_rules()`` with these sentences, so it states exactly the rules that run.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 AUDIT_RETENTION_MONTHS = 12
 LEFT_PERSON_RETENTION_MONTHS = 3
@@ -34,15 +37,17 @@ LEFT_PERSON_RETENTION_MONTHS = 3
 class Rule:
     name: str
     apply: Callable[[dt.datetime, bool], int]
+    # What the rule keeps and for how long, in French for the privacy page.
+    description: str = ""
 
 
 RULES: list[Rule] = []
 
 
-def register_rule(name: str, apply: Callable[[dt.datetime, bool], int]) -> None:
+def register_rule(name: str, apply: Callable[[dt.datetime, bool], int], description: str = "") -> None:
     """Add (or replace, so that a second ``ready()`` is harmless) a retention rule."""
     RULES[:] = [rule for rule in RULES if rule.name != name]
-    RULES.append(Rule(name, apply))
+    RULES.append(Rule(name, apply, description))
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -147,12 +152,41 @@ def purge_expired_sessions(now: dt.datetime, dry_run: bool) -> int:
 
 
 BUILTIN_RULES = [
-    Rule("journal_des_acces", purge_audit_entries),
-    Rule("eleves_sortis", purge_students_left),
-    Rule("personnels_partis", purge_staff_left),
+    Rule(
+        "journal_des_acces",
+        purge_audit_entries,
+        format_lazy(_("Journal des accès : supprimé après {months} mois."), months=AUDIT_RETENTION_MONTHS),
+    ),
+    Rule(
+        "eleves_sortis",
+        purge_students_left,
+        format_lazy(
+            _(
+                "Données d'un élève qui a quitté l'établissement : supprimées {months} mois après son départ, "
+                "avec son compte ; seuls des décomptes anonymes sont conservés."
+            ),
+            months=LEFT_PERSON_RETENTION_MONTHS,
+        ),
+    ),
+    Rule(
+        "personnels_partis",
+        purge_staff_left,
+        format_lazy(
+            _("Données d'un personnel parti : supprimées {months} mois après son départ, avec son compte."),
+            months=LEFT_PERSON_RETENTION_MONTHS,
+        ),
+    ),
     # After the students: their guardians are orphans only once the students are gone.
-    Rule("responsables_sans_eleve", purge_orphan_guardians),
-    Rule("sessions_expirees", purge_expired_sessions),
+    Rule(
+        "responsables_sans_eleve",
+        purge_orphan_guardians,
+        _("Responsables qui n'ont plus d'enfant dans l'établissement : supprimés, avec leur compte, la nuit suivante."),
+    ),
+    Rule(
+        "sessions_expirees",
+        purge_expired_sessions,
+        _("Sessions de connexion : supprimées à leur expiration."),
+    ),
 ]
 
 

@@ -22,6 +22,7 @@ from continuite.ecole.models import Guardian, Student
 from . import services
 from .forms import AuditFilterForm, GuardianRectifyForm, StudentRectifyForm, SubjectSearchForm
 from .models import AuditAction, AuditEntry
+from .retention import all_rules
 from .subject_export import export_guardian, export_student
 
 PAGE_SIZE = 50
@@ -34,7 +35,16 @@ def _etablissement(request):
 
 
 def privacy_notice(request):
-    return render(request, "pages/privacy_notice.html", {"etablissement": _etablissement(request)})
+    # The retention rules the nightly job runs, each with its own sentence: the page cannot promise
+    # a purge that does not happen.
+    return render(
+        request,
+        "pages/privacy_notice.html",
+        {
+            "etablissement": _etablissement(request),
+            "retention_rules": [rule.description or rule.name for rule in all_rules()],
+        },
+    )
 
 
 def accessibility_statement(request):

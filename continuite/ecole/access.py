@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from continuite.accounts.roles import Role
 
-from .models import Division, Guardian, Staff, Student
+from .models import Division, Guardian, GuardianLink, Staff, Student
+from .queries import SCHOOL_WIDE_ROLES
 
 # Who may change the directory's rows from the portal.
 DIRECTORY_EDITORS = frozenset({Role.DIRECTION})
@@ -42,6 +43,32 @@ def access_guardian(user, pk: int, *, for_write: bool = False) -> Guardian:
     guardian = get_object_or_404(Guardian.objects.visible_to(user), pk=pk)
     _check_write(user, for_write, DIRECTORY_EDITORS | {Role.CPE})
     return guardian
+
+
+def guardian_links_visible(user, student: Student):
+    """The guardians of ``student`` whose contacts (phone, email) ``user`` may read.
+
+    The school-wide roles (direction, CPE, gestion) see them all; a form tutor those of the
+    students of his own class only, never of the other students he teaches; a guardian those of
+    his own children. Everyone else sees none. The student page reads them here and nowhere else.
+    """
+    links = GuardianLink.objects.filter(student=student).select_related("guardian").order_by("kind")
+    if not user.is_authenticated or user.etablissement_id != student.etablissement_id:
+        return links.none()
+    if user.roles & SCHOOL_WIDE_ROLES:
+        return links
+    staff = user.staff_profile
+    if (
+        Role.PROF_PRINCIPAL in user.roles
+        and staff is not None
+        and student.division_id is not None
+        and Division.form_tutors.through.objects.filter(division_id=student.division_id, staff=staff).exists()
+    ):
+        return links
+    guardian = user.guardian_profile
+    if guardian is not None and links.filter(guardian=guardian).exists():
+        return links
+    return links.none()
 
 
 def require_role(user, *roles: Role) -> None:

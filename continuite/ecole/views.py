@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from continuite.accounts.roles import Role
 from continuite.accounts.services import account_create_for, user_invite
 
-from .access import access_division, access_staff, access_student, require_role
-from .models import Division, Group, GuardianLink, Staff, TeachingAssignment
+from .access import access_division, access_staff, access_student, guardian_links_visible, require_role
+from .models import Division, Group, Staff, TeachingAssignment
 
 STAFF_ROLES = (Role.DIRECTION, Role.CPE, Role.GESTIONNAIRE, Role.ENSEIGNANT)
 
@@ -57,11 +57,7 @@ def division_detail(request, pk: int):
 @login_required
 def student_detail(request, pk: int):
     student = access_student(request.user, pk)
-    links = (
-        GuardianLink.objects.filter(student=student).select_related("guardian").order_by("kind")
-        if request.user.has_role(Role.DIRECTION, Role.CPE, Role.PROF_PRINCIPAL, Role.GESTIONNAIRE, Role.PARENT)
-        else GuardianLink.objects.none()
-    )
+    links = guardian_links_visible(request.user, student)
     return render(
         request,
         "ecole/student_detail.html",
