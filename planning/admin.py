@@ -39,9 +39,9 @@ class SessionAdmin(admin.ModelAdmin):
 
 @admin.register(Homework)
 class HomeworkAdmin(admin.ModelAdmin):
-    list_display = ["title", "due_date", "estimated_minutes", "kind", "division", "group", "created_by"]
-    list_select_related = ["division", "group", "created_by"]
-    raw_id_fields = ["session", "division", "group", "subject", "created_by"]
+    list_display = ["title", "subject", "due_date", "estimated_minutes", "kind", "division", "group", "created_by"]
+    list_select_related = ["subject", "division", "group", "created_by"]
+    raw_id_fields = ["session", "division", "group", "subject", "tool", "created_by"]
     date_hierarchy = "due_date"
 
 

@@ -294,6 +294,15 @@ class Homework(AudienceMixin):
     )
     title = models.CharField(_("titre"), max_length=160)
     instructions = models.TextField(_("consignes"), blank=True)
+    tool = models.ForeignKey(
+        "outils.Tool",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="homework",
+        verbose_name=_("outil"),
+    )
+    link = models.URLField(_("lien de la ressource"), blank=True)
     given_on = models.DateField(_("donné le"))
     due_date = models.DateField(_("pour le"))
     estimated_minutes = models.PositiveSmallIntegerField(_("durée estimée (minutes)"))
@@ -326,6 +335,12 @@ class Homework(AudienceMixin):
 
     def get_absolute_url(self) -> str:
         return reverse("planning:homework_edit", kwargs={"pk": self.pk})
+
+    @property
+    def heading(self) -> str:
+        """What a student reads first: "Mathématiques — Évaluation : QCM chapitre 3"."""
+        what = f"{self.get_kind_display()} : {self.title}"
+        return f"{self.subject} — {what}" if self.subject_id else what
 
 
 class HomeworkDone(models.Model):

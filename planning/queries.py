@@ -159,3 +159,23 @@ def homework_students(homework):
         .filter(audience_students_q(division_id=homework.division_id, group_id=homework.group_id))
         .order_by("last_name", "first_name")
     )
+
+
+def taught_subjects(staff, *, division=None, group=None):
+    """The subjects ``staff`` teaches to an audience (his services of that division or group).
+
+    A half-group is taught by the teachers of its division, so their services of the division count.
+    """
+    from continuite.ecole.models import Subject, TeachingAssignment
+
+    if division is not None:
+        services = Q(division_id=division.pk)
+    elif group is not None:
+        services = Q(group_id=group.pk)
+        if group.division_id:
+            services |= Q(division_id=group.division_id)
+    else:
+        return Subject.objects.none()
+    return Subject.objects.filter(
+        pk__in=TeachingAssignment.objects.filter(services, staff_id=staff.pk).values("subject_id")
+    ).order_by("label")

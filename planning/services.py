@@ -7,11 +7,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, Staff, Student, Subject
 from continuite.ecole.services import save_validated
+from continuite.french import long_date
 
 from .models import (
     CalendarFeed,
@@ -206,6 +208,15 @@ def _validate_modality(
             raise ValidationError(
                 _("Dites quel demi-groupe est en classe et si l'autre suit en direct ou travaille en autonomie.")
             )
+    _check_link(etablissement=etablissement, modality=modality, link=link, tool=tool)
+
+
+def _check_link(*, etablissement: Etablissement, modality: str, link: str, tool) -> None:
+    """The one check of a link given to students, for sessions and work alike.
+
+    With a catalogue tool, the link must point to one of its domains, and the tool must be offered
+    for the modality (never a ruled-out tool, nor one the school marked unavailable).
+    """
     if tool is not None and link:
         from outils.queries import tool_link_error
 
@@ -284,8 +295,12 @@ def session_plan(
         modality, hybrid_room_half, hybrid_remote_mode, link, async_place, paper_version, notes, tool
     )
     session = Session.objects.filter(slot=slot, date=date).first()
+    # A register (its marks are the students' attendance) keeps its session: back in class, the
+    # override stays, "en présence".
     if modality == Modality.PRESENCE and not notes:
-        if session is not None:
+        if session is None:
+            return None
+        if not Session.objects.filter(pk=session.pk, register__isnull=False).exists():
             from django.db.models.deletion import ProtectedError, RestrictedError
 
             try:
@@ -295,8 +310,6 @@ def session_plan(
                 return None
             except (ProtectedError, RestrictedError):
                 pass
-        else:
-            return None
     if session is None:
         session = Session(
             etablissement=slot.etablissement,
@@ -340,11 +353,17 @@ def session_create(
     paper_version: bool = False,
     notes: str = "",
 ) -> Session | None:
-    """A session on a date; attached to the audience's slot when it fits one, else "hors emploi du temps"."""
+    """A session on a date; attached to the planner's own slot when it is that slot, else "hors emploi du temps".
+
+    It replaces nothing of another teacher's: it attaches only to a slot of the same audience, time,
+    subject and teacher, and it is refused when the audience's students have another lesson then.
+    A teacher plans only the subjects he teaches to that audience.
+    """
     _check_audience(etablissement, division, group)
     if start >= end:
         raise ValidationError(_("La séance doit commencer avant de finir."))
     day = _school_day(etablissement, date)
+    _check_taught(by, subject, division, group)
     _validate_modality(
         etablissement=etablissement,
         modality=modality,
@@ -355,16 +374,19 @@ def session_create(
         link=link,
         tool=tool,
     )
-    slot = next(
-        (
-            s
-            for s in TimetableSlot.objects.filter(
-                etablissement=etablissement, division=division, group=group, weekday=day.weekday, start=start, end=end
-            )
-            if s.runs_in(day.week_parity)
-        ),
-        None,
+    own_slots = TimetableSlot.objects.current().filter(
+        etablissement=etablissement,
+        division=division,
+        group=group,
+        subject=subject,
+        weekday=day.weekday,
+        start=start,
+        end=end,
     )
+    if by is not None:
+        own_slots = own_slots.filter(teachers=by)
+    slot = next((s for s in own_slots if s.runs_in(day.week_parity)), None)
+    _check_free(etablissement, day, start, end, division, group, except_slot=slot)
     if slot is not None:
         return session_plan(
             slot=slot,
@@ -397,6 +419,116 @@ def session_create(
     session.teachers.set(teachers)
     _after_change(etablissement, session.division_id, session.group_id, date)
     return session
+
+
+def _check_taught(by: Staff | None, subject: Subject, division: Division | None, group: Group | None) -> None:
+    """A teacher plans (or gives work in) only a subject he teaches to that audience; the direction, any."""
+    from .queries import taught_subjects
+
+    if by is None or by.is_direction:
+        return
+    if not taught_subjects(by, division=division, group=group).filter(pk=subject.pk).exists():
+        raise ValidationError(
+            _("Vous n'enseignez pas « %(subject)s » à %(audience)s : choisissez une matière que vous y enseignez.")
+            % {"subject": subject, "audience": division or group}
+        )
+
+
+def _audience_lessons_q(division: Division | None, group: Group | None) -> Q:
+    """Slots and sessions that take students of the audience: their divisions, groups and half-groups."""
+    from .queries import audience_q_for_students, audience_students_q
+
+    students = Student.objects.current().filter(
+        audience_students_q(division_id=division.pk if division else None, group_id=group.pk if group else None)
+    )
+    q = audience_q_for_students(students)
+    if division is not None:
+        return q | Q(division_id=division.pk) | Q(group__division_id=division.pk)
+    q |= Q(group_id=group.pk)
+    return q | Q(division_id=group.division_id) if group.division_id else q
+
+
+def _check_free(
+    etablissement: Etablissement,
+    day: SchoolDay,
+    start: dt.time,
+    end: dt.time,
+    division: Division | None,
+    group: Group | None,
+    *,
+    except_slot: TimetableSlot | None,
+) -> None:
+    """Refuse a session outside the timetable when its students have another lesson at that time.
+
+    A cancelled occurrence frees its time; the planner's own slot (``except_slot``) is the one replaced.
+    """
+    lessons = _audience_lessons_q(division, group)
+    slots = [
+        s
+        for s in TimetableSlot.objects.current()
+        .filter(lessons, etablissement=etablissement, weekday=day.weekday, start__lt=end, end__gt=start)
+        .exclude(pk=except_slot.pk if except_slot else 0)
+        .select_related("subject", "division", "group")
+        .order_by("start")
+        if s.runs_in(day.week_parity)
+    ]
+    cancelled = set(
+        Session.objects.filter(slot__in=slots, date=day.date, modality=Modality.CANCELLED).values_list(
+            "slot_id", flat=True
+        )
+    )
+    busy = [(s.subject, s.audience, s.start, s.end) for s in slots if s.pk not in cancelled]
+    busy += [
+        (s.subject, s.audience, s.start, s.end)
+        for s in Session.objects.filter(
+            lessons, etablissement=etablissement, date=day.date, slot__isnull=True, start__lt=end, end__gt=start
+        )
+        .exclude(modality=Modality.CANCELLED)
+        .select_related("subject", "division", "group")
+    ]
+    if busy:
+        subject, audience, other_start, other_end = busy[0]
+        raise ValidationError(
+            _(
+                "Les élèves ont déjà cours à ce moment-là : %(subject)s (%(audience)s), %(date)s, "
+                "%(start)s–%(end)s. Une séance hors emploi du temps ne remplace pas le cours d'un autre "
+                "enseignant : choisissez un autre horaire."
+            )
+            % {
+                "subject": subject,
+                "audience": audience,
+                "date": long_date(day.date, year=False),
+                "start": f"{other_start:%H:%M}",
+                "end": f"{other_end:%H:%M}",
+            }
+        )
+
+
+@transaction.atomic
+def session_delete(*, session: Session, by: Staff) -> None:
+    """Delete a session outside the timetable (its register too, while no presence is marked in it).
+
+    Only its author (or the direction) may; an occurrence of a slot is set back "en présence" or
+    cancelled instead, so that the timetable keeps it.
+    """
+    if session.slot_id is not None:
+        raise ValidationError(
+            _("Seule une séance hors emploi du temps se supprime : remettez ce créneau en présence ou annulez-le.")
+        )
+    if not (by.is_direction or (session.created_by_id is not None and session.created_by_id == by.pk)):
+        raise ValidationError(_("Seul l'enseignant qui a créé cette séance peut la supprimer."))
+    if Session.objects.filter(pk=session.pk, register__marks__isnull=False).exists():
+        raise ValidationError(
+            _("L'appel de cette séance a déjà été fait : elle ne peut plus être supprimée. Annulez-la plutôt.")
+        )
+    etablissement, division_id, group_id, date = (
+        session.etablissement,
+        session.division_id,
+        session.group_id,
+        session.date,
+    )
+    session.delete()
+    _after_change(etablissement, division_id, group_id, date)
 
 
 @transaction.atomic
@@ -549,6 +681,27 @@ def _check_homework(etablissement, division, group, given_on, due_date, estimate
     _school_day(etablissement, due_date)
 
 
+def homework_default_subject(*, by: Staff | None, division: Division | None, group: Group | None) -> Subject | None:
+    """The subject of work given to an audience when its author teaches it one subject only."""
+    from .queries import taught_subjects
+
+    if by is None:
+        return None
+    subjects = list(taught_subjects(by, division=division, group=group)[:2])
+    return subjects[0] if len(subjects) == 1 else None
+
+
+def _homework_subject(by, division, group, subject, session) -> Subject:
+    if subject is None and session is not None:
+        subject = session.subject
+    if subject is None:
+        subject = homework_default_subject(by=by, division=division, group=group)
+    if subject is None:
+        raise ValidationError(_("Choisissez la matière de ce travail."))
+    _check_taught(by, subject, division, group)
+    return subject
+
+
 @transaction.atomic
 def homework_create(
     *,
@@ -563,16 +716,26 @@ def homework_create(
     session: Session | None = None,
     subject: Subject | None = None,
     instructions: str = "",
+    link: str = "",
+    tool=None,
     kind: str = HomeworkKind.EXERCISE,
     hand_in_mode: str = HandInMode.NONE,
 ) -> Homework:
-    """Give work to a division, a group or a half-group; it warns (never blocks) on overload."""
+    """Give work to a division, a group or a half-group; it warns (never blocks) on overload.
+
+    Its subject defaults to the one its author teaches to the audience (or the session's); a link
+    is checked as a session's link is (see ``_check_link``).
+    """
     _check_homework(etablissement, division, group, given_on, due_date, estimated_minutes, kind, hand_in_mode)
+    subject = _homework_subject(by, division, group, subject, session)
+    _check_link(etablissement=etablissement, modality=Modality.ASYNC_DISTANCE, link=link, tool=tool)
     homework = save_validated(
         Homework(
             etablissement=etablissement,
             title=title.strip(),
-            instructions=instructions,
+            instructions=instructions.strip(),
+            link=link.strip(),
+            tool=tool,
             given_on=given_on,
             due_date=due_date,
             estimated_minutes=estimated_minutes,
@@ -581,7 +744,7 @@ def homework_create(
             division=division,
             group=group,
             session=session,
-            subject=subject or (session.subject if session else None),
+            subject=subject,
             created_by=by,
         )
     )
@@ -589,11 +752,12 @@ def homework_create(
     return homework
 
 
-@transaction.atomic
-def homework_update(*, homework: Homework, **values) -> Homework:
-    allowed = {
+HOMEWORK_FIELDS = frozenset(
+    {
         "title",
         "instructions",
+        "link",
+        "tool",
         "given_on",
         "due_date",
         "estimated_minutes",
@@ -603,11 +767,18 @@ def homework_update(*, homework: Homework, **values) -> Homework:
         "group",
         "subject",
     }
-    unknown = set(values) - allowed
+)
+
+
+@transaction.atomic
+def homework_update(*, homework: Homework, by: Staff | None = None, **values) -> Homework:
+    """Change a piece of work; the load of its old and new audience and week is checked again."""
+    unknown = set(values) - HOMEWORK_FIELDS
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    before = (homework.division_id, homework.group_id, homework.due_date)
     for name, value in values.items():
-        setattr(homework, name, value)
+        setattr(homework, name, value.strip() if isinstance(value, str) else value)
     _check_homework(
         homework.etablissement,
         homework.division,
@@ -618,14 +789,36 @@ def homework_update(*, homework: Homework, **values) -> Homework:
         homework.kind,
         homework.hand_in_mode,
     )
+    homework.subject = _homework_subject(
+        by or homework.created_by, homework.division, homework.group, homework.subject, None
+    )
+    _check_link(
+        etablissement=homework.etablissement, modality=Modality.ASYNC_DISTANCE, link=homework.link, tool=homework.tool
+    )
     save_validated(homework)
     _after_change(homework.etablissement, homework.division_id, homework.group_id, homework.due_date)
+    if before != (homework.division_id, homework.group_id, homework.due_date):
+        _after_change(homework.etablissement, before[0], before[1], before[2])
     return homework
 
 
 @transaction.atomic
-def homework_delete(*, homework: Homework) -> None:
+def homework_delete(*, homework: Homework, by: Staff) -> None:
+    """Delete a piece of work (its author or the direction); refused once hand-ins are recorded."""
+    if not (by.is_direction or (homework.created_by_id is not None and homework.created_by_id == by.pk)):
+        raise ValidationError(_("Seul l'enseignant qui a donné ce travail peut le supprimer."))
+    if Homework.objects.filter(pk=homework.pk, hand_ins__isnull=False).exists():
+        raise ValidationError(
+            _("Des rendus sont déjà saisis pour ce travail : il ne peut plus être supprimé. Modifiez-le plutôt.")
+        )
+    etablissement, division_id, group_id, due = (
+        homework.etablissement,
+        homework.division_id,
+        homework.group_id,
+        homework.due_date,
+    )
     homework.delete()
+    _after_change(etablissement, division_id, group_id, due)
 
 
 @transaction.atomic
