@@ -5,6 +5,7 @@ the web process, mails written as files in ``var/mail``. ``CONTINUITE_ENV=produc
 on the production hardening; a bad value of any variable stops the start with a clear message.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -142,7 +143,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Write transactions take SQLite's lock when they begin (BEGIN IMMEDIATE) and wait for it up to
+    # 20 s: two simultaneous writes queue instead of failing with "database is locked" mid-way.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -312,13 +315,26 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # login limit is a setting (LOGIN_RATE_LIMIT, allauth's syntax, e.g. "120/m/ip").
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("LOGIN_RATE_LIMIT", default="30/m/ip"),
-    "login_failed": "10/m/ip,5/300s/key",
+    # Per address and per account: an attacker slows himself (his address, the account he tries),
+    # never the school, provided the client's address is the real one (TRUSTED_PROXY_COUNT below).
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/300s/key"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
     "signup": "20/m/ip",
 }
+
+# Behind the HTTPS proxy every request comes from the proxy's address: the client's own address is
+# read from X-Forwarded-For (the n-th address from the right, n = the number of proxies that append
+# to it) or from a header that the proxy sets (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP), and only
+# when configured, since a client can write these headers himself when there is no proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT > 5:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={ALLAUTH_TRUSTED_PROXY_COUNT}: at most 5 proxies in a row.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+", ALLAUTH_TRUSTED_CLIENT_IP_HEADER):
+    raise ImproperlyConfigured("TRUSTED_CLIENT_IP_HEADER must be a header name such as X-Real-IP.")
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=True)
@@ -331,7 +347,8 @@ if PRODUCTION:
     if env.str("REDIS_URL", default=""):
         CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                # Fails open: with Redis down, logins and pages keep working (see continuite/cache.py).
+                "BACKEND": "continuite.cache.ResilientRedisCache",
                 "LOCATION": env.str("REDIS_URL"),
             }
         }

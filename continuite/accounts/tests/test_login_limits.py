@@ -1,0 +1,146 @@
+"""Failed-login limits cannot be turned against a school, and logins survive a Redis outage.
+
+Behind the HTTPS proxy every request reaches the portal from the proxy's address; the client's
+address comes from X-Forwarded-For only when TRUSTED_PROXY_COUNT says how many proxies append to it.
+These tests talk to the live server over loopback, as the proxy would.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from continuite.tests.world import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Browser:
+    """A cookie-keeping HTTP client that talks to the live server as a proxy would forward it."""
+
+    def __init__(self, base_url: str, client_ip: str):
+        parts = urllib.parse.urlsplit(base_url)
+        self.host, self.port = parts.hostname, parts.port
+        self.client_ip = client_ip
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str, dict]:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        headers = {"X-Forwarded-For": self.client_ip, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{self.host}:{self.port}{path}"
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        connection.close()
+        return response.status, text, dict(response.getheaders())
+
+    def login(self, email: str, password: str) -> tuple[int, str, dict]:
+        self.request("GET", "/comptes/login/")
+        return self.request(
+            "POST",
+            "/comptes/login/",
+            {"login": email, "password": password, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")},
+        )
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_it_slows_the_attacker_not_the_school_behind_the_proxy(world, live_server):
+    attacker = Browser(live_server.url, "203.0.113.66")
+    pages = [attacker.login(f"inconnu{n}@lycee.fr", "mauvais")[1] for n in range(11)]
+    assert not any("Trop de tentatives" in page for page in pages[:10])
+    assert "Trop de tentatives" in pages[10]  # the attacker is slowed down
+
+    # Another member of the school, through the same proxy, from his own address: he gets in.
+    teacher = Browser(live_server.url, "198.51.100.7")
+    status, _, headers = teacher.login(world.user("teacher").email, PASSWORD)
+    assert status == 302, "the teacher was locked out by someone else's failed logins"
+    assert headers["Location"] == "/"
+    status, page, _ = teacher.request("GET", "/")
+    assert status == 200 and "Se déconnecter" in page
+
+
+def test_it_would_lock_everyone_out_without_the_proxy_setting(world, live_server):
+    """Why TRUSTED_PROXY_COUNT matters: unset, every client shares the proxy's address."""
+    attacker = Browser(live_server.url, "203.0.113.66")
+    for n in range(11):
+        attacker.login(f"inconnu{n}@lycee.fr", "mauvais")
+    teacher = Browser(live_server.url, "198.51.100.7")
+    status, page, _ = teacher.login(world.user("teacher").email, PASSWORD)
+    assert status == 200 and "Trop de tentatives" in page
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_cache():
+    """A Redis server of the test's own, as the production cache; the test stops it."""
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.skip("redis-server n'est pas installé")
+    port = _free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    config = {
+        "default": {
+            "BACKEND": "continuite.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    with override_settings(CACHES=config):  # Django rebuilds its cache handlers on this change
+        yield process
+    process.kill()
+    process.wait()
+
+
+def test_it_lets_people_log_in_and_out_while_redis_is_down(world, live_server, redis_cache, caplog):
+    from continuite import cache as resilient
+
+    resilient._last_warning[0] = -resilient.WARNING_INTERVAL
+    teacher = Browser(live_server.url, "198.51.100.7")
+    assert teacher.login(world.user("teacher").email, PASSWORD)[0] == 302
+    assert caches["default"].set("sonde", "ok") is not False and caches["default"].get("sonde") == "ok"
+
+    redis_cache.kill()
+    redis_cache.wait()
+    with caplog.at_level(logging.WARNING, logger="continuite.cache"):
+        cpe = Browser(live_server.url, "198.51.100.8")
+        status, page, headers = cpe.login(world.user("parent").email, PASSWORD)
+        assert status == 302, page[:500]
+        status, page, _ = cpe.request("GET", "/")
+        assert status == 200 and "Se déconnecter" in page
+        status, _, headers = cpe.request("POST", "/comptes/logout/", {"csrfmiddlewaretoken": cpe.cookies["csrftoken"]})
+        assert status == 302
+        assert "Se connecter" in cpe.request("GET", headers["Location"])[1] or cpe.request("GET", "/")[0] == 302
+        # A wrong password is still refused (the limits are off, the password check is not).
+        assert "incorrect" in Browser(live_server.url, "198.51.100.9").login(world.user("teacher").email, "faux")[1]
+    assert any("Cache Redis indisponible" in record.getMessage() for record in caplog.records)
