@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from continuite.accounts.roles import Role
 
@@ -32,6 +34,29 @@ def _scoped(qs, user: User):
 class NeedQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status="attente")
+
+    def left_without_equipment_on(self, day):
+        """Students' needs that left them without a device or a connection on ``day``.
+
+        ``day`` is a date or an ``OuterRef`` to one (a hand-in's due date). The need was declared by
+        then, was not refused nor closed yet, and no device lent for it had been handed over (and
+        not yet returned): waiting for a decision, paper copies, access in the school, or a loan
+        not handed over. A missing webcam alone does not stop anyone handing in work.
+        """
+        from .models import Loan
+
+        inner_day = OuterRef(day) if isinstance(day, OuterRef) else day
+        equipped = Loan.objects.filter(need=OuterRef("pk"), handed_over_at__date__lte=inner_day).filter(
+            Q(returned_at__isnull=True) | Q(returned_at__date__gt=inner_day)
+        )
+        return (
+            self.filter(student__isnull=False, declared_at__date__lte=day)
+            .filter(Q(lacks_computer=True) | Q(lacks_tablet=True) | Q(lacks_connection=True))
+            .exclude(status="refuse")
+            .exclude(decision="refus")
+            .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=day))
+            .exclude(Exists(equipped))
+        )
 
     def active(self):
         """Needs whose answer still stands (decided, not closed)."""
@@ -116,6 +141,62 @@ def paper_student_ids(*, etablissement):
         .values_list("student_id", flat=True)
         .distinct()
     )
+
+
+def lacked_equipment_for_hand_in() -> Exists:
+    """For a suivi ``HandIn`` row: its student had no device or connection on its due date.
+
+    Work to hand in online that such a student did not hand in is an equipment matter, not a
+    dropout signal; the signal aggregate excludes it with this expression.
+    """
+    from .models import Need
+
+    return Exists(Need.objects.left_without_equipment_on(OuterRef("due_date")).filter(student=OuterRef("student_id")))
+
+
+@dataclass
+class EquipmentGap:
+    """What one student lacks today, and the school's answer so far, as his teachers read it."""
+
+    student: object
+    lacks: list[str]
+    answers: list[str]
+
+
+def students_without_equipment(*, students, day: dt.date) -> list[EquipmentGap]:
+    """The students among ``students`` (a queryset) left without equipment on ``day``, by name (1 query)."""
+    from .models import Decision, Need
+
+    needs = (
+        Need.objects.left_without_equipment_on(day)
+        .filter(student__in=students.values("pk"))
+        .select_related("student__division")
+        .order_by("student__last_name", "student__first_name", "student_id", "declared_at")
+    )
+    answers = {
+        "": _("besoin en attente de décision"),
+        Decision.PAPER: _("copies papier"),
+        Decision.SCHOOL_ACCESS: _("accès dans l'établissement"),
+        Decision.SCHOOL_LOAN: _("prêt accordé, matériel pas encore remis"),
+        Decision.REGION_LOAN: _("prêt accordé, matériel pas encore remis"),
+    }
+    lack_labels = (
+        ("lacks_computer", _("sans ordinateur")),
+        ("lacks_tablet", _("sans tablette")),
+        ("lacks_connection", _("sans connexion internet")),
+    )
+    gaps: dict[int, EquipmentGap] = {}
+    for need in needs:
+        gap = gaps.setdefault(need.student_id, EquipmentGap(student=need.student, lacks=[], answers=[]))
+        for field, label in lack_labels:
+            if getattr(need, field) and str(label) not in gap.lacks:
+                gap.lacks.append(str(label))
+        answer = answers.get(need.decision, "")
+        if need.decision == Decision.SCHOOL_ACCESS and need.access_slot:
+            answer = f"{answer} ({need.access_slot})"
+        if answer and str(answer) not in gap.answers:
+            gap.answers.append(str(answer))
+    return list(gaps.values())
 
 
 def dashboard_counts(*, etablissement, today: dt.date) -> dict:

@@ -75,6 +75,33 @@ def _paper_count(etablissement, students) -> int | None:
     return students.filter(pk__in=paper_student_ids(etablissement=etablissement)).count()
 
 
+def _equipment_context(user, *, audience: str = "", students=None) -> dict:
+    """The students without a device or a connection, by name, for the homework form (the equipment
+    app's selector; nothing without that app): those of the audience when it is known, else all the
+    students the teacher has."""
+    try:
+        from equipement.queries import students_without_equipment
+    except ImportError:
+        return {}
+    show_division = False
+    if students is None:
+        division, group = parse_audience(audience, user)
+        if division or group:
+            students = Student.objects.current().filter(
+                audience_students_q(division_id=division and division.pk, group_id=group and group.pk)
+            )
+        else:
+            students, show_division = Student.objects.visible_to(user).current(), True
+    return {
+        "equipment_students": students_without_equipment(students=students, day=timezone.localdate()),
+        "equipment_show_division": show_division,
+        "equipment_hint": _(
+            "Prévoyez pour eux une version papier. Un travail en ligne qu'ils n'ont pas pu rendre ne compte pas "
+            "dans leurs signaux de décrochage."
+        ),
+    }
+
+
 # --- Teacher ---------------------------------------------------------------------------------------
 
 
@@ -235,7 +262,16 @@ def homework_new(request):
         else:
             messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.title})
             return redirect(_week_url(homework.due_date))
-    return render(request, "planning/homework_form.html", {"form": form, "session": session, "rules": RULES_TEXT})
+    return render(
+        request,
+        "planning/homework_form.html",
+        {
+            "form": form,
+            "session": session,
+            "rules": RULES_TEXT,
+            **_equipment_context(request.user, audience=form["audience"].value() or ""),
+        },
+    )
 
 
 @login_required
@@ -268,8 +304,8 @@ def homework_edit(request, pk: int):
         {
             "form": form,
             "homework": homework,
-            "paper_count": _paper_count(homework.etablissement, homework_students(homework)),
             "rules": RULES_TEXT,
+            **_equipment_context(request.user, students=homework_students(homework)),
         },
     )
 

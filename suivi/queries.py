@@ -109,11 +109,30 @@ def attendance_by_student(*, etablissement_id: int, start: dt.date, end: dt.date
     return {row.pop("student_id"): row for row in rows}
 
 
+# How a homework is handed in online (planning's HandInMode): what a student without equipment cannot do.
+ONLINE_HAND_IN_MODES = ("depot_ent", "en_ligne")
+
+
+def equipment_matter():
+    """A ``HandIn`` condition: online work a student could not hand in for want of a device or a
+    connection. That is an equipment matter, never a dropout signal (the equipment app says who
+    lacked what on the due date; without that app nothing is excused)."""
+    from django.apps import apps
+
+    if not apps.is_installed("equipement"):
+        return Q(pk__in=[])
+    from equipement.queries import lacked_equipment_for_hand_in
+
+    return Q(homework__hand_in_mode__in=ONLINE_HAND_IN_MODES) & Q(lacked_equipment_for_hand_in())
+
+
 def missing_work_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, int]:
+    """Per student: work not handed in, over the window, that counts as a signal (1 query)."""
     from .models import HandIn
 
     rows = (
         HandIn.objects.filter(etablissement_id=etablissement_id, due_date__range=(start, end), status="non_rendu")
+        .exclude(equipment_matter())
         .values("student_id")
         .annotate(n=Count("pk"))
     )
@@ -180,6 +199,18 @@ def homework_students(homework):
     from planning.queries import homework_students as planning_homework_students
 
     return planning_homework_students(homework)
+
+
+def students_without_equipment(students, *, day: dt.date) -> list:
+    """The students among ``students`` without a device or a connection on ``day``, with what they
+    lack and the school's answer (the equipment app's selector; empty without that app)."""
+    from django.apps import apps
+
+    if not apps.is_installed("equipement"):
+        return []
+    from equipement.queries import students_without_equipment as lacking
+
+    return lacking(students=students, day=day)
 
 
 def students_with_open_case(students):

@@ -109,7 +109,12 @@ def register_take(request, session_pk: int):
             messages.success(request, _("Appel enregistré."))
             return redirect("suivi:register_take", session_pk=session.pk)
     current = dict(AttendanceMark.objects.filter(register__session=session).values_list("student_id", "status"))
-    rows = [(student, current.get(student.pk, AttendanceStatus.PRESENT)) for student in students]
+    gaps = queries.students_without_equipment(queries.session_students(session), day=session.date)
+    without_equipment = {gap.student.pk for gap in gaps}
+    rows = [
+        (student, current.get(student.pk, AttendanceStatus.PRESENT), student.pk in without_equipment)
+        for student in students
+    ]
     can_write = session.teachers.filter(pk=request.user.staff_profile.pk).exists() or Role.CPE in request.user.roles
     return render(
         request,
@@ -120,6 +125,11 @@ def register_take(request, session_pk: int):
             "choices": AttendanceStatus.choices,
             "taken": bool(current),
             "can_write": can_write,
+            "equipment_students": gaps,
+            "equipment_hint": _(
+                "Ils n'ont pas d'ordinateur ou de connexion à la maison : une absence à une classe virtuelle "
+                "peut venir du matériel plutôt que d'un décrochage."
+            ),
         },
     )
 
@@ -142,10 +152,46 @@ def handin_mark(request, homework_pk: int):
             messages.success(request, _("Travaux rendus enregistrés."))
             return redirect("suivi:handin_mark", homework_pk=homework.pk)
     current = dict(HandIn.objects.filter(homework=homework).values_list("student_id", "status"))
-    rows = [(student, current.get(student.pk, HandInStatus.HANDED_IN)) for student in students]
+    gaps = queries.students_without_equipment(queries.homework_students(homework), day=homework.due_date)
+    online = homework.hand_in_mode in queries.ONLINE_HAND_IN_MODES
+    without_equipment = {gap.student.pk for gap in gaps}
+    rows = [
+        _handin_row(
+            student,
+            current.get(student.pk, HandInStatus.HANDED_IN),
+            lacking=student.pk in without_equipment,
+            online=online,
+        )
+        for student in students
+    ]
+    if online:
+        hint = _(
+            "Ils peuvent rendre ce travail sur papier (« Rendu sur papier »). Un travail en ligne qu'ils n'ont pas "
+            "pu rendre est une question d'équipement : il ne compte pas dans leurs signaux de décrochage."
+        )
+    else:
+        hint = _("Ce travail se rend sur papier : ils peuvent le faire comme les autres.")
     return render(
-        request, "suivi/handin_mark.html", {"homework": homework, "rows": rows, "choices": HandInStatus.choices}
+        request,
+        "suivi/handin_mark.html",
+        {"homework": homework, "rows": rows, "equipment_students": gaps, "equipment_hint": hint},
     )
+
+
+def _handin_row(student, status: str, *, lacking: bool, online: bool) -> tuple:
+    """One student's line of the hand-in page: his name, his state, the states offered to him.
+
+    A student without a device or a connection may hand in on paper; for online work, "non rendu"
+    says it is an equipment matter (it does not feed his signals).
+    """
+    choices = [(HandInStatus.HANDED_IN, HandInStatus.HANDED_IN.label)]
+    if lacking or status == HandInStatus.PAPER:
+        choices.append((HandInStatus.PAPER, HandInStatus.PAPER.label))
+    choices.append(
+        (HandInStatus.MISSING, _("Non rendu (équipement)") if lacking and online else HandInStatus.MISSING.label)
+    )
+    choices.append((HandInStatus.LATE, HandInStatus.LATE.label))
+    return student, status, choices, lacking
 
 
 # --- Flags ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from continuite.ecole.tests.factories import StudentFactory
@@ -216,10 +217,15 @@ def test_it_plans_a_slot_occurrence_from_the_form(calendar, client):
     assert slot.sessions.get().modality == "hybride"
 
 
-def test_it_tells_the_teacher_how_many_paper_copies_to_print(calendar, client, monkeypatch):
+def test_it_names_the_students_of_the_audience_on_paper_copies(calendar, client):
+    from equipement.tests.factories import DecidedNeedFactory
+
     w = calendar
     homework = HomeworkFactory(division=w.division, created_by=w.teacher, hand_in_mode="papier")
-    monkeypatch.setattr("equipement.queries.paper_student_ids", lambda *, etablissement: [w.student.pk, w.student2.pk])
+    for student in (w.student, w.student2):
+        DecidedNeedFactory(student=student, decision="papier", declared_at=timezone.now() - dt.timedelta(days=3))
     client.force_login(w.teacher.user)
     response = client.get(reverse("planning:homework_edit", args=[homework.pk]))
-    assert "1 copie papier à imprimer" in response.text  # Léa only: Hugo is not in 1G3
+    assert "1 élève sans équipement à la maison" in response.text  # Léa only: Hugo is not in 1G3
+    assert f"<strong>{w.student.full_name}</strong> : sans ordinateur — copies papier" in response.text
+    assert w.student2.full_name not in response.text

@@ -129,6 +129,8 @@ class HandInStatus(models.TextChoices):
     HANDED_IN = "rendu", _("Rendu")
     MISSING = "non_rendu", _("Non rendu")
     LATE = "retard", _("Rendu en retard")
+    # For a student on paper copies or without a device: his work reached the teacher on paper.
+    PAPER = "papier", _("Rendu sur papier")
 
 
 class HandIn(models.Model):
