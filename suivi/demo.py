@@ -61,7 +61,10 @@ def seed(*, etablissement, today: dt.date) -> None:
         return
     students = list(division.students.current().order_by("pk"))
     lea = next((s for s in students if s.last_name == "DURAND" and s.first_name == "Léa"), None)
-    ranked = ([lea] if lea else []) + [s for s in students if s != lea]
+    by_post = _family_without_email(students)
+    others = [s for s in students if s not in (lea, by_post)]
+    # Léa first (at risk), the family reached by post third (at risk too), then the others.
+    ranked = ([lea] if lea else []) + others[:1] + ([by_post] if by_post else []) + others[1:]
     for index, session in enumerate(_sessions(etablissement, division, teacher, today)):
         if hasattr(session, "register"):
             continue
@@ -75,9 +78,39 @@ def seed(*, etablissement, today: dt.date) -> None:
         services.register_take(session=session, user=teacher.user, marks=marks, today=today)
     services.signals_compute(etablissement=etablissement, today=today)
     case = Case.objects.open().filter(student=lea).first() if lea else None
-    if case is None or CaseEvent.objects.filter(case=case, kind=EventKind.INTERVIEW).exists():
-        return
-    _history(case, cpe=cpe, today=today)
+    if case is not None and not CaseEvent.objects.filter(case=case, kind=EventKind.INTERVIEW).exists():
+        _history(case, cpe=cpe, today=today)
+    by_post_case = Case.objects.open().filter(student=by_post).first() if by_post else None
+    if by_post_case is not None and not by_post_case.notices.exists():
+        # Warned three school days ago; today the notice leaves, one guardian only by post.
+        services.notice_send(case=by_post_case, user=cpe, today=_school_days_before(today, 3))
+        services.notice_send(case=by_post_case, user=cpe, today=today)
+    warned = Case.objects.open().filter(student=ranked[1]).first() if len(ranked) > 1 else None
+    if warned is not None and not warned.notices.exists():
+        # The warning stage: the form tutor is told today, the family notice waits for the delay.
+        services.notice_send(case=warned, user=cpe, today=today)
+
+
+def _family_without_email(students):
+    """A student of the class one of whose legal guardians has no email address (the seed has some)."""
+    from continuite.ecole.models import GuardianLink
+
+    link = (
+        GuardianLink.objects.filter(student__in=students, kind__in=["legal1", "legal2"], guardian__email="")
+        .exclude(student__last_name="DURAND", student__first_name="Léa")
+        .order_by("student_id")
+        .first()
+    )
+    return link.student if link else None
+
+
+def _school_days_before(today: dt.date, count: int) -> dt.date:
+    day = today
+    while count:
+        day -= dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
 
 
 def _history(case: Case, *, cpe, today: dt.date) -> None:
@@ -100,8 +133,27 @@ def _history(case: Case, *, cpe, today: dt.date) -> None:
         owner=cpe.staff_profile,
         review_on=today + dt.timedelta(days=7),
     )
-    services.notice_send(case=case, user=cpe, today=today)  # the warning to the form tutor
-    notice = services.notice_send(case=case, user=cpe, today=today)  # the notice to both guardians
+    tutor = Staff.objects.filter(etablissement=case.etablissement, email="pp@demo.continuite.fr").first()
+    if tutor is not None:
+        # The form tutor's actions: one due today (his reminder), one next week ("Mes actions").
+        services.case_action_add(
+            case=case,
+            user=cpe,
+            what="Appeler Léa en fin de semaine pour faire le point sur les classes virtuelles",
+            owner=tutor,
+            review_on=today,
+        )
+        services.case_action_add(
+            case=case,
+            user=cpe,
+            what="Organiser un tutorat par un élève de la classe en SES",
+            owner=tutor,
+            review_on=today + dt.timedelta(days=7),
+        )
+        services.reviews_due_notify(etablissement=case.etablissement, today=today)
+    # The warning to the form tutor three school days ago, then the notice to both guardians today.
+    services.notice_send(case=case, user=cpe, today=_school_days_before(today, 3))
+    notice = services.notice_send(case=case, user=cpe, today=today)
     first = Notification.objects.filter(kind="suivi.notice", object_id=notice.pk, guardian__user__isnull=False).first()
     if first is not None:
         notification_acknowledge(token=acknowledgement_token(first))

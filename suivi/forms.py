@@ -146,6 +146,20 @@ class SettingsForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
+class NoticeSettingsForm(forms.ModelForm):
+    """How notices leave: the delay after the warning, and the vie scolaire's contact under the signature."""
+
+    class Meta:
+        model = SuiviSettings
+        fields = ["warning_delay_days", "vie_scolaire_phone", "vie_scolaire_email", "postal_address"]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Enregistrer"))
+        self.helper.form_tag = False
+
+
 class NoticeTemplateForm(forms.ModelForm):
     class Meta:
         model = NoticeTemplate

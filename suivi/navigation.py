@@ -17,6 +17,14 @@ ITEMS = [
     NavItem(
         label=_("Suivi de ma classe"), url_name="suivi:tutor_summary", roles=frozenset({Role.PROF_PRINCIPAL}), order=45
     ),
+    NavItem(
+        label=_("Mes actions"),
+        url_name="suivi:my_actions",
+        roles=frozenset(
+            {Role.ENSEIGNANT, Role.PROF_PRINCIPAL, Role.CPE, Role.DIRECTION, Role.GESTIONNAIRE, Role.REFERENT_NUMERIQUE}
+        ),
+        order=47,
+    ),
     NavItem(label=_("Absences"), url_name="suivi:family_absences", roles=frozenset({Role.PARENT}), order=46),
     NavItem(
         label=_("Réglages du suivi"), url_name="suivi:settings", roles=frozenset({Role.DIRECTION, Role.CPE}), order=96

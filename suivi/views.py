@@ -23,6 +23,7 @@ from planning.models import Homework, Session
 
 from . import queries, services
 from .access import access_case, access_case_action, access_homework, access_register
+from .defaults import PLACEHOLDERS
 from .forms import (
     ActionForm,
     CaseFilterForm,
@@ -32,6 +33,7 @@ from .forms import (
     FlagForm,
     InterviewForm,
     JustifyForm,
+    NoticeSettingsForm,
     NoticeTemplateForm,
     OpenCaseForm,
     SettingsForm,
@@ -50,6 +52,7 @@ from .models import (
     Justification,
     Level,
     Notice,
+    NoticeStage,
 )
 
 TEACHING_ROLES = (Role.ENSEIGNANT, Role.PROF_PRINCIPAL)
@@ -301,6 +304,10 @@ def _timeline(case: Case) -> list[dict]:
             receipts.setdefault(row.object_id, []).append(row)
     for notice in notices:
         notice.receipts = receipts.get(notice.pk, [])
+        notice.undelivered = any(row.status == "failed" for row in notice.receipts)
+        if notice.figures.get("start"):
+            notice.figures_start = dt.date.fromisoformat(notice.figures["start"])
+            notice.figures_end = dt.date.fromisoformat(notice.figures["end"])
         entries.append({"at": notice.sent_at, "type": "notice", "obj": notice})
     entries.sort(key=lambda entry: entry["at"])
     return entries
@@ -321,7 +328,22 @@ def case_detail(request, pk: int):
         "today": today,
     }
     if context["can_write"]:
+        notices = [entry["obj"] for entry in context["timeline"] if entry["type"] == "notice"]
+        stage, level, warning = services.notice_step_in(case, notices)
         context.update(
+            next_step={
+                "key": services.step_key(stage, level),
+                "stage": stage,
+                "level": level,
+                "label": NoticeStage(stage).label,
+                # query: the school's settings (the delay after the warning), only once a warning left
+                "earliest": services.notice_earliest(
+                    warning=warning,
+                    settings=services.settings_get(etablissement=case.etablissement) if warning else None,
+                ),
+            }
+            if case.notice_level < services.MAX_NOTICE_LEVEL
+            else None,
             interview_form=InterviewForm(),
             action_form=ActionForm(student=case.student),
             contact_form=ContactForm(guardians=guardians),
@@ -376,12 +398,27 @@ def case_action(request, pk: int):
         request,
         pk,
         ActionForm,
-        lambda case, d: services.case_action_add(
-            case=case, user=request.user, what=d["what"], owner=d["owner"], review_on=d["review_on"]
+        lambda case, d: _action_added(
+            request,
+            services.case_action_add(
+                case=case, user=request.user, what=d["what"], owner=d["owner"], review_on=d["review_on"]
+            ),
         ),
         _("Action ajoutée."),
         student=lambda case: case.student,
     )
+
+
+def _action_added(request, action: CaseAction) -> None:
+    """Say who was told: an owner without an account must be told another way."""
+    owner = action.owner
+    if owner is not None and owner.user_id is None:
+        messages.warning(
+            request,
+            _("%(owner)s n'a pas de compte sur le portail : prévenez-le vous-même de cette action.") % {"owner": owner},
+        )
+    elif owner is not None and owner.user_id != request.user.pk:
+        messages.info(request, _("%(owner)s est prévenu de cette action (courriel et portail).") % {"owner": owner})
 
 
 @login_required
@@ -423,14 +460,22 @@ def case_contact(request, pk: int):
 def case_notice(request, pk: int):
     case = access_case(request.user, pk, for_write=True)
     try:
-        notice = services.notice_send(case=case, user=request.user)
+        notice = services.notice_send(case=case, user=request.user, expected_step=request.POST.get("step") or None)
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(
-            request,
-            _("%(stage)s de niveau %(level)s envoyé.") % {"stage": notice.get_stage_display(), "level": notice.level},
-        )
+        if notice.stage == NoticeStage.WARNING:
+            messages.success(
+                request,
+                _("Avertissement de niveau %(level)s envoyé à %(told)s.")
+                % {"level": notice.level, "told": notice.told},
+            )
+        else:
+            messages.success(
+                request,
+                _("Avis de niveau %(level)s envoyé aux responsables légaux : %(told)s.")
+                % {"level": notice.level, "told": notice.told},
+            )
     return redirect(case)
 
 
@@ -524,6 +569,7 @@ def settings_edit(request):
     templates = services.notice_templates_get(etablissement=etablissement)
     which = request.POST.get("form") if request.method == "POST" else None
     form = SettingsForm(request.POST if which == "settings" else None, instance=current)
+    notice_form = NoticeSettingsForm(request.POST if which == "notices" else None, instance=current, prefix="envoi")
     template_forms = [
         NoticeTemplateForm(request.POST if which == f"notice{t.level}" else None, instance=t, prefix=f"notice{t.level}")
         for t in templates
@@ -536,6 +582,15 @@ def settings_edit(request):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Seuils enregistrés."))
+            return redirect("suivi:settings")
+    if which == "notices" and notice_form.is_valid():
+        values = {name: notice_form.cleaned_data[name] for name in notice_form.fields}
+        try:
+            services.settings_update(etablissement=etablissement, user=request.user, **values)
+        except ValidationError as exc:
+            notice_form.add_error(None, exc)
+        else:
+            messages.success(request, _("Réglages des avis enregistrés."))
             return redirect("suivi:settings")
     for template_form, template in zip(template_forms, templates, strict=True):
         if which == f"notice{template.level}" and template_form.is_valid():
@@ -557,7 +612,12 @@ def settings_edit(request):
     return render(
         request,
         "suivi/settings.html",
-        {"form": form, "template_forms": list(zip(templates, template_forms, strict=True))},
+        {
+            "form": form,
+            "notice_form": notice_form,
+            "template_forms": list(zip(templates, template_forms, strict=True)),
+            "placeholders": PLACEHOLDERS,
+        },
     )
 
 
@@ -648,3 +708,80 @@ def export_csv(request):
             for case in cases
         ),
     )
+
+
+# --- Letters to print, and each staff member's actions ------------------------------------------------
+
+
+@login_required
+def notice_letter(request, pk: int, notice_pk: int):
+    """The notice as the school's letter, one page per legal guardian, to print and hand over (a family
+    without email gets it this way); the same text as the mail, with the acknowledgement slip."""
+    case = access_case(request.user, pk)
+    notice = get_object_or_404(Notice.objects.filter(case=case, stage=NoticeStage.NOTICE), pk=notice_pk)
+    # query: the outbox rows of this notice (one per guardian), with the guardian
+    rows = list(
+        Notification.objects.filter(content_type__app_label="suivi", content_type__model="notice", object_id=notice.pk)
+        .select_related("guardian")
+        .order_by("recipient_name", "pk")
+    )
+    undelivered = [row for row in rows if row.status == "failed"]
+    letters = undelivered if undelivered and request.GET.get("tous") is None else rows
+    signer = services.notice_signer(user=notice.sent_by, etablissement=case.etablissement)
+    services._audit(user=request.user, action="view", obj=case, student=case.student, request=request)
+    return render(
+        request,
+        "suivi/notice_letter.html",
+        {
+            "case": case,
+            "notice": notice,
+            "letters": letters,
+            "only_undelivered": letters is undelivered and len(undelivered) < len(rows),
+            "signer": signer,
+            "sent_on": timezone.localtime(notice.sent_at).date(),
+        },
+    )
+
+
+@login_required
+def my_actions(request):
+    """The actions given to the signed-in staff member: open ones, overdue first, with the date of the point."""
+    staff = request.user.staff_profile
+    if staff is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    # query: his open actions on open cases, with the student and his division
+    actions = list(
+        CaseAction.objects.filter(owner=staff, done_at__isnull=True, case__status="ouvert")
+        .select_related("case__student__division")
+        .order_by("review_on", "pk")[:200]
+    )
+    return render(
+        request,
+        "suivi/my_actions.html",
+        {
+            "actions": actions,
+            "overdue": sum(1 for action in actions if action.review_on < today),
+            "today": today,
+            "is_cpe": Role.CPE in request.user.roles,
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_action_done(request, action_pk: int):
+    """The owner marks his action done (the CPE does it from the case page)."""
+    staff = request.user.staff_profile
+    if staff is None:
+        raise PermissionDenied
+    action = get_object_or_404(
+        CaseAction.objects.select_related("case__student"), pk=action_pk, owner=staff, case__status="ouvert"
+    )
+    try:
+        services.case_action_done(action=action, user=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Action marquée comme faite : %(what)s") % {"what": action.what})
+    return redirect("suivi:my_actions")

@@ -267,12 +267,16 @@ def _seed_guardians(rng: random.Random, etab: Etablissement, student: Student, i
     )
     services.guardian_link(guardian=mother, student=student, kind=LinkKind.LEGAL_1, relationship="Mère")
     if is_demo or rng.random() < 0.75:
+        # One family in five gave the school no email for the second guardian, only a telephone: notices
+        # to it are printed and followed by a call (the suivi's demo shows one).
+        by_post = not is_demo and int(student.ine[:9]) % 5 == 2
         father = services.guardian_create(
             etablissement=etab,
             civility="M.",
             last_name=family,
             first_name="Marc" if is_demo else rng.choice(BOY_NAMES),
-            email=f"parent2.{student.ine.lower()}@example.org",
+            email="" if by_post else f"parent2.{student.ine.lower()}@example.org",
+            mobile=f"07 00 00 {student.ine[5:7]} {student.ine[7:9]}" if by_post else "",
         )
         services.guardian_link(guardian=father, student=student, kind=LinkKind.LEGAL_2, relationship="Père")
 

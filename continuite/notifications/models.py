@@ -73,6 +73,8 @@ class Notification(models.Model):
     )
     recipient_name = models.CharField(_("nom du destinataire"), max_length=200, blank=True)
     email = models.EmailField(_("adresse d'envoi"), blank=True)
+    # Where an answer goes (the CPE, the vie scolaire); the sender itself is a no-reply address.
+    reply_to = models.EmailField(_("adresse de réponse"), blank=True)
     channel_email = models.BooleanField(_("par courriel"), default=True)
     channel_portal = models.BooleanField(_("dans le portail"), default=True)
     subject = models.CharField(_("objet"), max_length=255)

@@ -173,6 +173,7 @@ def _notify(
     ack_required: bool = False,
     related=None,
     allow_digest: bool = True,
+    reply_to: str = "",
 ) -> tuple[Notification, bool]:
     if (user is None) == (guardian is None):
         raise ValidationError(_("Une notification a un seul destinataire : un compte ou un responsable."))
@@ -221,6 +222,7 @@ def _notify(
         guardian=guardian,
         recipient_name=recipient_name[:200],
         email=email if channel_email else "",
+        reply_to=reply_to,
         channel_email=channel_email,
         channel_portal=channel_portal,
         subject=subject,
@@ -262,6 +264,7 @@ def notify(
     idempotency_key: str,
     ack_required: bool = False,
     related=None,
+    reply_to: str = "",
 ) -> Notification:
     """Write one notice to one recipient, in the caller's transaction, and deliver it after commit.
 
@@ -269,7 +272,8 @@ def notify(
     ``<template>.txt`` and ``<template>.html`` with ``context`` plus ``recipient_name``. A guardian
     without an account is reached by email only. A second call with the same ``idempotency_key``
     returns the first row and sends nothing. ``ack_required`` adds a personal "J'ai pris
-    connaissance" link to the mail; ``related`` is the object that caused the notice.
+    connaissance" link to the mail; ``related`` is the object that caused the notice;
+    ``reply_to`` is where the recipient's answer goes (the portal sends from a no-reply address).
     """
     notification, _created = _notify(
         etablissement=etablissement,
@@ -282,6 +286,7 @@ def notify(
         idempotency_key=idempotency_key,
         ack_required=ack_required,
         related=related,
+        reply_to=reply_to,
     )
     return notification
 
@@ -314,6 +319,7 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.email],
+        reply_to=[notification.reply_to] if notification.reply_to else None,
         headers={
             "Message-ID": notification.message_id,
             "X-Continuite-Notification": notification.idempotency_key,

@@ -233,6 +233,10 @@ class Notice(models.Model):
     body = models.TextField(_("texte envoyé"))
     sent_at = models.DateTimeField(_("envoyé le"))
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The facts counted when the notice left (never those of the day the case was opened).
+    figures = models.JSONField(_("chiffres au moment de l'envoi"), default=dict, blank=True)
+    # Who was actually told (a warning names the tutor, or the CPE when the tutor has no account).
+    told = models.CharField(_("prévenu"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("avis")

@@ -41,6 +41,30 @@ class SuiviSettings(models.Model):
     vigilance_unreachable = models.PositiveSmallIntegerField(
         _("vigilance : tentatives de contact sans réponse de la famille"), default=2
     )
+    # The form tutor is warned first; the family notice waits this long, unless things get worse.
+    warning_delay_days = models.PositiveSmallIntegerField(
+        _("délai entre l'avertissement et l'avis à la famille (jours de classe)"),
+        default=2,
+        validators=[MaxValueValidator(15)],
+        help_text=_("L'avis part plus tôt seulement si la situation s'aggrave entre-temps."),
+    )
+    vie_scolaire_phone = models.CharField(
+        _("téléphone de la vie scolaire"),
+        max_length=20,
+        blank=True,
+        help_text=_("Écrit sous la signature des avis aux familles."),
+    )
+    vie_scolaire_email = models.EmailField(
+        _("courriel de la vie scolaire"),
+        blank=True,
+        help_text=_("Adresse de réponse des avis quand le CPE n'a pas de courriel."),
+    )
+    postal_address = models.TextField(
+        _("adresse postale de l'établissement"),
+        max_length=300,
+        blank=True,
+        help_text=_("En tête des courriers imprimés (une ligne par ligne d'adresse)."),
+    )
 
     class Meta:
         verbose_name = _("réglages du suivi")

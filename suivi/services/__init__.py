@@ -7,6 +7,8 @@ One module per concern; this package re-exports them so callers write ``services
 
 from .absences import absence_justify, absence_settle, active_justification, handin_mark, register_take  # noqa: F401
 from .cases import (  # noqa: F401
+    action_owner_notify,
+    actions_due_notify,
     case_action_add,
     case_action_done,
     case_close,
@@ -22,6 +24,23 @@ from .common import (  # noqa: F401
     REGISTER_MODALITIES,
     _audit,  # noqa: F401  (the case page logs its reads)
 )
-from .config import notice_template_update, notice_templates_get, settings_get, settings_update  # noqa: F401
-from .notices import notice_next_step, notice_render, notice_send  # noqa: F401
+from .config import (  # noqa: F401
+    check_placeholders,
+    notice_template_update,
+    notice_templates_get,
+    settings_get,
+    settings_update,
+)
+from .notices import (  # noqa: F401
+    notice_earliest,
+    notice_figures,
+    notice_next_step,
+    notice_obligation,
+    notice_render,
+    notice_send,
+    notice_signer,
+    notice_statement,
+    notice_step_in,
+    step_key,
+)
 from .signals import Evaluation, flag_raise, signal_evaluate, signals_compute, signals_evaluate_school  # noqa: F401

@@ -126,8 +126,29 @@ def case_action_add(*, case: Case, user, what: str, owner: Staff, review_on: dt.
         case=case, what=what, owner=owner, review_on=review_on, created_at=timezone.now(), created_by=user
     )
     _refresh_review(case)
+    action_owner_notify(action=action, user=user)
     _audit(user=user, action="change", obj=case, student=case.student)
     return action
+
+
+def action_owner_notify(*, action: CaseAction, user) -> bool:
+    """Tell the owner of an action (outbox: mail and portal) unless he gave it to himself or has no
+    account; returns whether someone was told (the case page says so otherwise)."""
+    owner = action.owner
+    if owner is None or owner.user_id is None or owner.user_id == getattr(user, "pk", None):
+        return False
+    if not owner.user.is_active:
+        return False
+    _notify(
+        etablissement=action.case.etablissement,
+        kind="suivi.action_assigned",
+        template="suivi/notifications/action_assigned",
+        context={"action": action, "student": action.case.student, "by": user},
+        user=owner.user,
+        idempotency_key=f"suivi:action_assigned:{action.pk}",
+        related=action.case,
+    )
+    return True
 
 
 @transaction.atomic
@@ -230,8 +251,12 @@ def case_close(*, case: Case, user, outcome: str, text: str = "") -> Case:
 
 
 def reviews_due_notify(*, etablissement: Etablissement, today: dt.date | None = None) -> int:
-    """Tell each CPE, once a day, how many case reviews are due (the outbox makes it part of his digest)."""
+    """Once a day: each owner of an action whose review date has come is reminded of his actions;
+    each CPE is told which case reviews are due (the outbox makes it part of his digest).
+
+    Returns how many reminders were written (idempotent per person and day)."""
     today = today or timezone.localdate()
+    sent = actions_due_notify(etablissement=etablissement, today=today)
     due = list(
         Case.objects.review_due(today)
         .filter(etablissement=etablissement)
@@ -239,8 +264,7 @@ def reviews_due_notify(*, etablissement: Etablissement, today: dt.date | None = 
         .order_by("review_on")
     )
     if not due:
-        return 0
-    sent = 0
+        return sent
     for cpe in _cpe_users(etablissement.pk):
         _notify(
             etablissement=etablissement,
@@ -252,3 +276,33 @@ def reviews_due_notify(*, etablissement: Etablissement, today: dt.date | None = 
         )
         sent += 1
     return sent
+
+
+def actions_due_notify(*, etablissement: Etablissement, today: dt.date) -> int:
+    """Remind each owner of his open actions whose review date has come (one notice per owner and day)."""
+    due = (
+        CaseAction.objects.filter(
+            case__etablissement=etablissement,
+            case__status=CaseStatus.OPEN,
+            done_at__isnull=True,
+            review_on__lte=today,
+            owner__user__is_active=True,
+            owner__left_on__isnull=True,
+        )
+        .select_related("case__student__division", "owner__user")
+        .order_by("review_on", "pk")
+    )
+    by_owner: dict[int, list[CaseAction]] = {}
+    for action in due:
+        by_owner.setdefault(action.owner_id, []).append(action)
+    for actions in by_owner.values():
+        owner = actions[0].owner
+        _notify(
+            etablissement=etablissement,
+            kind="suivi.actions_due",
+            template="suivi/notifications/actions_due",
+            context={"actions": actions, "today": today},
+            user=owner.user,
+            idempotency_key=f"suivi:actions_due:{owner.pk}:{today.isoformat()}",
+        )
+    return len(by_owner)

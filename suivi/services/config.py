@@ -1,6 +1,7 @@
 """The school's follow-up settings and the texts of its notices."""
 
 import logging
+import string
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,14 +52,25 @@ def notice_templates_get(*, etablissement: Etablissement) -> list[NoticeTemplate
     return [existing[level] for level in sorted(existing)]
 
 
-def _check_placeholders(text: str) -> None:
+def check_placeholders(text: str) -> None:
+    """Only the listed fields, written plainly: ``{eleve}``. A format spec, a conversion or an
+    attribute (``{absences:s}``, ``{absences.real}``, ``{eleve!r}``) is refused with a French message."""
+    names = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
     try:
-        text.format_map({name: "" for name in PLACEHOLDERS})
-    except (KeyError, ValueError, IndexError) as exc:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as exc:
         raise ValidationError(
-            _("Le texte contient un champ inconnu ou mal écrit (%(error)s). Champs possibles : %(names)s.")
-            % {"error": exc, "names": ", ".join("{" + n + "}" for n in PLACEHOLDERS)}
+            _("Une accolade est mal fermée dans le texte. Pour écrire une accolade, doublez-la : {{ ou }}.")
         ) from exc
+    for _literal, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            written = "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+            raise ValidationError(
+                _("Le champ %(field)s n'existe pas ou est mal écrit. Champs possibles, tels quels : %(names)s.")
+                % {"field": written, "names": names}
+            )
 
 
 @transaction.atomic
@@ -69,8 +81,12 @@ def notice_template_update(
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
         raise ValidationError(_("L'objet et le texte de l'avis sont obligatoires."))
-    _check_placeholders(subject)
-    _check_placeholders(body)
+    check_placeholders(subject)
+    check_placeholders(body)
+    # A dry run with a value of the real type for each field: what is saved can be sent.
+    sample = {name: "x" for name in PLACEHOLDERS}
+    for text in (subject, body):
+        text.format_map(sample)
     template = next((t for t in notice_templates_get(etablissement=etablissement) if t.level == level), None)
     if template is None:
         raise ValidationError(_("Niveau d'avis inconnu."))

@@ -17,6 +17,7 @@ from suivi.models import (
     Flag,
     Justification,
     Level,
+    Notice,
 )
 
 __all__ = ["HomeworkFactory", "SessionFactory"]
@@ -110,3 +111,19 @@ class FlagFactory(factory.django.DjangoModelFactory):
     observed = "Ne se connecte plus aux classes virtuelles."
     since = dt.date(2026, 11, 23)
     raised_at = factory.LazyFunction(timezone.now)
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    case = factory.SubFactory(CaseFactory)
+    stage = "avis"
+    level = 1
+    severity = 2
+    figures = factory.LazyFunction(
+        lambda: {"start": "2026-11-17", "end": "2026-12-04", "sessions": 4, "unexcused": 2, "missing_work": 0}
+    )
+    subject = "Suivi de la scolarité de Léa DURAND"
+    body = "Madame, Monsieur,\n\nLéa DURAND a manqué sans justification 2 séances à distance sur 4."
+    sent_at = factory.LazyFunction(timezone.now)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from continuite.tests.matrix import Entry, only
 from planning.tests.factories import HomeworkFactory, SessionFactory
 
-from .factories import CaseActionFactory, CaseFactory
+from .factories import CaseActionFactory, CaseFactory, NoticeFactory
 
 
 def _session(w):
@@ -38,6 +38,17 @@ def _escalated_case(w):
 def _action(w):
     action = CaseActionFactory(case__student=w.student, case__escalated_at=timezone.now(), owner=w.cpe)
     return {"pk": action.case_id, "action_pk": action.pk}
+
+
+def _letter(w):
+    case = CaseFactory(student=w.student, escalated_at=timezone.now())
+    notice = NoticeFactory(case=case)
+    return {"pk": case.pk, "notice_pk": notice.pk}
+
+
+def _own_action(w):
+    # the form tutor's action (the others get a 404: not theirs)
+    return {"action_pk": CaseActionFactory(case__student=w.student, owner=w.tutor).pk}
 
 
 def _today(days=0):
@@ -135,7 +146,15 @@ ENTRIES = [
         data=lambda w: {"cloture-outcome": "cio"},
         expect=CASE_WRITE,
     ),
+    Entry("suivi:notice_letter", kwargs=_letter, expect=only(("cpe", "direction"), others=404)),
     Entry("suivi:tutor_summary", expect=only(("tutor",))),
+    Entry("suivi:my_actions", expect=only(("teacher", "tutor", "cpe", "direction", "gestionnaire", "referent"))),
+    Entry(
+        "suivi:my_action_done",
+        method="post",
+        kwargs=_own_action,
+        expect={**only(("tutor",), ok=302, others=404), "parent": 403, "student": 403},
+    ),
     Entry("suivi:gpds", expect=only(("cpe", "direction"))),
     Entry("suivi:export_csv", expect=only(("cpe", "direction"))),
     Entry("suivi:settings", expect=only(("cpe", "direction"))),

@@ -1,5 +1,7 @@
 """Pages of suivi: pinned query counts, the access log, bad input."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +13,7 @@ from suivi.models import AttendanceMark, Case
 
 from .conftest import TODAY
 from .factories import CaseActionFactory, CaseEventFactory, CaseFactory, FamilyContactFactory, FlagFactory
-from .helpers import remote_session
+from .helpers import registers, remote_session
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +47,9 @@ def _history(case, world, n):
 def test_it_answers_the_case_page_with_a_pinned_number_of_queries(world, client, frozen, django_assert_num_queries, n):
     case = CaseFactory(student=world.student, severity=3)
     _history(case, world, n)
-    services.notice_send(case=case, user=world.cpe.user)
-    services.notice_send(case=case, user=world.cpe.user)
+    registers(world.student, ["absent", "absent", "present"])
+    services.notice_send(case=case, user=world.cpe.user, today=TODAY - dt.timedelta(days=3))
+    services.notice_send(case=case, user=world.cpe.user, today=TODAY)
     client.force_login(world.cpe.user)
     # 1 session, 2 user with his profiles and unread notifications (navigation bar), 3 the case with
     # student, division and school, 4 savepoint, 5 access-log entry, 6 release savepoint,
