@@ -18,7 +18,7 @@ def obligation_by_age(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suivi', '0001_attendance_signals_cases'),
+        ('suivi', '0002_handin_on_paper'),
     ]
 
     operations = [
