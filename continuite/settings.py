@@ -373,6 +373,7 @@ for _app_settings in (
     "suivi.conf",
     "equipement.conf",
     "continuite.audit.conf",
+    "continuite.imports.conf",
 ):
     try:
         _module = __import__(_app_settings, fromlist=["BEAT_SCHEDULE"])

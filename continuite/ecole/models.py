@@ -259,6 +259,9 @@ class Student(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="student"
     )
     ine = models.CharField(_("INE"), max_length=11, validators=[ine_validator])
+    # SIECLE's ELEVE_ID, refreshed at each import: the key guardians' files use to name students,
+    # and the way to recognise a student whose provisional INE was replaced.
+    siecle_id = models.CharField(_("identifiant SIECLE (ELEVE_ID)"), max_length=20, blank=True)
     last_name = models.CharField(_("nom"), max_length=100)
     first_name = models.CharField(_("prénom"), max_length=100)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
@@ -266,6 +269,9 @@ class Student(models.Model):
     groups = models.ManyToManyField(Group, blank=True, related_name="students", verbose_name=_("groupes"))
     entry_date = models.DateField(_("date d'entrée"), null=True, blank=True)
     exit_date = models.DateField(_("date de sortie"), null=True, blank=True)
+    # A DATE_SORTIE still to come: the student stays in current lists until that day, when a
+    # nightly task moves it to ``exit_date``.
+    planned_exit_date = models.DateField(_("sortie prévue le"), null=True, blank=True)
 
     objects = StudentQuerySet.as_manager()
 
@@ -274,7 +280,10 @@ class Student(models.Model):
         verbose_name_plural = _("élèves")
         ordering = ["last_name", "first_name"]
         constraints = [models.UniqueConstraint(fields=["etablissement", "ine"], name="student_unique_ine")]
-        indexes = [models.Index(fields=["division", "last_name"], name="student_division_name")]
+        indexes = [
+            models.Index(fields=["division", "last_name"], name="student_division_name"),
+            models.Index(fields=["etablissement", "siecle_id"], name="student_etab_siecle_id"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -297,6 +306,9 @@ class Guardian(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     mobile = models.CharField(_("téléphone portable"), max_length=20, blank=True)
     accepts_sms = models.BooleanField(_("accepte les SMS"), default=False)
+    # SIECLE's PERSONNE_ID: re-imports match on it, never on the name (two guardians of one
+    # student may share a name).
+    siecle_id = models.CharField(_("identifiant SIECLE (PERSONNE_ID)"), max_length=20, blank=True)
     students = models.ManyToManyField(Student, through="GuardianLink", related_name="guardians")
 
     objects = GuardianQuerySet.as_manager()
@@ -305,6 +317,11 @@ class Guardian(models.Model):
         verbose_name = _("responsable")
         verbose_name_plural = _("responsables")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["etablissement", "siecle_id"], condition=~Q(siecle_id=""), name="guardian_unique_siecle_id"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.civility} {self.first_name} {self.last_name}".strip()

@@ -22,6 +22,7 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("en cours")
     DONE = "done", _("terminé")
     FAILED = "failed", _("échec")
+    CANCELLED = "cancelled", _("abandonné")
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -37,8 +38,10 @@ class ImportJob(models.Model):
     )
     kind = models.CharField(_("type de fichier"), max_length=24, choices=ImportKind.choices)
     filename = models.CharField(_("nom du fichier"), max_length=255)
-    # The file itself, kept with the job so that a worker on another machine can apply it.
-    content = models.BinaryField(_("contenu"), editable=False)
+    # The file itself, kept with the job so that a worker on another machine can apply it, and
+    # emptied once the import is applied, refused or abandoned (families' names are in it).
+    content = models.BinaryField(_("contenu"), editable=False, blank=True)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
     status = models.CharField(_("état"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
     report = models.JSONField(_("compte rendu"), default=dict, blank=True)
@@ -71,26 +74,4 @@ class ImportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
-
-
-class SiecleStudentKey(models.Model):
-    """SIECLE's ``ELEVE_ID`` → INE, from the last students' import.
-
-    ``ResponsablesAvecAdresses.xml`` names students only by ``ELEVE_ID``, a key of the export, not
-    of the student: the responsables' import reads it through the élèves' import done just before.
-    """
-
-    etablissement = models.ForeignKey("ecole.Etablissement", on_delete=models.CASCADE, related_name="+")
-    eleve_id = models.CharField(_("ELEVE_ID SIECLE"), max_length=20)
-    ine = models.CharField(_("INE"), max_length=11)
-
-    class Meta:
-        verbose_name = _("clé élève SIECLE")
-        verbose_name_plural = _("clés élèves SIECLE")
-        constraints = [
-            models.UniqueConstraint(fields=["etablissement", "eleve_id"], name="sieclestudentkey_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.eleve_id} → {self.ine}"
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)

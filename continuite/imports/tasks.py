@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from .models import ImportJob, ImportStatus
-from .services import import_apply, import_fail
+from .services import import_apply, import_fail, planned_exits_apply
 
 
 @shared_task
@@ -22,3 +22,9 @@ def run_import(job_id: int) -> None:
     except Exception:
         import_fail(job, "Erreur inattendue pendant l'import : aucune donnée n'a été modifiée.")
         raise
+
+
+@shared_task
+def apply_planned_exits() -> int:
+    """Nightly: the leaving dates SIECLE gave in advance take effect on their day."""
+    return planned_exits_apply()

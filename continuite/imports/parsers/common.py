@@ -37,6 +37,31 @@ class Problem:
         return asdict(self)
 
 
+# A hostile or broken file may hold a problem per element: the report keeps the first ones and
+# counts the rest, so that memory and the job's row stay small.
+MAX_PROBLEMS = 200
+
+
+class Problems(list):
+    """A list of problems that keeps the first ``MAX_PROBLEMS`` and counts the others in ``omitted``."""
+
+    def __init__(self, items=()):
+        super().__init__()
+        self.omitted = 0
+        self.extend(items)
+
+    def append(self, problem) -> None:
+        if len(self) < MAX_PROBLEMS:
+            super().append(problem)
+        else:
+            self.omitted += 1
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+        self.omitted += getattr(problems, "omitted", 0)
+
+
 class LineElement(Element):
     """An element that remembers the line it starts on, so that a problem can point at it."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .common import Problem, check_root, describe, line_of, parse_date, parse_xml, parse_year, text, unpack
+from .common import Problem, Problems, check_root, describe, line_of, parse_date, parse_xml, parse_year, text, unpack
 
 ELEVES_FILE = "ElevesSansAdresses.xml"
 RESPONSABLES_FILE = "ResponsablesAvecAdresses.xml"
@@ -51,10 +51,14 @@ class SiecleStudent:
     group_codes: list[str] = field(default_factory=list)
     line: int | None = None
 
-    @property
-    def is_current(self) -> bool:
-        """Students of the pseudo-class ``Inactifs`` and those with a ``DATE_SORTIE`` have left."""
-        return self.exit_date is None and self.division_code.lower() != INACTIVE_DIVISION
+    def is_current_on(self, day: dt.date) -> bool:
+        """Students of the pseudo-class ``Inactifs`` and those whose ``DATE_SORTIE`` has come have left.
+
+        A leaving date still to come leaves the student in the school until that day.
+        """
+        if self.division_code.lower() == INACTIVE_DIVISION:
+            return False
+        return self.exit_date is None or self.exit_date > day
 
 
 @dataclass
@@ -62,7 +66,7 @@ class ElevesFile:
     uai: str
     year: int | None
     students: list[SiecleStudent] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
 
 
 @dataclass
@@ -92,7 +96,7 @@ class ResponsablesFile:
     year: int | None
     persons: list[SieclePerson] = field(default_factory=list)
     links: list[SiecleLink] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
 
 
 def _date(element, name: str, problems: list[Problem]) -> dt.date | None:

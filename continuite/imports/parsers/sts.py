@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .common import Problem, describe, line_of, parse_xml, parse_year, text, unpack
+from .common import Problem, Problems, describe, line_of, parse_xml, parse_year, text, unpack
 
 EXPECTED_FILE = "sts_emp_<UAI>_<année>.xml"
 CIVILITIES = {"1": "M.", "2": "Mme"}
@@ -63,7 +63,7 @@ class StsFile:
     staff: list[StsStaff] = field(default_factory=list)
     structures: list[StsStructure] = field(default_factory=list)
     services: list[StsService] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
 
 
 def parse_sts(data: bytes) -> StsFile:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .common import Problem, check_root, describe, line_of, parse_xml, text, unpack
+from .common import Problem, Problems, check_root, describe, line_of, parse_xml, text, unpack
 
 EDT_FILE = "EXP_COURS.xml"
 UDT_FILE = "export_udt.csv"
@@ -48,9 +48,11 @@ class Course:
     weekday: int
     start: dt.time
     minutes: int
-    week_pattern: str  # all, A, B
+    week_pattern: str  # all, A, B, or "weeks" (then ``weeks`` lists the ISO week numbers)
     line: int | None = None
     element: str = ""
+    weeks: list[int] = field(default_factory=list)
+    pattern_text: str = ""  # the file's own words, for the report
 
     @property
     def end(self) -> dt.time:
@@ -61,7 +63,7 @@ class Course:
 @dataclass
 class TimetableFile:
     courses: list[Course] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
     uai: str = ""
     year: int | None = None
 
@@ -85,22 +87,41 @@ def parse_minutes(value: str) -> int:
     return int(match.group(1)) * 60 + int(match.group(2) or 0)
 
 
-def parse_week_pattern(value: str) -> str:
-    """``H`` (hebdomadaire) or empty: every week; ``Q1``/``SA``/``A``: week A; ``Q2``/``SB``/``B``: week B."""
-    value = (value or "").strip().upper().replace("SEMAINE", "").strip()
-    if value in ("", "H", "HEBDO", "TOUTES"):
-        return "all"
-    if value in ("A", "SA", "Q1", "1"):
-        return "A"
-    if value in ("B", "SB", "Q2", "2"):
-        return "B"
-    raise ValueError(value)
+WEEK_A = {"A", "SA", "Q1", "1", "QA", "SEMA", "S1"}
+WEEK_B = {"B", "SB", "Q2", "2", "QB", "SEMB", "S2"}
+EVERY_WEEK = {"", "H", "HEBDO", "HEBDOMADAIRE", "TOUTES", "TOUTESLESSEMAINES", "T", "SEM"}
+
+
+def parse_week_pattern(value: str) -> tuple[str, list[int]]:
+    """The week pattern EDT and UnDeuxTemps write → ("all" | "A" | "B", []) or ("weeks", [ISO weeks]).
+
+    Every week: ``H``, ``Hebdo``, empty. Alternating: ``A``/``B``, ``SA``/``SB``, ``Sem.A``/``Sem.B``,
+    ``Semaine A``, ``Q1``/``Q2`` (quinzaine 1 and 2). A list of week numbers (``36,38,40`` or
+    ``S36 S38``) is returned as such: the school calendar tells which parity it is. Anything else
+    raises ValueError, and the caller reports the raw value.
+    """
+    raw = (value or "").strip()
+    if re.fullmatch(r"(?:[Ss]\.?\s*)?\d{1,2}(?:\s*[,;/ ]\s*(?:[Ss]\.?\s*)?\d{1,2}){2,}", raw):
+        weeks = sorted({int(n) for n in re.findall(r"\d{1,2}", raw)})
+        if all(1 <= n <= 53 for n in weeks):
+            return "weeks", weeks
+    compact = re.sub(r"[\s._\-]", "", raw.upper()).replace("SEMAINE", "SEM")
+    compact = compact.replace("É", "E")
+    if compact in EVERY_WEEK:
+        return "all", []
+    if compact in WEEK_A or compact == "SEMA":
+        return "A", []
+    if compact in WEEK_B or compact == "SEMB":
+        return "B", []
+    raise ValueError(raw)
 
 
 def _weekday(value: str) -> int:
-    value = (value or "").strip().lower()
+    value = (value or "").strip().lower().rstrip(".")
     if value.isdigit() and 1 <= int(value) <= 6:
         return int(value) - 1
+    if len(value) == 3:  # UnDeuxTemps may abbreviate: LUN, MAR, MER, JEU, VEN, SAM
+        value = next((day for day in WEEKDAYS if day.startswith(value)), value)
     return WEEKDAYS[value]
 
 
@@ -119,31 +140,65 @@ def parse_edt(data: bytes) -> TimetableFile:
     result = TimetableFile()
     for cours in root.iterfind("Cours"):
         where = describe(cours, "numero")
-        try:
-            course = Course(
-                subject_code=text(cours, "MAT_CODE")[:20],
-                subject_label=text(cours, "MAT_LIBELLE")[:120],
-                teacher_last=text(cours, "PROF_NOM"),
-                teacher_first=text(cours, "PROF_PRENOM"),
-                structure_code=text(cours, "CLASSE") or text(cours, "GROUPE"),
-                room=text(cours, "SALLE")[:40],
-                weekday=_weekday(text(cours, "JOUR")),
-                start=parse_time(text(cours, "H.DEBUT")),
-                minutes=parse_minutes(text(cours, "DUREE")) if text(cours, "DUREE") else DEFAULT_MINUTES,
-                week_pattern=parse_week_pattern(text(cours, "ALTERNANCE") or text(cours, "FREQUENCE")),
-                line=line_of(cours),
-                element=where,
-            )
-        except (KeyError, ValueError):
-            result.problems.append(
-                Problem(_("Cours illisible (jour, heure, durée ou alternance) : ignoré."), where, line_of(cours))
-            )
+        pattern_text = _pattern_text(text(cours, "ALTERNANCE"), text(cours, "FREQUENCE"))
+        values, errors = _read(
+            [
+                ("weekday", _("jour"), text(cours, "JOUR"), _weekday),
+                ("start", _("heure de début"), text(cours, "H.DEBUT"), parse_time),
+                ("minutes", _("durée"), text(cours, "DUREE"), lambda v: parse_minutes(v) if v else DEFAULT_MINUTES),
+                ("pattern", _("alternance"), pattern_text, parse_week_pattern),
+            ]
+        )
+        if errors:
+            result.problems.append(Problem(_("Cours ignoré : %(errors)s.") % {"errors": errors}, where, line_of(cours)))
             continue
+        course = Course(
+            subject_code=text(cours, "MAT_CODE")[:20],
+            subject_label=text(cours, "MAT_LIBELLE")[:120],
+            teacher_last=text(cours, "PROF_NOM"),
+            teacher_first=text(cours, "PROF_PRENOM"),
+            structure_code=text(cours, "CLASSE") or text(cours, "GROUPE"),
+            room=text(cours, "SALLE")[:40],
+            weekday=values["weekday"],
+            start=values["start"],
+            minutes=values["minutes"],
+            week_pattern=values["pattern"][0],
+            weeks=values["pattern"][1],
+            pattern_text=pattern_text,
+            line=line_of(cours),
+            element=where,
+        )
         if not course.subject_code or not course.structure_code:
             result.problems.append(Problem(_("Cours sans matière ou sans classe : ignoré."), where, line_of(cours)))
             continue
         result.courses.append(course)
     return result
+
+
+def _pattern_text(*values: str) -> str:
+    """EDT writes both ALTERNANCE and FREQUENCE: the one that is not "every week" tells the pattern."""
+    for value in values:
+        try:
+            if parse_week_pattern(value)[0] != "all":
+                return value
+        except ValueError:
+            return value
+    return next((v for v in values if v), "")
+
+
+def _read(fields) -> tuple[dict, str]:
+    """Parse each ``(name, label, raw, parser)``; returns the values and, if any failed, what and why.
+
+    The report names each unreadable field with the file's own value: « alternance inconnue (Sem.C) »
+    tells the school what to fix, « ligne illisible » did not.
+    """
+    values, errors = {}, []
+    for name, label, raw, parser in fields:
+        try:
+            values[name] = parser(raw)
+        except (KeyError, ValueError):
+            errors.append(_("%(what)s illisible (« %(value)s »)") % {"what": label, "value": raw})
+    return values, ", ".join(errors)
 
 
 def _decode_csv(content: bytes) -> str:
@@ -188,33 +243,38 @@ def parse_udt(data: bytes) -> TimetableFile:
             return row[index].strip() if index is not None and index < len(row) else ""
 
         last, first = _split_teacher(cell("Professeur"))
-        try:
-            start_text = cell("Heure")
-            start_part, _sep, end_part = start_text.partition("-")
-            start = parse_time(start_part)
-            minutes = DEFAULT_MINUTES
-            if end_part:
-                end = parse_time(end_part)
-                minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-            course = Course(
-                subject_code=cell("Matière")[:20],
-                subject_label=cell("Matière")[:120],
-                teacher_last=last,
-                teacher_first=first,
-                structure_code=cell("Groupe") or cell("Div"),
-                room=cell("Salle")[:40],
-                weekday=_weekday(cell("Jour")),
-                start=start,
-                minutes=minutes,
-                week_pattern=parse_week_pattern(cell("Freq")),
-                line=line,
-                element=f"ligne {line}",
-            )
-        except (KeyError, ValueError):
+        start_part, _sep, end_part = cell("Heure").partition("-")
+        values, errors = _read(
+            [
+                ("weekday", _("jour"), cell("Jour"), _weekday),
+                ("start", _("heure"), start_part, parse_time),
+                ("end", _("heure de fin"), end_part, lambda v: parse_time(v) if v else None),
+                ("pattern", _("fréquence"), cell("Freq"), parse_week_pattern),
+            ]
+        )
+        if errors:
             result.problems.append(
-                Problem(_("Ligne illisible (jour, heure ou fréquence) : ignorée."), f"ligne {line}", line)
+                Problem(_("Ligne ignorée : %(errors)s.") % {"errors": errors}, f"ligne {line}", line)
             )
             continue
+        start, end = values["start"], values["end"]
+        minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) if end else DEFAULT_MINUTES
+        course = Course(
+            subject_code=cell("Matière")[:20],
+            subject_label=cell("Matière")[:120],
+            teacher_last=last,
+            teacher_first=first,
+            structure_code=cell("Groupe") or cell("Div"),
+            room=cell("Salle")[:40],
+            weekday=values["weekday"],
+            start=start,
+            minutes=minutes,
+            week_pattern=values["pattern"][0],
+            weeks=values["pattern"][1],
+            pattern_text=cell("Freq"),
+            line=line,
+            element=f"ligne {line}",
+        )
         if not course.subject_code or not course.structure_code or minutes <= 0:
             result.problems.append(
                 Problem(_("Ligne sans matière, sans classe ou de durée nulle : ignorée."), f"ligne {line}", line)

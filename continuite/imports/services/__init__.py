@@ -12,7 +12,7 @@ gone (``left_on``); divisions and groups are never deleted by an import.
 """
 
 from .accounts import Invitable, accounts_invite, invitable_people
-from .directory import level_of
+from .directory import level_of, planned_exits_apply
 from .jobs import (
     EXPECTED_FILES,
     PARSERS,
@@ -42,5 +42,6 @@ __all__ = [
     "import_start",
     "invitable_people",
     "level_of",
+    "planned_exits_apply",
     "progress_cache_key",
 ]

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
-from continuite.ecole.models import Etablissement, Guardian, Staff
+from continuite.ecole.models import Etablissement, Guardian, GuardianLink, Staff
 
 
 @dataclass
@@ -26,10 +27,12 @@ def invitable_people(etablissement: Etablissement) -> Invitable:
         .exclude(email="")
         .order_by("last_name", "first_name")
     )
+    # Exists, not a join: a guardian with no link at all must not pass as "linked to no one who left".
+    linked_to_current = GuardianLink.objects.filter(guardian=OuterRef("pk"), student__exit_date__isnull=True)
     guardians = list(
-        Guardian.objects.filter(etablissement=etablissement, user__isnull=True, links__student__exit_date__isnull=True)
+        Guardian.objects.filter(etablissement=etablissement, user__isnull=True)
+        .filter(Exists(linked_to_current))
         .exclude(email="")
-        .distinct()
         .order_by("last_name", "first_name")
     )
     return Invitable(staff=staff, guardians=guardians)

@@ -7,8 +7,11 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from continuite.ecole.models import (
     Division,
@@ -26,7 +29,6 @@ from continuite.ecole.models import (
     TeachingAssignment,
 )
 
-from ..models import SiecleStudentKey
 from ..parsers.common import Problem
 from ..parsers.siecle import ELEVES_FILE
 from ..parsers.sts import FUNCTION_FLAGS
@@ -315,12 +317,14 @@ def plan_sts(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: d
 
 
 def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+    """Students matched on their INE, or on their ELEVE_ID when SIECLE replaced a provisional INE."""
     label = _("Élèves")
     students = {s.ine: s for s in Student.objects.filter(etablissement=etab)}
+    by_siecle_id = {s.siecle_id: s for s in students.values() if s.siecle_id}
     divisions = {d.code: d for d in Division.objects.filter(school_year=year)}
     groups = {g.code: g for g in Group.objects.filter(school_year=year)}
 
-    current = [s for s in parsed.students if s.is_current]
+    current = [s for s in parsed.students if s.is_current_on(today)]
     new_divisions = {s.division_code: "" for s in current if s.division_code and s.division_code not in divisions}
     _divisions_create(plan, year, new_divisions, _("Divisions"))
     new_group_divisions: dict[str, set[str]] = defaultdict(set)
@@ -348,29 +352,46 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
         memberships[student_id][group_id] = division_id
 
     new_students, changed_students, seen = [], [], set()
+    left_now, left_before, leaving_later, ine_changes = 0, 0, [], 0
     wanted_groups: dict[str, tuple[str, list[str]]] = {}  # INE → (division code, group codes)
+    file_ids = {item.eleve_id: item.ine for item in parsed.students if item.eleve_id}
+    file_ines = set(file_ids.values())
     for item in parsed.students:
-        seen.add(item.ine)
         student = students.get(item.ine)
-        if not item.is_current:
-            # Pseudo-class "Inactifs" or a DATE_SORTIE: a student who has left, never a new one.
+        known = by_siecle_id.get(item.eleve_id) if item.eleve_id else None
+        if student is None and known is not None and known.ine not in file_ines:
+            # Same ELEVE_ID, new INE: SIECLE replaced a provisional INE; the student is the same.
+            student = known
+            students[item.ine] = student
+            ine_changes += 1
+        seen.add(item.ine)
+        if student is not None:
+            seen.add(student.ine)
+        if not item.is_current_on(today):
+            # Pseudo-class "Inactifs" or a past DATE_SORTIE: a student who has left, never a new one.
             if student is not None and student.exit_date is None:
                 student.exit_date = item.exit_date or today
+                student.planned_exit_date = None
                 changed_students.append(student)
-                plan.count(label, "removed")
+                left_now += 1
             else:
-                plan.count(label, "unchanged")
+                left_before += 1
             continue
         values = {
+            "ine": item.ine,
+            "siecle_id": item.eleve_id,
             "last_name": item.last_name,
             "first_name": item.first_name,
             "birth_date": item.birth_date,
             "entry_date": item.entry_date,
             "exit_date": None,
+            "planned_exit_date": item.exit_date,  # None, or a day still to come
         }
+        if item.exit_date:
+            leaving_later.append((item, student))
         wanted_groups[item.ine] = (item.division_code, item.group_codes)
         if student is None:
-            new_students.append(Student(etablissement=etab, ine=item.ine, **values))
+            new_students.append(Student(etablissement=etab, **values))
             plan.count(label, "created")
             continue
         division = divisions.get(item.division_code)
@@ -384,11 +405,58 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
             plan.count(label, "updated")
         else:
             plan.count(label, "unchanged")
-    gone = [s for ine, s in students.items() if ine not in seen and s.exit_date is None]
+    gone = [s for ine, s in students.items() if ine not in seen and s.exit_date is None and s not in changed_students]
     for student in gone:
         student.exit_date = today
-    plan.count(label, "removed", len(gone))
-    keys = [SiecleStudentKey(etablissement=etab, eleve_id=s.eleve_id, ine=s.ine) for s in parsed.students if s.eleve_id]
+        student.planned_exit_date = None
+    plan.count(label, "removed", len(gone) + left_now)
+    # An ELEVE_ID the file gives to another student is no longer this one's.
+    stale_ids = [
+        s
+        for s in students.values()
+        if s.siecle_id and s.siecle_id in file_ids and file_ids[s.siecle_id] != s.ine and s not in changed_students
+    ]
+    for student in stale_ids:
+        student.siecle_id = ""
+
+    if left_now or gone:
+        plan.notes.append(
+            ngettext(
+                "%(count)d élève a quitté l'établissement depuis le dernier import (date de sortie, « Inactifs » "
+                "ou absent du fichier) : il sort des listes, son dossier est gardé trois mois.",
+                "%(count)d élèves ont quitté l'établissement depuis le dernier import (date de sortie, « Inactifs » "
+                "ou absents du fichier) : ils sortent des listes, leur dossier est gardé trois mois.",
+                left_now + len(gone),
+            )
+            % {"count": left_now + len(gone)}
+        )
+    if left_before:
+        plan.notes.append(
+            ngettext(
+                "%(count)d élève du fichier était déjà sorti : il n'est pas réinscrit.",
+                "%(count)d élèves du fichier étaient déjà sortis : ils ne sont pas réinscrits.",
+                left_before,
+            )
+            % {"count": left_before}
+        )
+    for item, _student in leaving_later:
+        plan.notes.append(
+            _("%(name)s (%(division)s) sortira le %(date)s : il reste dans les listes jusqu'à cette date.")
+            % {
+                "name": f"{item.first_name} {item.last_name}",
+                "division": item.division_code or "?",
+                "date": item.exit_date.strftime("%d/%m/%Y"),
+            }
+        )
+    if ine_changes:
+        plan.notes.append(
+            ngettext(
+                "%(count)d élève a changé d'INE (INE provisoire remplacé) : reconnu par son identifiant SIECLE.",
+                "%(count)d élèves ont changé d'INE (INE provisoire remplacé) : reconnus par leur identifiant SIECLE.",
+                ine_changes,
+            )
+            % {"count": ine_changes}
+        )
 
     def write_groups():
         division_pk = dict(Division.objects.filter(school_year=year).values_list("code", "pk"))
@@ -421,8 +489,19 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
         for student in changed_students:
             if student.ine in wanted_groups:
                 student.division_id = division_pk.get(wanted_groups[student.ine][0])
+        Student.objects.bulk_update(stale_ids, ["siecle_id"], batch_size=BATCH)
         Student.objects.bulk_create(new_students, batch_size=BATCH)
-        fields = ["last_name", "first_name", "birth_date", "entry_date", "exit_date", "division"]
+        fields = [
+            "ine",
+            "siecle_id",
+            "last_name",
+            "first_name",
+            "birth_date",
+            "entry_date",
+            "exit_date",
+            "planned_exit_date",
+            "division",
+        ]
         Student.objects.bulk_update(changed_students + gone, fields, batch_size=BATCH)
 
     def write_memberships():
@@ -447,20 +526,32 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
             by_group[group_id].append(student_id)
         for group_id, student_ids in by_group.items():
             through.objects.filter(group_id=group_id, student_id__in=student_ids).delete()
-        SiecleStudentKey.objects.filter(etablissement=etab).delete()
-        SiecleStudentKey.objects.bulk_create(keys, batch_size=BATCH, ignore_conflicts=True)
 
     plan.steps += [write_groups, write_students, write_memberships]
 
 
 # --- SIECLE: guardians -------------------------------------------------------------------------------
 
+GUARDIAN_FIELDS = ["siecle_id", "civility", "last_name", "first_name", "email", "mobile", "accepts_sms"]
+
+
+def _name_key(last_name: str, first_name: str) -> tuple[str, str]:
+    return (last_name.strip().upper(), first_name.strip().lower())
+
 
 def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
+    """Guardians matched on their PERSONNE_ID; by name only for those imported before ids were kept.
+
+    The name fallback looks among the guardians already linked to the person's students, taking
+    the same kind of link (responsable 1 or 2) first, then the same address: two guardians of one
+    student who share a name are never swapped. Each existing guardian is matched at most once.
+    """
     label = _("Responsables")
     links_label = _("Liens responsable-élève")
-    key_to_ine = dict(SiecleStudentKey.objects.filter(etablissement=etab).values_list("eleve_id", "ine"))
-    if not key_to_ine:
+    student_of_key = dict(
+        Student.objects.filter(etablissement=etab).exclude(siecle_id="").values_list("siecle_id", "pk")
+    )
+    if not student_of_key:
         raise ValidationError(
             _(
                 "Importez d'abord le fichier des élèves (%(file)s) : les responsables ne désignent les élèves que "
@@ -468,12 +559,13 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
             )
             % {"file": ELEVES_FILE}
         )
-    student_pk = dict(Student.objects.filter(etablissement=etab).values_list("ine", "pk"))
 
     person_links: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
+    unknown_students = 0
     for link in parsed.links:
-        ine = key_to_ine.get(link.eleve_id)
-        if ine is None or ine not in student_pk:
+        student_id = student_of_key.get(link.eleve_id)
+        if student_id is None:
+            unknown_students += 1
             plan.problems.append(
                 Problem(
                     _("Lien vers un élève inconnu (ELEVE_ID %(id)s) : importez le fichier des élèves du même jour.")
@@ -484,7 +576,7 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
                 )
             )
             continue
-        person_links[link.personne_id][student_pk[ine]] = (link.kind, link.relationship)
+        person_links[link.personne_id][student_id] = (link.kind, link.relationship)
 
     legal_count: dict[int, int] = defaultdict(int)
     for links in person_links.values():
@@ -498,26 +590,59 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
             )
         )
 
-    guardians = list(Guardian.objects.filter(etablissement=etab))
+    guardians = list(Guardian.objects.filter(etablissement=etab).select_related("user"))
+    by_siecle_id = {g.siecle_id: g for g in guardians if g.siecle_id}
     existing_links: dict[int, dict[int, GuardianLink]] = defaultdict(dict)
     for link in GuardianLink.objects.filter(guardian__etablissement=etab):
         existing_links[link.guardian_id][link.student_id] = link
-    by_name: dict[tuple[str, str], list[Guardian]] = defaultdict(list)
+    # Guardians imported before PERSONNE_ID was kept, by name: the name fallback looks only there.
+    unkeyed: dict[tuple[str, str], list[Guardian]] = defaultdict(list)
     for guardian in guardians:
-        by_name[(guardian.last_name.upper(), guardian.first_name.lower())].append(guardian)
+        if not guardian.siecle_id:
+            unkeyed[_name_key(guardian.last_name, guardian.first_name)].append(guardian)
 
-    new_guardians, changed_guardians = [], []
+    def linked(guardian: Guardian, links) -> bool:
+        return bool(set(existing_links.get(guardian.pk, {})) & set(links))
+
+    def by_name(person, links) -> Guardian | None:
+        candidates = [g for g in unkeyed.get(_name_key(person.last_name, person.first_name), []) if g not in taken]
+        if not candidates:
+            return None
+        for test in (
+            # Linked to one of the person's students by the same kind of link (responsable 1 or 2)
+            lambda g: any(
+                s in existing_links.get(g.pk, {}) and existing_links[g.pk][s].kind == kind
+                for s, (kind, _r) in links.items()
+            ),
+            lambda g: (
+                bool(person.email) and g.email == person.email and bool(set(existing_links.get(g.pk, {})) & set(links))
+            ),
+            lambda g: bool(set(existing_links.get(g.pk, {})) & set(links)),
+            lambda g: bool(person.email) and g.email == person.email,
+        ):
+            found = [g for g in candidates if test(g)]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                return None  # two of them fit as well: better a new record than a swap
+        return None
+
+    new_guardians, changed_guardians, email_changes = [], [], []
     person_guardian: dict[str, Guardian] = {}
+    taken: set[Guardian] = set()
+    matched_by_name, not_linked = 0, 0
     for person in parsed.persons:
         links = person_links.get(person.personne_id)
         if not links:
-            plan.count(label, "unchanged")
+            not_linked += 1
             continue
-        candidates = by_name.get((person.last_name.upper(), person.first_name.lower()), [])
-        match = next((g for g in candidates if set(existing_links.get(g.pk, {})) & set(links)), None)
-        if match is None and person.email:
-            match = next((g for g in candidates if g.email == person.email), None)
+        guardian = by_siecle_id.get(person.personne_id)
+        if guardian is None:
+            guardian = by_name(person, links)
+            if guardian is not None:
+                matched_by_name += 1
         values = {
+            "siecle_id": person.personne_id,
             "civility": person.civility,
             "last_name": person.last_name,
             "first_name": person.first_name,
@@ -526,18 +651,75 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
         }
         if person.email:
             values["email"] = person.email
-        if match is None or match in person_guardian.values():
+        if guardian is None:
             guardian = Guardian(etablissement=etab, **values)
             new_guardians.append(guardian)
             plan.count(label, "created")
         else:
-            guardian = match
+            taken.add(guardian)
+            old_email = guardian.email
             if _changed(guardian, values):
                 changed_guardians.append(guardian)
                 plan.count(label, "updated")
             else:
                 plan.count(label, "unchanged")
+            if guardian.user is not None and person.email and person.email != old_email:
+                email_changes.append(guardian)
         person_guardian[person.personne_id] = guardian
+    if matched_by_name:
+        plan.notes.append(
+            ngettext(
+                "%(count)d responsable importé avant l'enregistrement des identifiants SIECLE a été reconnu par son "
+                "nom et ses enfants : son identifiant (PERSONNE_ID) est désormais enregistré.",
+                "%(count)d responsables importés avant l'enregistrement des identifiants SIECLE ont été reconnus par "
+                "leur nom et leurs enfants : leur identifiant (PERSONNE_ID) est désormais enregistré.",
+                matched_by_name,
+            )
+            % {"count": matched_by_name}
+        )
+    if not_linked:
+        plan.notes.append(
+            ngettext(
+                "%(count)d personne du fichier n'est responsable d'aucun élève importé : elle n'est pas importée.",
+                "%(count)d personnes du fichier ne sont responsables d'aucun élève importé : elles ne sont pas "
+                "importées.",
+                not_linked,
+            )
+            % {"count": not_linked}
+        )
+
+    # Accounts follow a changed address: refused (and reported) if another account holds it.
+    from continuite.accounts.models import User
+
+    wanted_emails = {g.email for g in email_changes}
+    taken_emails = set(User.objects.filter(email__in=wanted_emails).values_list("email", flat=True))
+    account_moves = []
+    for guardian in email_changes:
+        if guardian.email in taken_emails:
+            plan.problems.append(
+                Problem(
+                    _(
+                        "Nouvelle adresse de %(name)s (%(email)s) déjà utilisée par un autre compte : "
+                        "son compte garde l'adresse %(old)s."
+                    )
+                    % {"name": guardian.full_name, "email": guardian.email, "old": guardian.user.email},
+                    f'PERSONNE PERSONNE_ID="{guardian.siecle_id}"',
+                    level="warning",
+                )
+            )
+            continue
+        account_moves.append(guardian)
+    if account_moves:
+        plan.notes.append(
+            ngettext(
+                "%(count)d responsable a changé d'adresse de courriel : son identifiant de connexion suit, il en est "
+                "prévenu par courriel.",
+                "%(count)d responsables ont changé d'adresse de courriel : leur identifiant de connexion suit, ils en "
+                "sont prévenus par courriel.",
+                len(account_moves),
+            )
+            % {"count": len(account_moves)}
+        )
 
     students_in_file = {s for links in person_links.values() for s in links}
     wanted: dict[tuple[int | str, int], tuple[str, str]] = {}
@@ -554,6 +736,7 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
                 plan.count(links_label, "updated")
             else:
                 plan.count(links_label, "unchanged")
+    # A link the file no longer gives is removed (SIECLE no longer names him for this student).
     stale_links = [
         link.pk
         for guardian_id, links in existing_links.items()
@@ -564,8 +747,7 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
 
     def write():
         Guardian.objects.bulk_create(new_guardians, batch_size=BATCH)
-        fields = ["civility", "last_name", "first_name", "email", "mobile", "accepts_sms"]
-        Guardian.objects.bulk_update(changed_guardians, fields, batch_size=BATCH)
+        Guardian.objects.bulk_update(changed_guardians, GUARDIAN_FIELDS, batch_size=BATCH)
         GuardianLink.objects.filter(pk__in=stale_links).delete()
         GuardianLink.objects.bulk_update(link_updates, ["kind", "relationship"], batch_size=BATCH)
         if any(g.pk is None for g in new_guardians):  # databases that do not return ids of bulk inserts
@@ -574,5 +756,39 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
             [GuardianLink(guardian_id=g.pk, student_id=s, kind=k, relationship=r) for g, s, k, r in link_creates],
             batch_size=BATCH,
         )
+        for guardian in account_moves:
+            guardian_account_email_follow(guardian=guardian)
 
     plan.steps.append(write)
+
+
+def guardian_account_email_follow(*, guardian: Guardian) -> None:
+    """The login address of a guardian's account follows his new address; he is told at the new one."""
+    from allauth.account.models import EmailAddress
+
+    from continuite.notifications.services import notify
+
+    user = guardian.user
+    old_email = user.email
+    user.email = guardian.email
+    user.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=guardian.email, primary=True, verified=True)
+    notify(
+        etablissement=guardian.etablissement,
+        kind="imports.email_changed",
+        template="imports/email/login_changed",
+        context={"old_email": old_email, "new_email": guardian.email, "etablissement": guardian.etablissement},
+        user=user,
+        channels=("email",),
+        idempotency_key=f"imports.email_changed:{user.pk}:{guardian.email}"[:200],
+    )
+
+
+@transaction.atomic
+def planned_exits_apply(*, today: dt.date | None = None) -> int:
+    """Students whose leaving date (given in advance by SIECLE) has come leave the current lists today."""
+    today = today or timezone.localdate()
+    return Student.objects.filter(exit_date__isnull=True, planned_exit_date__lte=today).update(
+        exit_date=F("planned_exit_date"), planned_exit_date=None
+    )

@@ -12,6 +12,7 @@ from continuite.ecole.models import Etablissement, SchoolYear
 from continuite.ecole.services import current_school_year
 
 from ..models import ImportJob, ImportKind, ImportStatus
+from ..parsers.common import Problems
 from ..parsers.siecle import ELEVES_FILE, RESPONSABLES_FILE, parse_eleves, parse_responsables
 from ..parsers.sts import EXPECTED_FILE as STS_FILE
 from ..parsers.sts import parse_sts
@@ -59,7 +60,7 @@ def _build_plan(job: ImportJob) -> tuple[Plan, SchoolYear]:
         ImportKind.EDT: plan_timetable,
         ImportKind.UDT: plan_timetable,
     }[ImportKind(job.kind)]
-    plan = Plan(problems=list(parsed.problems))
+    plan = Plan(problems=Problems(parsed.problems))
     builder(plan, etablissement, year, parsed, timezone.localdate())
     return plan, year
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..parsers.common import Problem
+from ..parsers.common import Problem, Problems
 
 BATCH = 500
 COUNT_KEYS = ("created", "updated", "unchanged", "removed")
+MAX_NOTES = 50
 
 
 @dataclass
@@ -16,7 +17,8 @@ class Plan:
     """What an import would do: counts per kind of row, problems, and the steps that write."""
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
+    notes: list[str] = field(default_factory=list)
     steps: list[Callable[[], None]] = field(default_factory=list)
 
     def count(self, label: str, what: str, n: int = 1) -> None:
@@ -32,6 +34,9 @@ class Plan:
             "counts": self.counts,
             "totals": totals,
             "problems": [p.as_dict() for p in self.problems],
+            "problems_omitted": getattr(self.problems, "omitted", 0),
+            "notes": self.notes[:MAX_NOTES],
+            "notes_omitted": max(len(self.notes) - MAX_NOTES, 0),
             "error": "",
         }
 

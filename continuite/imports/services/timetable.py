@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, Staff, Subject
+from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, Staff, Subject, TeachingAssignment
 
 from ..parsers.common import Problem
 from .reports import BATCH, Plan
@@ -17,7 +17,7 @@ from .reports import changed as _changed
 
 def plan_timetable(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today: dt.date) -> None:
     """The file's weekly slots replace the year's timetable: same slots kept, others created or removed."""
-    from planning.models import TimetableSlot
+    from planning.models import SchoolDay, TimetableSlot
 
     label = _("Créneaux")
     subjects = {s.code.upper(): s for s in Subject.objects.filter(etablissement=etab)}
@@ -27,12 +27,54 @@ def plan_timetable(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, to
     for member in Staff.objects.filter(etablissement=etab, left_on__isnull=True):
         teachers[member.last_name.upper()].append(member)
 
-    def teacher_of(course) -> Staff | None:
+    # The STS services of the year, to tell homonyms apart: staff → {(structure code, subject code)}.
+    services: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for staff_id, division_code, group_code, subject_code in TeachingAssignment.objects.filter(
+        staff__etablissement=etab
+    ).values_list("staff_id", "division__code", "group__code", "subject__code"):
+        services[staff_id].add((division_code or group_code or "", subject_code.upper()))
+    # Which parity each ISO week of the school calendar is, for the files that list their weeks.
+    week_parity: dict[int, set[str]] = defaultdict(set)
+    for iso_week, parity in (
+        SchoolDay.objects.filter(etablissement=etab, date__range=(year.start, year.end), is_holiday=False)
+        .values_list("iso_week", "week_parity")
+        .distinct()
+    ):
+        week_parity[iso_week].add(parity)
+
+    def teacher_of(course) -> tuple[Staff | None, int]:
+        """The teacher a course names, and how many staff bear that name (to word the problem)."""
         candidates = teachers.get(course.teacher_last.upper(), [])
         first = course.teacher_first.rstrip(".").lower()
         if first:
             candidates = [c for c in candidates if c.first_name.lower().startswith(first)] or candidates
-        return candidates[0] if len(candidates) == 1 else None
+        if len(candidates) <= 1:
+            return (candidates[0] if candidates else None), len(candidates)
+        # Homonyms: the one whose service is this class (or group) and this subject, then either.
+        structure, subject = course.structure_code, course.subject_code.upper()
+        for fits in (
+            lambda c: (structure, subject) in services[c.pk],
+            lambda c: any(code == structure for code, _s in services[c.pk]),
+            lambda c: any(s == subject for _c, s in services[c.pk]),
+        ):
+            found = [c for c in candidates if fits(c)]
+            if len(found) == 1:
+                return found[0], len(candidates)
+            if found:
+                break
+        return None, len(candidates)
+
+    def pattern_of(course) -> str | None:
+        """all, A or B; a list of weeks is read through the school calendar (None if it fits no pattern)."""
+        if course.week_pattern != "weeks":
+            return course.week_pattern
+        parities = set().union(*(week_parity.get(w, set()) for w in course.weeks))
+        school_weeks = set(week_parity)
+        if len(parities) == 1:
+            return parities.pop()
+        if school_weeks and school_weeks <= set(course.weeks):
+            return "all"
+        return None
 
     new_subjects: dict[str, Subject] = {}
     slots: dict[tuple, dict] = {}
@@ -64,17 +106,31 @@ def plan_timetable(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, to
             )
             new_subjects[course.subject_code.upper()] = subject
             plan.count(_("Matières"), "created")
-        teacher = teacher_of(course) if course.teacher_last else None
-        if course.teacher_last and teacher is None:
+        pattern = pattern_of(course)
+        if pattern is None:
             plan.problems.append(
                 Problem(
-                    _("Enseignant introuvable ou ambigu (%(name)s) : créneau importé sans enseignant.")
-                    % {"name": f"{course.teacher_last} {course.teacher_first}".strip()},
+                    _(
+                        "Semaines « %(value)s » : elles ne forment ni toutes les semaines, ni les semaines A, ni les "
+                        "semaines B du calendrier de l'établissement ; cours ignoré."
+                    )
+                    % {"value": course.pattern_text},
                     where,
                     course.line,
-                    level="warning",
                 )
             )
+            continue
+        teacher, homonyms = teacher_of(course) if course.teacher_last else (None, 0)
+        if course.teacher_last and teacher is None:
+            name = f"{course.teacher_last} {course.teacher_first}".strip()
+            if homonyms > 1:
+                message = _(
+                    "%(count)d enseignants s'appellent %(name)s et aucun service STS (classe, matière) ne les "
+                    "départage pour ce cours : créneau importé sans enseignant."
+                ) % {"count": homonyms, "name": name}
+            else:
+                message = _("Enseignant introuvable (%(name)s) : créneau importé sans enseignant.") % {"name": name}
+            plan.problems.append(Problem(message, where, course.line, level="warning"))
         is_group = isinstance(audience, Group)
         key = (
             is_group,
@@ -82,7 +138,7 @@ def plan_timetable(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, to
             course.subject_code.upper(),
             course.weekday,
             course.start,
-            course.week_pattern,
+            pattern,
         )
         slot = slots.setdefault(
             key,

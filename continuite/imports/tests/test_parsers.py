@@ -1,5 +1,7 @@
 """The parsers alone: every trap of formats.md, on bytes built from its shapes."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -75,7 +77,7 @@ def test_it_treats_inactifs_and_date_sortie_as_not_current(school):
     school.pupils[0].division = "Inactifs"
     school.pupils[1].exit_date = "15/10/2026"
     students = parse_eleves(samples.eleves_xml(school)).students
-    assert [s.is_current for s in students[:3]] == [False, False, True]
+    assert [s.is_current_on(dt.date(2026, 10, 20)) for s in students[:3]] == [False, False, True]
 
 
 def test_it_falls_back_to_nom_de_famille_without_nom_usage(school):

@@ -196,7 +196,8 @@ def test_it_leaves_the_database_unchanged_when_applying_fails(run, world, school
     def boom(*args, **kwargs):
         raise ValidationError("Panne simulée.")
 
-    monkeypatch.setattr(directory.SiecleStudentKey.objects, "bulk_create", boom)  # the last write of the plan
+    # the memberships, the last write of the plan
+    monkeypatch.setattr(directory.Student.groups.through.objects, "bulk_create", boom)
     job = run(ImportKind.SIECLE_ELEVES, samples.eleves_xml(school))
     assert job.status == ImportStatus.FAILED and job.report["error"] == "Panne simulée."
     assert snapshot(world.etablissement) == before
