@@ -153,6 +153,7 @@ class ThresholdsForm(forms.ModelForm):
             "max_async_minutes_per_week",
             "max_assessments_per_week",
             "max_video_share_percent",
+            "min_remote_minutes_for_share",
         ]
 
     def __init__(self, *args, **kwargs):

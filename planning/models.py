@@ -24,6 +24,13 @@ class WeekParity(models.TextChoices):
     B = "B", _("Semaine B")
 
 
+class HalfGroup(models.TextChoices):
+    """The half of a division in the room (or at a distance) in a hybrid session."""
+
+    A = "A", _("demi-groupe A")
+    B = "B", _("demi-groupe B")
+
+
 class WeekPattern(models.TextChoices):
     ALL = "all", _("Toutes les semaines")
     A = "A", _("Semaine A")
@@ -87,6 +94,12 @@ class PlanningSettings(models.Model):
     max_assessments_per_week = models.PositiveSmallIntegerField(_("évaluations par semaine"), default=3)
     max_video_share_percent = models.PositiveSmallIntegerField(
         _("part maximale des heures à distance en classe virtuelle (%)"), default=50
+    )
+    # One hybrid hour is 100 % video: the share means something only over enough remote time.
+    min_remote_minutes_for_share = models.PositiveSmallIntegerField(
+        _("temps à distance à partir duquel la part de classe virtuelle est comparée (minutes par semaine)"),
+        default=360,
+        help_text=_("En dessous, la part n'est pas comparée au seuil (360 min = 6 h à distance dans la semaine)."),
     )
 
     class Meta:
@@ -229,8 +242,16 @@ class Session(AudienceMixin):
         verbose_name=_("outil"),
     )
     link = models.URLField(_("lien de la classe virtuelle ou de la ressource"), blank=True)
-    hybrid_room_half = models.CharField(
-        _("demi-groupe en classe"), max_length=1, choices=WeekParity.choices, blank=True
+    hybrid_room_half = models.CharField(_("demi-groupe en classe"), max_length=1, choices=HalfGroup.choices, blank=True)
+    # A group shared by several divisions, one of them switched to a distance: its students follow
+    # at a distance (by half-groups too when ``hybrid_room_half`` is set), the others are in the room.
+    hybrid_remote_division = models.ForeignKey(
+        "ecole.Division",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hybride : classe à distance"),
     )
     hybrid_remote_mode = models.CharField(
         _("le demi-groupe à distance"), max_length=10, choices=RemoteMode.choices, blank=True
@@ -255,8 +276,9 @@ class Session(AudienceMixin):
             models.CheckConstraint(condition=Q(minutes__gt=0), name="session_minutes_positive"),
             models.UniqueConstraint(fields=["slot", "date"], condition=Q(slot__isnull=False), name="session_slot_date"),
             models.CheckConstraint(
-                condition=~Q(modality="hybride") | (~Q(hybrid_room_half="") & ~Q(hybrid_remote_mode="")),
-                name="session_hybrid_has_halves",
+                condition=~Q(modality="hybride")
+                | (~Q(hybrid_remote_mode="") & (~Q(hybrid_room_half="") | Q(hybrid_remote_division__isnull=False))),
+                name="session_hybrid_says_who_is_remote",
             ),
         ]
         indexes = [
@@ -277,9 +299,42 @@ class Session(AudienceMixin):
 
     @property
     def remote_half(self) -> str:
+        if self.modality != Modality.HYBRIDE or not self.hybrid_room_half:
+            return ""
+        return HalfGroup.B if self.hybrid_room_half == HalfGroup.A else HalfGroup.A
+
+    @property
+    def hybrid_label(self) -> str:
+        """Who is where in a hybrid session, as the planning pages say it."""
         if self.modality != Modality.HYBRIDE:
             return ""
-        return WeekParity.B if self.hybrid_room_half == WeekParity.A else WeekParity.A
+        if self.hybrid_remote_division_id and self.hybrid_room_half:
+            return _(
+                "%(division)s : demi-groupe %(room)s en classe, demi-groupe %(remote)s à distance ; "
+                "les autres classes en classe"
+            ) % {"division": self.hybrid_remote_division, "room": self.hybrid_room_half, "remote": self.remote_half}
+        if self.hybrid_remote_division_id:
+            return _("élèves de la %(division)s à distance, les autres en classe") % {
+                "division": self.hybrid_remote_division
+            }
+        return _("demi-groupe %(room)s en classe, demi-groupe %(remote)s à distance") % {
+            "room": self.hybrid_room_half,
+            "remote": self.remote_half,
+        }
+
+    def situation_of(self, *, half: str | None, division_id: int | None) -> str | None:
+        """Where a student is for this session: "classe", "distance", or None if it is not hybrid.
+
+        The same rule as the workload's SQL: at a distance when the session names no division or
+        names his, and no half is in the room or his half is not the one in the room.
+        """
+        if self.modality != Modality.HYBRIDE:
+            return None
+        if self.hybrid_remote_division_id and self.hybrid_remote_division_id != division_id:
+            return "classe"
+        if self.hybrid_room_half and half == self.hybrid_room_half:
+            return "classe"
+        return "distance"
 
 
 class Homework(AudienceMixin):
@@ -341,6 +396,29 @@ class Homework(AudienceMixin):
         """What a student reads first: "Mathématiques — Évaluation : QCM chapitre 3"."""
         what = f"{self.get_kind_display()} : {self.title}"
         return f"{self.subject} — {what}" if self.subject_id else what
+
+
+class OverloadRecord(models.Model):
+    """What a division's week exceeded when its form tutors were last told (see ``planning.alerts``).
+
+    ``exceeded`` maps each exceeded rule ("2026-12-01:async_minutes", "week:video_share") to the
+    highest figure the tutors were told about; a rule no longer exceeded is dropped, so that a
+    threshold exceeded again, or an excess that grows, sends a new alert, and nothing else does.
+    """
+
+    division = models.ForeignKey("ecole.Division", on_delete=models.CASCADE, related_name="+")
+    monday = models.DateField(_("semaine du"))
+    exceeded = models.JSONField(_("seuils dépassés"), default=dict)
+    alerts_sent = models.PositiveSmallIntegerField(_("alertes envoyées"), default=0)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dépassement de charge")
+        verbose_name_plural = _("dépassements de charge")
+        constraints = [models.UniqueConstraint(fields=["division", "monday"], name="overloadrecord_division_week")]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} — {self.monday.isoformat()}"
 
 
 class HomeworkDone(models.Model):

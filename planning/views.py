@@ -456,8 +456,19 @@ def division_load(request, pk: int):
     return render(
         request,
         "planning/division_load.html",
-        {**_week_context(monday), **data, "division": division, "thresholds": thresholds},
+        {
+            **_week_context(monday),
+            **data,
+            **_rules_context(thresholds),
+            "week_cell": {"overs": data["load"].week_overs},
+            "division": division,
+            "thresholds": thresholds,
+        },
     )
+
+
+def _rules_context(thresholds: Thresholds) -> dict:
+    return {"day_rules": thresholds.rules_of("day"), "week_rules": thresholds.rules_of("week")}
 
 
 @login_required
@@ -476,7 +487,7 @@ def school_load(request):
     return render(
         request,
         "planning/school_load.html",
-        {**_week_context(monday), "weeks": weeks, "thresholds": thresholds},
+        {**_week_context(monday), **_rules_context(thresholds), "weeks": weeks, "thresholds": thresholds},
     )
 
 
@@ -553,7 +564,8 @@ def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
 def division_week_csv(request, pk: int):
     division = access_division_load(request.user, pk)
     monday = _monday(request)
-    data = division_heatmap(division, monday, _thresholds(request.user))
+    thresholds = _thresholds(request.user)
+    data = division_heatmap(division, monday, thresholds)
     response, writer = _csv_response(f"charge-{division.code}-{monday.isoformat()}.csv")
     writer.writerow(
         [
@@ -563,7 +575,7 @@ def division_week_csv(request, pk: int):
             "travail (min)",
             "évaluations",
             "à distance (min)",
-            "dépassement",
+            "seuils dépassés",
         ]
     )
     for cell in data["load"].days:
@@ -575,7 +587,7 @@ def division_week_csv(request, pk: int):
                 cell.load.async_minutes,
                 cell.load.assessments,
                 cell.load.remote,
-                ",".join(cell.overs),
+                " ; ".join(thresholds.rule("day", metric) for metric in cell.overs),
             ]
         )
     return response
@@ -595,7 +607,7 @@ def school_load_csv(request):
             "travail (min)",
             "évaluations",
             "part visio (%)",
-            "au-dessus d'un seuil",
+            "seuils dépassés",
         ]
     )
     for division, load in week_data["divisions"]:
@@ -607,7 +619,7 @@ def school_load_csv(request):
                 load.week.async_minutes,
                 load.week.assessments,
                 "" if load.video_share is None else load.video_share,
-                "oui" if load.is_over else "non",
+                " ; ".join(load.rules),
             ]
         )
     return response

@@ -65,7 +65,7 @@ def test_it_plans_a_hybrid_week_warns_the_tutor_and_lets_the_student_tick(world,
     page.context.clear_cookies()
     login(page, "pp@lycee.fr")
     page.goto("/notifications/")
-    assert page.get_by_text("1G3 dépasse les seuils").first.is_visible()
+    assert page.get_by_text("1G3 dépasse un seuil").first.is_visible()
     page.goto(f"/planning/classe/{world.division.pk}/charge/" + WEEK)
     assert page.get_by_text("au-dessus du seuil").first.is_visible()
     assert_no_axe_violations(page)

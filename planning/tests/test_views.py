@@ -155,7 +155,7 @@ def test_it_lists_the_divisions_over_threshold_to_the_direction(calendar, client
         "1 division au-dessus d&#x27;un seuil." in response.text or "1 division au-dessus d'un seuil." in response.text
     )
     csv = client.get(reverse("planning:school_load_csv") + WEEK)
-    assert "1G4;300;0;0;100;oui" in csv.content.decode()
+    assert "1G4;300;0;0;100;classe virtuelle : plus de 240 min par jour" in csv.content.decode()
 
 
 def test_it_lets_the_direction_change_the_thresholds(calendar, client):
@@ -168,6 +168,7 @@ def test_it_lets_the_direction_change_the_thresholds(calendar, client):
         "max_async_minutes_per_week": 400,
         "max_assessments_per_week": 2,
         "max_video_share_percent": 40,
+        "min_remote_minutes_for_share": 300,
     }
     assert client.post(reverse("planning:thresholds"), data).status_code == 302
     assert calendar.etablissement.planning_settings.max_async_minutes_per_day == 90
