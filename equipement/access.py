@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .models import Device, Loan, Need
-from .queries import MANAGERS
+from .queries import MANAGERS, readiness_divisions
 
 
 def _check_write(user, for_write: bool) -> None:
@@ -41,3 +41,20 @@ def access_device(user, pk: int, *, for_write: bool = False) -> Device:
     device = get_object_or_404(Device.objects.visible_to(user), pk=pk)
     _check_write(user, for_write)
     return device
+
+
+def access_readiness_division(user, pk: int):
+    """A division whose students' digital readiness the user may read (404 otherwise)."""
+    return get_object_or_404(readiness_divisions(user).select_related("etablissement"), pk=pk)
+
+
+def access_readiness_student(user, pk: int, *, for_write: bool = False):
+    """A student whose readiness the user may read; 403 when he may read but not keep it."""
+    from continuite.ecole.models import Student
+
+    student = get_object_or_404(
+        Student.objects.current().filter(division__in=readiness_divisions(user)).select_related("division"), pk=pk
+    )
+    if for_write and not readiness_divisions(user, for_write=True).filter(pk=student.division_id).exists():
+        raise PermissionDenied
+    return student

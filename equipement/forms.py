@@ -181,3 +181,42 @@ class SettingsForm(_Form):
     reminder_days_before = forms.IntegerField(
         label=_("Rappel envoyé combien de jours avant le retour"), min_value=0, max_value=30
     )
+
+
+class ReadinessForm(_Form):
+    ent_codes_given = forms.ChoiceField(
+        label=_("Codes d'accès à l'ENT remis et fonctionnels"), choices=YES_NO_UNKNOWN, required=False
+    )
+    knows_tools = forms.ChoiceField(
+        label=_("Connaît les outils utilisés par ses enseignants"), choices=YES_NO_UNKNOWN, required=False
+    )
+    needs_training = forms.ChoiceField(
+        label=_("A besoin d'une formation aux compétences numériques"), choices=YES_NO_UNKNOWN, required=False
+    )
+    notes = forms.CharField(
+        label=_("Remarques"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce qui aide à l'accompagner (sans détail de santé ni de situation familiale)."),
+    )
+
+    @staticmethod
+    def initial_of(readiness) -> dict:
+        if readiness is None:
+            return {}
+        as_choice = {True: "oui", False: "non", None: ""}
+        return {
+            "ent_codes_given": as_choice[readiness.ent_codes_given],
+            "knows_tools": as_choice[readiness.knows_tools],
+            "needs_training": as_choice[readiness.needs_training],
+            "notes": readiness.notes,
+        }
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "ent_codes_given": _yes_no(data["ent_codes_given"]),
+            "knows_tools": _yes_no(data["knows_tools"]),
+            "needs_training": _yes_no(data["needs_training"]),
+            "notes": data["notes"],
+        }

@@ -1,4 +1,5 @@
-"""Home page panels: the direction's waiting needs and overdue loans; a parent's agreements to accept."""
+"""Home page panels: the direction's waiting needs and overdue loans; a parent's agreements to accept;
+the way in to the students' digital readiness for the form tutor and the référent numérique."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 from continuite.accounts.roles import Role
 
 from .models import ACTIVE_LOAN_STATES, Loan, Need
-from .queries import MANAGERS
+from .queries import MANAGERS, READINESS_SCHOOL_KEEPERS
 
 
 def panels(request) -> list[dict]:
@@ -38,4 +39,12 @@ def panels(request) -> list[dict]:
         )
         if pending:
             found.append({"template": "equipement/partials/home_parent.html", "context": {"loans": pending}})
+    if roles & READINESS_SCHOOL_KEEPERS or Role.PROF_PRINCIPAL in roles:
+        # No query: a way in to the readiness of his class (form tutor) or of the school (référent).
+        found.append(
+            {
+                "template": "equipement/partials/home_readiness.html",
+                "context": {"whole_school": bool(roles & READINESS_SCHOOL_KEEPERS)},
+            }
+        )
     return found

@@ -96,10 +96,6 @@ class Need(models.Model):
     context = models.CharField(_("contexte"), max_length=20, choices=NeedContext.choices)
     details = models.TextField(_("précisions"), blank=True)
     since = models.DateField(_("depuis le"), null=True, blank=True)
-    # The digital readiness check (students): null when nobody answered.
-    ent_codes_ok = models.BooleanField(_("codes ENT reçus et fonctionnels"), null=True, blank=True)
-    knows_tools = models.BooleanField(_("connaît les outils des enseignants"), null=True, blank=True)
-    needs_training = models.BooleanField(_("a besoin d'une formation au numérique"), default=False)
 
     status = models.CharField(_("état"), max_length=10, choices=NeedStatus.choices, default=NeedStatus.WAITING)
     decision = models.CharField(_("décision"), max_length=20, choices=Decision.choices, blank=True)
@@ -162,6 +158,52 @@ class Need(models.Model):
     @property
     def missing_label(self) -> str:
         return ", ".join(str(MissingKind(kind).label) for kind in self.missing)
+
+
+class DigitalReadiness(models.Model):
+    """A student's readiness for distance teaching: his ENT codes, the tools he knows, the training he
+    needs. One record per student, kept by the form tutor of his class or the référent numérique
+    (a guardian's answers when declaring an equipment need land here too). ``None`` means nobody
+    has checked yet: the lists say "non renseigné", never "non"."""
+
+    etablissement = models.ForeignKey(
+        "ecole.Etablissement", on_delete=models.CASCADE, related_name="+", verbose_name=_("établissement")
+    )
+    student = models.OneToOneField(
+        "ecole.Student", on_delete=models.CASCADE, related_name="digital_readiness", verbose_name=_("élève")
+    )
+    ent_codes_given = models.BooleanField(_("codes ENT remis et fonctionnels"), null=True, blank=True)
+    knows_tools = models.BooleanField(_("connaît les outils des enseignants"), null=True, blank=True)
+    needs_training = models.BooleanField(_("a besoin d'une formation au numérique"), null=True, blank=True)
+    notes = models.TextField(_("remarques"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mis à jour par"),
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"))
+
+    class Meta:
+        verbose_name = _("préparation numérique")
+        verbose_name_plural = _("préparations numériques")
+
+    def __str__(self) -> str:
+        return str(_("Préparation numérique de %(student)s") % {"student": self.student})
+
+    @property
+    def missing(self) -> list[str]:
+        """What the student still lacks to work at a distance, in the words of the list."""
+        found = []
+        if self.ent_codes_given is False:
+            found.append(str(_("codes ENT")))
+        if self.knows_tools is False:
+            found.append(str(_("maîtrise des outils")))
+        if self.needs_training:
+            found.append(str(_("formation")))
+        return found
 
 
 class DeviceKind(models.TextChoices):

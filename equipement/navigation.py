@@ -18,4 +18,10 @@ ITEMS = [
         ),
         order=60,
     ),
+    NavItem(
+        label=_("Préparation numérique"),
+        url_name="equipement:readiness_list",
+        roles=frozenset({Role.REFERENT_NUMERIQUE, Role.PROF_PRINCIPAL}),
+        order=61,
+    ),
 ]

@@ -199,6 +199,63 @@ def students_without_equipment(*, students, day: dt.date) -> list[EquipmentGap]:
     return list(gaps.values())
 
 
+# Who keeps the students' digital readiness: the référent numérique for the whole school, a form tutor
+# for his own class; the CPE and the direction read it.
+READINESS_SCHOOL_KEEPERS = frozenset({Role.REFERENT_NUMERIQUE})
+READINESS_SCHOOL_READERS = READINESS_SCHOOL_KEEPERS | {Role.CPE, Role.DIRECTION}
+
+
+def readiness_divisions(user: User, *, for_write: bool = False):
+    """The current divisions whose students' readiness ``user`` may read (or keep, ``for_write``)."""
+    from continuite.ecole.models import Division
+
+    if not user.is_authenticated or user.etablissement_id is None:
+        return Division.objects.none()
+    divisions = Division.objects.filter(etablissement_id=user.etablissement_id).current()
+    if user.roles & (READINESS_SCHOOL_KEEPERS if for_write else READINESS_SCHOOL_READERS):
+        return divisions
+    if Role.PROF_PRINCIPAL in user.roles and user.staff_profile is not None:
+        return divisions.filter(form_tutors=user.staff_profile)
+    return divisions.none()
+
+
+@dataclass
+class ReadinessRow:
+    """One student of the readiness list: his record (or None) and what he lacks in equipment."""
+
+    student: object
+    readiness: object
+    equipment: EquipmentGap | None
+
+    @property
+    def missing(self) -> list[str]:
+        found = list(self.readiness.missing) if self.readiness else []
+        if self.equipment is not None:
+            found.insert(0, str(_("équipement")))
+        return found
+
+
+def readiness_rows(*, division, day: dt.date) -> list[ReadinessRow]:
+    """The students of a division with their readiness and their equipment gap (2 queries)."""
+    from continuite.ecole.models import Student
+
+    students = Student.objects.current().filter(division=division)
+    # Query 1: the students and their records (a LEFT JOIN).
+    listed = list(students.select_related("digital_readiness").order_by("last_name", "first_name", "pk"))
+    # Query 2: who lacks equipment today.
+    gaps = {gap.student.pk: gap for gap in students_without_equipment(students=students, day=day)}
+    return [ReadinessRow(student=s, readiness=_readiness_of(s), equipment=gaps.get(s.pk)) for s in listed]
+
+
+def _readiness_of(student):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return student.digital_readiness
+    except ObjectDoesNotExist:
+        return None
+
+
 def dashboard_counts(*, etablissement, today: dt.date) -> dict:
     """The direction's figures in one query per table."""
     from .models import Device, Loan, Need

@@ -141,7 +141,7 @@ def need_declare(
     waiting = Need.objects.filter(status=NeedStatus.WAITING, student=student, staff=staff)
     if waiting.exists():
         raise ValidationError(_("Un besoin est déjà en attente de décision pour cette personne."))
-    return save_validated(
+    need = save_validated(
         Need(
             etablissement_id=etablissement_id,
             student=student,
@@ -155,11 +155,19 @@ def need_declare(
             context=context,
             details=details.strip(),
             since=since,
-            ent_codes_ok=ent_codes_ok,
+        )
+    )
+    if student is not None:
+        from .readiness import readiness_note_answers
+
+        readiness_note_answers(
+            user=user,
+            student=student,
+            ent_codes_given=ent_codes_ok,
             knows_tools=knows_tools,
             needs_training=needs_training,
         )
-    )
+    return need
 
 
 def _legal_guardians(student_id: int | None) -> list[Guardian]:

@@ -24,4 +24,7 @@ urlpatterns = [
     path("prets/<int:pk>/remettre/", views.loan_hand_over, name="loan_hand_over"),
     path("prets/<int:pk>/retour/", views.loan_return, name="loan_return"),
     path("convention/<str:token>/", views.agreement, name="agreement"),
+    path("numerique/", views.readiness_list, name="readiness_list"),
+    path("numerique/classes/<int:pk>/export.csv", views.readiness_export, name="readiness_export"),
+    path("numerique/eleves/<int:student_pk>/", views.readiness_edit, name="readiness_edit"),
 ]

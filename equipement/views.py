@@ -22,10 +22,20 @@ from continuite.audit.services import audit_record
 from continuite.ecole.access import require_role
 
 from . import services
-from .access import access_device, access_loan, access_need
-from .forms import DecisionForm, DeviceForm, HandOverForm, ImportForm, NeedForm, ReturnForm, SettingsForm
-from .models import ACTIVE_LOAN_STATES, Device, Loan, Need, NeedStatus
-from .queries import MANAGERS, dashboard_counts
+from .access import access_device, access_loan, access_need, access_readiness_division, access_readiness_student
+from .forms import (
+    DecisionForm,
+    DeviceForm,
+    HandOverForm,
+    ImportForm,
+    NeedForm,
+    ReadinessForm,
+    ReturnForm,
+    SettingsForm,
+)
+from .models import ACTIVE_LOAN_STATES, Device, DigitalReadiness, Loan, Need, NeedStatus
+from .queries import MANAGERS, READINESS_SCHOOL_READERS, dashboard_counts, readiness_divisions, readiness_rows
+from .readiness import readiness_record
 
 MANAGER_ROLES = tuple(MANAGERS)
 # Everyone who may declare a need (staff for himself, parents and students for the child).
@@ -87,10 +97,22 @@ def need_detail(request, pk: int):
     form = None
     if is_manager and need.status == NeedStatus.WAITING:
         form = DecisionForm(etablissement=need.etablissement)
+    readiness = DigitalReadiness.objects.filter(student_id=need.student_id).first() if need.student_id else None
+    can_keep_readiness = (
+        need.student_id is not None
+        and readiness_divisions(request.user, for_write=True).filter(pk=need.student.division_id).exists()
+    )
     return render(
         request,
         "equipement/need_detail.html",
-        {"need": need, "loans": loans, "form": form, "is_manager": is_manager},
+        {
+            "need": need,
+            "loans": loans,
+            "form": form,
+            "is_manager": is_manager,
+            "readiness": readiness,
+            "can_keep_readiness": can_keep_readiness,
+        },
     )
 
 
@@ -432,3 +454,105 @@ def agreement(request, token: str):
             "can_accept": loan.agreement_accepted_at is None and loan.is_active and loan.agreement_required,
         },
     )
+
+
+# --- Digital readiness -----------------------------------------------------------------------------
+
+READINESS_ROLES = (*READINESS_SCHOOL_READERS, Role.PROF_PRINCIPAL)
+
+
+@login_required
+def readiness_list(request):
+    """The students of a class and what each still lacks: ENT codes, tools, training, equipment."""
+    require_role(request.user, *READINESS_ROLES)
+    divisions = list(readiness_divisions(request.user).order_by("code"))
+    division = None
+    if request.GET.get("classe", "").isdigit():
+        division = access_readiness_division(request.user, int(request.GET["classe"]))
+    elif divisions:
+        division = divisions[0]
+    context = {"divisions": divisions, "division": division}
+    if division is not None:
+        rows = readiness_rows(division=division, day=timezone.localdate())
+        can_keep = readiness_divisions(request.user, for_write=True).filter(pk=division.pk).exists()
+        context.update(rows=rows, can_keep=can_keep, summary=_readiness_summary(rows))
+    return render(request, "equipement/readiness_list.html", context)
+
+
+def _readiness_summary(rows) -> dict:
+    return {
+        "unchecked": sum(1 for r in rows if r.readiness is None),
+        "no_codes": sum(1 for r in rows if r.readiness and r.readiness.ent_codes_given is False),
+        "tools": sum(1 for r in rows if r.readiness and r.readiness.knows_tools is False),
+        "training": sum(1 for r in rows if r.readiness and r.readiness.needs_training),
+        "equipment": sum(1 for r in rows if r.equipment is not None),
+    }
+
+
+def _yes_no_unknown(value) -> str:
+    return {True: _("Oui"), False: _("Non"), None: _("Non renseigné")}[value]
+
+
+@login_required
+def readiness_export(request, pk: int):
+    """The readiness of one class as a spreadsheet for the référent numérique."""
+    require_role(request.user, *READINESS_ROLES)
+    division = access_readiness_division(request.user, pk)
+    from continuite.audit.services import audit_record
+    from continuite.imports.exports import csv_response
+
+    rows = readiness_rows(division=division, day=timezone.localdate())
+    audit_record(
+        user=request.user,
+        action="export",
+        obj=division,
+        detail=f"preparation-numerique-{division.code}.csv",
+        request=request,
+    )
+    header = [
+        _("Nom"),
+        _("Prénom"),
+        _("Classe"),
+        _("Codes ENT remis"),
+        _("Connaît les outils"),
+        _("Formation nécessaire"),
+        _("Équipement manquant"),
+        _("Réponse de l'établissement"),
+        _("Remarques"),
+        _("Mis à jour le"),
+    ]
+    return csv_response(
+        f"preparation-numerique-{division.code}.csv",
+        header,
+        (
+            [
+                row.student.last_name,
+                row.student.first_name,
+                division.code,
+                _yes_no_unknown(row.readiness.ent_codes_given if row.readiness else None),
+                _yes_no_unknown(row.readiness.knows_tools if row.readiness else None),
+                _yes_no_unknown(row.readiness.needs_training if row.readiness else None),
+                ", ".join(row.equipment.lacks) if row.equipment else "",
+                ", ".join(row.equipment.answers) if row.equipment else "",
+                row.readiness.notes if row.readiness else "",
+                timezone.localtime(row.readiness.updated_at).date() if row.readiness else "",
+            ]
+            for row in rows
+        ),
+    )
+
+
+@login_required
+def readiness_edit(request, student_pk: int):
+    student = access_readiness_student(request.user, student_pk, for_write=True)
+    readiness = DigitalReadiness.objects.filter(student=student).first()
+    form = ReadinessForm(request.POST or None, initial=ReadinessForm.initial_of(readiness))
+    if request.method == "POST" and form.is_valid():
+        try:
+            readiness_record(user=request.user, student=student, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Préparation numérique de %(name)s enregistrée.") % {"name": student.full_name})
+            return redirect(reverse("equipement:readiness_list") + f"?classe={student.division_id}")
+    return render(request, "equipement/readiness_edit.html", {"student": student, "readiness": readiness, "form": form})

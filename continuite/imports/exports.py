@@ -3,21 +3,45 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.utils import timezone
 
 from continuite.ecole.models import Division, Staff
 
+# A cell starting with one of these is read as a formula by spreadsheet software (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a spreadsheet should read it: French dates, and text that can never run as a formula
+    (prefixed with an apostrophe, which Excel and LibreOffice show as plain text)."""
+    if isinstance(value, dt.datetime):
+        return (
+            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%d/%m/%Y %H:%M")
+        )
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
+    """The one CSV download of the portal: ``;``-separated, UTF-8 with a BOM, cells through ``csv_cell``."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(cell) for cell in header])
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return response
 
 

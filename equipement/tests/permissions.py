@@ -23,7 +23,22 @@ def object_write(ok: int = 302) -> dict:
     return {**only(MANAGERS, ok=ok, others=403, other=404), "referent": 404}
 
 
+# Who reads the students' digital readiness (the form tutor his class only); who keeps it.
+READINESS_READERS = ("tutor", "cpe", "direction", "referent")
+READINESS_KEEPERS = ("tutor", "referent")
+
 ENTRIES = [
+    Entry("equipement:readiness_list", expect=only(READINESS_READERS)),
+    Entry(
+        "equipement:readiness_export",
+        kwargs=lambda w: {"pk": w.division.pk},
+        expect=only(READINESS_READERS, other=404),
+    ),
+    Entry(
+        "equipement:readiness_edit",
+        kwargs=lambda w: {"student_pk": w.student.pk},
+        expect={**only(READINESS_KEEPERS, others=404), "cpe": 403, "direction": 403},
+    ),
     Entry("equipement:dashboard", expect=only(MANAGERS)),
     Entry("equipement:export_csv", expect=only(MANAGERS)),
     Entry("equipement:settings", expect=only(MANAGERS)),

@@ -48,7 +48,8 @@ def test_it_lets_a_teacher_declare_a_need_for_his_student(world):
     assert need.status == NeedStatus.WAITING
     assert need.missing == ["ordinateur", "connexion"]
     assert need.declared_by == world.teacher.user
-    assert need.needs_training and need.ent_codes_ok is False
+    readiness = need.student.digital_readiness
+    assert (readiness.ent_codes_given, readiness.knows_tools, readiness.needs_training) == (False, None, True)
 
 
 def test_it_refuses_a_need_for_a_student_of_another_school(world):

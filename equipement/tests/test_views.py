@@ -119,7 +119,8 @@ def test_it_declares_a_need_from_the_form(world, client):
     )
     need = Need.objects.get()
     assert response.url == need.get_absolute_url()
-    assert need.missing == ["ordinateur", "connexion"] and need.ent_codes_ok is False
+    assert need.missing == ["ordinateur", "connexion"]
+    assert need.student.digital_readiness.ent_codes_given is False
 
 
 def test_it_refuses_a_need_for_nobody_in_french(world, client):
