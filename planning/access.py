@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from continuite.accounts.roles import Role
-from continuite.ecole.models import Division
+from continuite.ecole.models import Division, Group, Student, TeachingAssignment
 
 from .models import Homework, Session, TimetableSlot
 
@@ -63,3 +64,51 @@ def access_division_load(user, pk: int) -> Division:
     if not (_is_direction(user) or pk in user.tutored_division_ids):
         raise PermissionDenied
     return division
+
+
+# Who reads any timetable of the school (a division's, a group's, a student's week).
+TIMETABLE_READERS = frozenset({Role.CPE, Role.DIRECTION})
+
+
+def access_division_timetable(user, pk: int) -> Division:
+    """A division's week: its teachers (of the division or of a group drawn from it), its form
+    tutors, the CPE and the direction. Not visible (another school, another family): 404."""
+    division = get_object_or_404(Division.objects.visible_to(user).select_related("school_year"), pk=pk)
+    if user.roles & TIMETABLE_READERS or pk in user.tutored_division_ids:
+        return division
+    staff = user.staff_profile
+    if (
+        staff is not None
+        and staff.is_teacher
+        and TeachingAssignment.objects.filter(
+            Q(division_id=pk) | Q(group__divisions=pk) | Q(group__division_id=pk), staff=staff
+        ).exists()
+    ):
+        return division
+    raise PermissionDenied
+
+
+def access_group_timetable(user, pk: int) -> Group:
+    """A group's week: its teachers, the form tutors of a division it draws from, the CPE, the direction."""
+    group = get_object_or_404(Group.objects.visible_to(user).select_related("division"), pk=pk)
+    if user.roles & TIMETABLE_READERS:
+        return group
+    tutored = user.tutored_division_ids
+    if tutored and (
+        group.division_id in tutored
+        or Group.divisions.through.objects.filter(group=group, division_id__in=tutored).exists()
+    ):
+        return group
+    staff = user.staff_profile
+    if staff is not None and staff.is_teacher and TeachingAssignment.objects.filter(group=group, staff=staff).exists():
+        return group
+    raise PermissionDenied
+
+
+def access_student_timetable(user, pk: int) -> Student:
+    """A student's week as the staff read it: his form tutors, the CPE and the direction (he and his
+    guardians read it on their own page)."""
+    student = get_object_or_404(Student.objects.visible_to(user).select_related("division"), pk=pk)
+    if user.roles & TIMETABLE_READERS or (student.division_id and student.division_id in user.tutored_division_ids):
+        return student
+    raise PermissionDenied

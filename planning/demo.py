@@ -145,12 +145,16 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
     if hybrid is not None:
         heavy_day = next_monday + dt.timedelta(days=1)
         heavy = [
-            ("Dissertation d'histoire", 90, HomeworkKind.PROJECT),
-            ("Contrôle de français", 55, HomeworkKind.ASSESSMENT),
-            ("Devoir d'enseignement scientifique", 60, HomeworkKind.ASSESSMENT),
+            ("HG", "Dissertation d'histoire", 90, HomeworkKind.PROJECT),
+            ("FRANC", "Contrôle de français", 55, HomeworkKind.ASSESSMENT),
+            ("ENSSCI", "Devoir d'enseignement scientifique", 60, HomeworkKind.ASSESSMENT),
         ]
-        hybrid_assignments = list(assignments.filter(division=hybrid))
-        for (title, minutes, kind), assignment in zip(heavy, hybrid_assignments, strict=False):
+        # Each piece of work is given by the teacher of its subject in the 1G3.
+        by_subject = {a.subject.code: a for a in assignments.filter(division=hybrid)}
+        for code, title, minutes, kind in heavy:
+            assignment = by_subject.get(code)
+            if assignment is None:
+                continue
             _try(
                 services.homework_create,
                 etablissement=etablissement,
@@ -176,6 +180,62 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
                 by=ses_teacher.staff,
                 group=ses,
             )
+            _seed_ses_group(etablissement, ses, ses_teacher.staff, monday, today)
+
+
+def _seed_ses_group(etablissement: Etablissement, group: Group, teacher, monday: dt.date, today: dt.date) -> None:
+    """Léa's SES spécialité: a virtual class with its link each week, and an assessment in the coming days.
+
+    The student's and the parent's home then show a link to open, the teacher's a register to take.
+    """
+    from outils.queries import tools_for_modality
+
+    tool = tools_for_modality(etablissement=etablissement, modality=Modality.VISIO).first()
+    first_slot = TimetableSlot.objects.filter(group=group).select_related("subject").first()
+    for slot in TimetableSlot.objects.filter(group=group).select_related("etablissement", "division", "group"):
+        for week in (monday, monday + dt.timedelta(days=7)):
+            _try(
+                services.session_plan,
+                slot=slot,
+                date=week + dt.timedelta(days=slot.weekday),
+                modality=Modality.VISIO,
+                tool=tool,
+                link="https://visio.netocentre.fr/b/ses-1spe1" if tool is not None else "",
+            )
+    # Her first class of each day is a virtual class too: her home shows a register to take.
+    firsts: dict[int, TimetableSlot] = {}
+    for slot in (
+        TimetableSlot.objects.filter(teachers=teacher, division__isnull=False)
+        .select_related("etablissement", "division", "group")
+        .order_by("weekday", "start", "pk")
+    ):
+        firsts.setdefault(slot.weekday, slot)
+    for slot in firsts.values():
+        for week in (monday, monday + dt.timedelta(days=7)):
+            _try(
+                services.session_plan,
+                slot=slot,
+                date=week + dt.timedelta(days=slot.weekday),
+                modality=Modality.VISIO,
+                tool=tool,
+                link=f"https://visio.netocentre.fr/b/ses-{slot.division.code.lower()}" if tool is not None else "",
+            )
+    # Due within the coming week, whatever the day the demo is built on (never on a weekend).
+    due = today + dt.timedelta(days=3)
+    while due.weekday() >= 5:
+        due += dt.timedelta(days=1)
+    _try(
+        services.homework_create,
+        etablissement=etablissement,
+        title="QCM chapitre 3",
+        given_on=today if today.weekday() < 5 else monday_of(today) + dt.timedelta(days=7),
+        due_date=due,
+        estimated_minutes=30,
+        kind=HomeworkKind.ASSESSMENT,
+        by=teacher,
+        group=group,
+        subject=first_slot.subject if first_slot is not None else None,
+    )
 
 
 @transaction.atomic

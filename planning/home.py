@@ -1,13 +1,18 @@
-"""Home page panels of the planning (≤ 2 queries each)."""
+"""Home page panels of the planning: what each role has today and what is due next.
+
+Each panel's template reads its context as ``panel.<name>`` (see ``continuite.accounts.views``).
+"""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from continuite.accounts.roles import Role
+from continuite.ecole.models import Student
 
-from .models import Homework, HomeworkDone, Session
-from .queries import audience_q_for_student
+from . import services
+from .upcoming import REGISTER_MODALITIES, students_ahead, teacher_ahead, tutor_week
+from .workload import RULES_TEXT, Thresholds
 
 
 def panels(request) -> list[dict]:
@@ -17,43 +22,55 @@ def panels(request) -> list[dict]:
     result = []
     if Role.ELEVE in roles:
         student = user.student_profile
-        audience = audience_q_for_student(student)
-        from django.db.models import Exists, OuterRef
-
+        ahead, (own,) = students_ahead([student], etablissement_id=student.etablissement_id, today=today)
         result.append(
             {
                 "template": "planning/partials/home_student.html",
-                "context": {
-                    # 1: today's sessions that differ from the timetable (visio, hybride, cancelled...)
-                    "sessions": list(
-                        Session.objects.filter(audience, date=today, etablissement_id=student.etablissement_id)
-                        .select_related("subject")
-                        .order_by("start")
-                    ),
-                    # 2: work due in the coming days, with "done"
-                    "homework": list(
-                        Homework.objects.filter(
-                            audience, due_date__gte=today, etablissement_id=student.etablissement_id
-                        )
-                        .annotate(done=Exists(HomeworkDone.objects.filter(homework=OuterRef("pk"), student=student)))
-                        .select_related("subject")
-                        .order_by("due_date", "pk")[:8]
-                    ),
-                },
+                "context": {"ahead": ahead, "children": [own], "is_student": True},
             }
         )
+    if Role.PARENT in roles:
+        # query: his children still at school (the panel's other queries do not depend on their number)
+        children = list(
+            Student.objects.current()
+            .filter(guardian_links__guardian=user.guardian_profile, etablissement_id=user.etablissement_id)
+            .select_related("division")
+            .order_by("first_name", "pk")
+        )
+        if children:
+            ahead, blocks = students_ahead(children, etablissement_id=user.etablissement_id, today=today)
+            result.append(
+                {
+                    "template": "planning/partials/home_student.html",
+                    "context": {"ahead": ahead, "children": blocks, "is_student": False},
+                }
+            )
     if Role.ENSEIGNANT in roles:
         result.append(
             {
                 "template": "planning/partials/home_teacher.html",
-                # 1: the work he gave that is due from today on
                 "context": {
-                    "homework": list(
-                        Homework.objects.given_by(user.staff_profile)
-                        .filter(due_date__gte=today, etablissement_id=user.etablissement_id)
-                        .select_related("division", "group")
-                        .order_by("due_date", "pk")[:6]
-                    )
+                    "data": teacher_ahead(user.staff_profile, today=today),
+                    "register_modalities": [str(m) for m in REGISTER_MODALITIES],
+                    "staff_id": user.staff_profile.pk,
+                },
+            }
+        )
+    if Role.PROF_PRINCIPAL in roles:
+        # query: the school's thresholds
+        thresholds = Thresholds.of(services.planning_settings_get(etablissement=user.etablissement))
+        monday, days, weeks = tutor_week(
+            user.tutored_division_ids, etablissement_id=user.etablissement_id, today=today, thresholds=thresholds
+        )
+        result.append(
+            {
+                "template": "planning/partials/home_tutor.html",
+                "context": {
+                    "monday": monday,
+                    "parity": next((d.week_parity for d in days), ""),
+                    "weeks": weeks,
+                    "thresholds": thresholds,
+                    "rules": RULES_TEXT,
                 },
             }
         )

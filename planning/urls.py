@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import timetable_views, views
 
 app_name = "planning"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("classe/<int:pk>/charge/", views.division_load, name="division_load"),
     path("classe/<int:pk>/charge.csv", views.division_week_csv, name="division_week_csv"),
     path("classe/<int:pk>/basculer/", views.division_switch, name="division_switch"),
+    path("classe/<int:pk>/emploi-du-temps/", timetable_views.division_timetable, name="division_timetable"),
+    path("groupe/<int:pk>/emploi-du-temps/", timetable_views.group_timetable, name="group_timetable"),
+    path("eleve/<int:pk>/semaine/", timetable_views.student_timetable, name="student_timetable"),
     path("etablissement/charge/", views.school_load, name="school_load"),
     path("etablissement/charge.csv", views.school_load_csv, name="school_load_csv"),
     path("etablissement/seuils/", views.thresholds_edit, name="thresholds"),

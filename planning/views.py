@@ -439,6 +439,8 @@ def my_week(request):
             "children": children,
             "is_student": request.user.student_profile is not None,
             "own_load": own[0] if own else None,
+            # the week links keep the child being read
+            "extra_query": f"&eleve={student.pk}" if children else "",
         },
     )
 

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,24 @@ from .access import access_division, access_staff, access_student, guardian_link
 from .models import Division, Group, Staff, TeachingAssignment
 
 STAFF_ROLES = (Role.DIRECTION, Role.CPE, Role.GESTIONNAIRE, Role.ENSEIGNANT)
+
+# Apps that add links to a division's or a student's page: ``<app>.links.division_links(user, division)``
+# and ``<app>.links.student_links(user, student)``, each a list of (label, url), without a query.
+# The directory names them here rather than importing them, as the home page does its panels.
+PAGE_LINK_APPS = ["planning"]
+
+
+def page_links(kind: str, user, obj) -> list[tuple[str, str]]:
+    links: list[tuple[str, str]] = []
+    for app in PAGE_LINK_APPS:
+        try:
+            module = import_module(f"{app}.links")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.links":
+                raise
+            continue
+        links.extend(getattr(module, f"{kind}_links")(user, obj))
+    return links
 
 
 @login_required
@@ -50,6 +70,7 @@ def division_detail(request, pk: int):
             "students": students,
             "assignments": assignments,
             "form_tutors": division.form_tutors.all(),
+            "page_links": page_links("division", request.user, division),
         },
     )
 
@@ -61,7 +82,12 @@ def student_detail(request, pk: int):
     return render(
         request,
         "ecole/student_detail.html",
-        {"student": student, "groups": student.groups.order_by("kind", "code"), "links": links},
+        {
+            "student": student,
+            "groups": student.groups.order_by("kind", "code"),
+            "links": links,
+            "page_links": page_links("student", request.user, student),
+        },
     )
 
 

@@ -28,3 +28,8 @@ def test_it_offers_the_same_wording_in_templates():
         '{% load fr %}{{ d|jour_mois }} · {{ n|compte:"travail,travaux" }} · {{ one|compte:"séance" }}'
     ).render(Context({"d": datetime.date(2027, 3, 1), "n": 2, "one": 1}))
     assert html == "1er mars · 2 travaux · 1 séance"
+
+
+def test_it_labels_a_week_in_templates_with_a_capital():
+    html = Template("{% load fr %}{{ d|semaine:p }}").render(Context({"d": datetime.date(2026, 11, 30), "p": "A"}))
+    assert html == "Semaine 49 (A) du 30 novembre au 4 décembre"

@@ -64,6 +64,24 @@ ENTRIES = [
         kwargs=lambda w: {"pk": w.division.pk},
         expect={**only(("tutor", "direction")), "other": 404},
     ),
+    # Timetables: the audience's teachers and form tutors, the CPE, the direction; the family reads
+    # its own pages (visible to it, so 403); another school's direction: 404.
+    Entry(
+        "planning:division_timetable",
+        kwargs=lambda w: {"pk": w.division.pk},
+        expect={**only(("teacher", "tutor", "cpe", "direction")), "other": 404},
+    ),
+    Entry(
+        "planning:group_timetable",
+        kwargs=lambda w: {"pk": w.spe_group.pk},
+        expect={**only(("teacher", "tutor", "cpe", "direction")), "other": 404},
+    ),
+    # A student's week: his form tutors, the CPE, the direction; the référent sees no student (404).
+    Entry(
+        "planning:student_timetable",
+        kwargs=lambda w: {"pk": w.student.pk},
+        expect={**only(("tutor", "cpe", "direction")), "referent": 404, "other": 404},
+    ),
     Entry("planning:school_load", expect=only(("direction",))),
     Entry("planning:school_load_csv", expect=only(("direction",))),
     Entry("planning:thresholds", expect=only(("direction",))),

@@ -23,19 +23,24 @@ def more_data(world):
 @pytest.mark.parametrize(
     "role,expected",
     [
+        # Without a school calendar nor work here, the planning panels skip their slots, sessions and
+        # marks; planning/tests/test_home.py pins them with a full week.
         # session, user (+ établissement, profiles, "is he a form tutor", unread notifications: one
-        # query, see accounts.backends), work due (planning panel), his assignments
-        ("teacher", 4),
-        # the teacher's four, + his tutored divisions, the tutored division, its students, their groups
-        ("tutor", 8),
+        # query, see accounts.backends), planning panel: school days, his slots, his assignments, the
+        # work due in his classes; home: his assignments
+        ("teacher", 7),
+        # the teacher's seven, + his tutored divisions, planning: thresholds, his divisions, the week's
+        # days, the loads; home: the tutored division, its students, their groups
+        ("tutor", 15),
         # session, user, needs waiting and loans (equipment panel: 2), the school's divisions with their counts
         ("direction", 5),
         # session, user, reviews due (suivi panel), the school's divisions
         ("cpe", 4),
-        # session, user, agreements to accept (equipment panel), his children, their groups
-        ("parent", 5),
-        # session, user, his division and its form tutors (2), his groups (planning panel), today's
-        # sessions and work due (planning panel: 2), his groups (home)
+        # session, user, planning panel: his children, their groups, school days, work due; agreements
+        # to accept (equipment panel), home: his children, their groups
+        ("parent", 9),
+        # session, user, his division and its form tutors (2), planning panel: his groups, school days,
+        # work due; his groups (home)
         ("student", 8),
     ],
 )

@@ -30,3 +30,12 @@ def compte(count, forms):
     """``{{ n|compte:"séance" }}`` → "2 séances"; irregular plurals as ``"travail,travaux"``."""
     singular, _, plural_form = str(forms).partition(",")
     return french.plural(int(count or 0), singular, plural_form or None)
+
+
+@register.filter
+def semaine(monday, parity=""):
+    """``{{ monday|semaine:"A" }}`` → "Semaine 49 (A) du 30 novembre au 4 décembre"."""
+    if not monday:
+        return ""
+    label = french.week_label(monday, parity or "")
+    return label[0].upper() + label[1:]

@@ -1,0 +1,45 @@
+"""Links the planning adds to the directory's pages (a division's, a student's): no query, roles only.
+
+The pages they lead to check access themselves; these only spare a link to those who could not use it.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from continuite.accounts.roles import Role
+
+from .access import TIMETABLE_READERS
+
+
+def division_links(user, division) -> list[tuple[str, str]]:
+    roles = user.roles
+    links = []
+    if roles & TIMETABLE_READERS or Role.ENSEIGNANT in roles:
+        links.append(
+            (
+                _("Emploi du temps de la %(code)s") % {"code": division.code},
+                reverse("planning:division_timetable", args=[division.pk]),
+            )
+        )
+    if Role.DIRECTION in roles or division.pk in user.tutored_division_ids:
+        links.append(
+            (
+                _("Carte de charge de la %(code)s") % {"code": division.code},
+                reverse("planning:division_load", args=[division.pk]),
+            )
+        )
+    return links
+
+
+def student_links(user, student) -> list[tuple[str, str]]:
+    roles = user.roles
+    label = _("La semaine de %(name)s") % {"name": student.first_name}
+    if roles & TIMETABLE_READERS or (student.division_id and student.division_id in user.tutored_division_ids):
+        return [(label, reverse("planning:student_timetable", args=[student.pk]))]
+    if Role.PARENT in roles:
+        return [(label, reverse("planning:my_week") + f"?eleve={student.pk}")]
+    if Role.ELEVE in roles:
+        return [(_("Ma semaine"), reverse("planning:my_week"))]
+    return []

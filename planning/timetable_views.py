@@ -1,0 +1,105 @@
+"""Timetables read by the staff: a division's, a group's and a student's week (parse → access → render)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from continuite.accounts.roles import Role
+
+from .access import access_division_timetable, access_group_timetable, access_student_timetable
+from .models import REMOTE_MODALITIES
+from .queries import monday_of
+from .selectors import student_week
+from .timetables import division_week, group_week, with_day_homework
+from .upcoming import subjects_shown
+from .views import _monday, _week_context
+
+
+def _week(request) -> dt.date:
+    """The week asked for; without one, this week, or the coming one on a weekend."""
+    if "semaine" not in request.GET:
+        today = timezone.localdate()
+        if today.weekday() >= 5:
+            return monday_of(today) + dt.timedelta(days=7)
+    return _monday(request)
+
+
+def _counts(grid) -> dict:
+    held = [o for occs in grid.cells.values() for o in occs if not o.is_cancelled]
+    return {
+        "sessions": len(held),
+        "remote": sum(1 for o in held if o.modality in REMOTE_MODALITIES),
+        "works": len(grid.homework),
+    }
+
+
+def _render(request, *, grid, title: str, caption: str, **extra):
+    monday = extra.pop("monday")
+    return render(
+        request,
+        "planning/timetable.html",
+        {
+            **_week_context(monday),
+            "grid": grid,
+            "day_homework": with_day_homework(grid),
+            "counts": _counts(grid),
+            "title": title,
+            "caption": caption,
+            **extra,
+        },
+    )
+
+
+@login_required
+def division_timetable(request, pk: int):
+    """A division's week: its slots and its groups', their modality, the work due."""
+    division = access_division_timetable(request.user, pk)
+    monday = _week(request)
+    grid, groups = division_week(division, monday)
+    return _render(
+        request,
+        grid=grid,
+        monday=monday,
+        title=_("Emploi du temps de la %(code)s") % {"code": division.code},
+        caption=_("Séances de la %(code)s et de ses groupes") % {"code": division.code},
+        division=division,
+        groups=groups,
+        # the heat map's own gate: the division's form tutors and the direction
+        can_see_load=Role.DIRECTION in request.user.roles or division.pk in request.user.tutored_division_ids,
+    )
+
+
+@login_required
+def group_timetable(request, pk: int):
+    group = access_group_timetable(request.user, pk)
+    monday = _week(request)
+    return _render(
+        request,
+        grid=group_week(group, monday),
+        monday=monday,
+        title=_("Emploi du temps : %(group)s") % {"group": group},
+        caption=_("Séances du groupe %(code)s") % {"code": group.code},
+        group=group,
+    )
+
+
+@login_required
+def student_timetable(request, pk: int):
+    """A student's week, for his form tutors, the CPE and the direction."""
+    student = access_student_timetable(request.user, pk)
+    monday = _week(request)
+    grid = student_week(student, monday)
+    subjects_shown(grid.homework)
+    return _render(
+        request,
+        grid=grid,
+        monday=monday,
+        title=_("La semaine de %(name)s") % {"name": student.full_name},
+        caption=_("Séances de %(name)s") % {"name": student.full_name},
+        student=student,
+    )
