@@ -77,3 +77,45 @@ def raise_404():
     from django.http import Http404
 
     raise Http404
+
+
+# The vie scolaire: the CPE's role (the portal has no separate role for its assistants).
+VIE_SCOLAIRE = frozenset({Role.CPE})
+
+
+def require_vie_scolaire(user) -> None:
+    """The absence pages are the vie scolaire's: any other role gets 403."""
+    if not (user.roles & VIE_SCOLAIRE):
+        raise PermissionDenied
+
+
+def access_mark(user, pk: int):
+    """An absence of the user's school, for the vie scolaire (403 for another role, 404 elsewhere)."""
+    from .models import AttendanceMark
+
+    require_vie_scolaire(user)
+    return get_object_or_404(
+        AttendanceMark.objects.filter(register__etablissement_id=user.etablissement_id, status="absent").select_related(
+            "student", "register"
+        ),
+        pk=pk,
+    )
+
+
+def access_justification(user, pk: int):
+    from .models import Justification
+
+    require_vie_scolaire(user)
+    return get_object_or_404(
+        Justification.objects.filter(etablissement_id=user.etablissement_id).select_related("student"), pk=pk
+    )
+
+
+def access_followed_student(user, pk: int):
+    """A student of the user's school, for the vie scolaire's page about him (his leavers too)."""
+    from continuite.ecole.models import Student
+
+    require_vie_scolaire(user)
+    return get_object_or_404(
+        Student.objects.filter(etablissement_id=user.etablissement_id).select_related("division"), pk=pk
+    )

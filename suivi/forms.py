@@ -131,6 +131,8 @@ class SettingsForm(forms.ModelForm):
         fields = [
             "window_days",
             "min_sessions",
+            "vigilance_min_absences",
+            "risque_min_absences",
             "vigilance_absence_percent",
             "risque_absence_percent",
             "vigilance_missing_work",
@@ -138,6 +140,8 @@ class SettingsForm(forms.ModelForm):
             "vigilance_technical",
             "risque_flags",
             "vigilance_unreachable",
+            "dasen_half_days",
+            "justification_days_ahead",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -181,3 +185,32 @@ class CaseFilterForm(forms.Form):
     division = forms.CharField(label=_("Division (code)"), required=False, max_length=20)
     review_due = forms.BooleanField(label=_("Point de suivi dû"), required=False)
     older_than = forms.IntegerField(label=_("Ouverts depuis plus de (jours)"), required=False, min_value=0)
+
+
+ABSENCE_STATES = [("a_traiter", _("À traiter")), ("toutes", _("Toutes"))]
+
+
+class AbsenceFilterForm(forms.Form):
+    """The vie scolaire's list: by day, class and student; the absences to process by default."""
+
+    day = forms.DateField(label=_("Jour"), required=False, widget=DateInput())
+    division = forms.ModelChoiceField(label=_("Classe"), required=False, queryset=None, empty_label=_("Toutes"))
+    student = forms.CharField(label=_("Élève (nom)"), required=False, max_length=100)
+    state = forms.ChoiceField(label=_("État"), required=False, choices=ABSENCE_STATES)
+
+    def __init__(self, *args, divisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = divisions
+
+
+class MarkJustifyForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Motif"), choices=JustificationReason.choices)
+
+
+class SettleForm(forms.Form):
+    reason = forms.CharField(label=_("Motif du règlement"), max_length=200)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accepter", _("Accepter")), ("refuser", _("Refuser"))])
+    note = forms.CharField(label=_("Motif (obligatoire pour un refus)"), max_length=300, required=False)

@@ -6,6 +6,7 @@ from continuite.accounts.roles import Role
 ITEMS = [
     NavItem(label=_("Suivi des élèves"), url_name="suivi:case_list", roles=frozenset({Role.CPE}), order=40),
     NavItem(label=_("Signalements"), url_name="suivi:case_list", roles=frozenset({Role.DIRECTION}), order=41),
+    NavItem(label=_("Absences à traiter"), url_name="suivi:absence_list", roles=frozenset({Role.CPE}), order=41),
     NavItem(label=_("GPDS"), url_name="suivi:gpds", roles=frozenset({Role.DIRECTION, Role.CPE}), order=42),
     NavItem(
         label=_("Appels et travaux rendus"),

@@ -32,6 +32,11 @@ class CaseQuerySet(models.QuerySet):
     def review_due(self, today: dt.date):
         return self.open().filter(review_on__lte=today)
 
+    def by_urgency(self):
+        """The CPE's queue order: Risque before Vigilance, then the oldest case first."""
+        rank = models.Case(models.When(level="risque", then=0), default=1, output_field=models.IntegerField())
+        return self.annotate(level_rank=rank).order_by("level_rank", "opened_at", "pk")
+
     def visible_to(self, user: User):
         if not user.is_authenticated or user.etablissement_id is None:
             return self.none()
@@ -64,6 +69,37 @@ class AttendanceMarkQuerySet(models.QuerySet):
     def unexcused_absences(self):
         """Absences that count in the signals: not justified, not settled."""
         return self.filter(status="absent", absence_status="a_justifier")
+
+    def with_pending_request(self):
+        """Each absence with ``request_pending``: a family's request covers its day, waiting for a decision."""
+        from .models import Justification
+
+        pending = Justification.objects.pending().filter(
+            student_id=OuterRef("student_id"),
+            start__lte=OuterRef("register__date"),
+            end__gte=OuterRef("register__date"),
+        )
+        return self.annotate(request_pending=Exists(pending))
+
+    def to_process_first(self):
+        """The vie scolaire's order: absences still "à justifier" first, then the newest."""
+        rank = models.Case(
+            models.When(absence_status="a_justifier", then=0), default=1, output_field=models.IntegerField()
+        )
+        return self.annotate(process_rank=rank).order_by(
+            "process_rank", "-register__date", "register__half_day", "student__last_name", "student__first_name", "pk"
+        )
+
+
+class JustificationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status="en_attente")
+
+    def accepted(self):
+        return self.filter(status="acceptee")
+
+    def covering(self, day: dt.date):
+        return self.filter(start__lte=day, end__gte=day)
 
 
 # --- The window of school days -------------------------------------------------------------------
@@ -124,6 +160,34 @@ def equipment_matter():
     from equipement.queries import lacked_equipment_for_hand_in
 
     return Q(homework__hand_in_mode__in=ONLINE_HAND_IN_MODES) & Q(lacked_equipment_for_hand_in())
+
+
+DASEN_DAYS = 30  # "four unjustified half-days in a month", read over the last 30 days
+
+
+def half_days_by_student(
+    *, etablissement_id: int, start: dt.date, end: dt.date, student_ids=None
+) -> dict[int, dict[str, int]]:
+    """Per student, over the period: sessions missed, half-days missed (a morning or an afternoon
+    with at least one absence), and half-days with an absence still "à justifier" (the DASEN count).
+    One aggregate; ``student_ids`` narrows it to the students a page shows."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+
+    from .models import AttendanceMark
+
+    half_day = Concat(Cast("register__date", CharField()), Value(" "), "register__half_day", output_field=CharField())
+    marks = AttendanceMark.objects.filter(
+        register__etablissement_id=etablissement_id, register__date__range=(start, end), status="absent"
+    )
+    if student_ids is not None:
+        marks = marks.filter(student_id__in=student_ids)
+    rows = marks.values("student_id").annotate(
+        missed=Count("pk"),
+        half_days=Count(half_day, distinct=True),
+        unexcused_half_days=Count(half_day, filter=Q(absence_status="a_justifier"), distinct=True),
+    )
+    return {row.pop("student_id"): row for row in rows}
 
 
 def missing_work_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_absences
 
 app_name = "suivi"
 
@@ -29,4 +29,14 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export_csv"),
     path("reglages/", views.settings_edit, name="settings"),
     path("absences/", views.family_absences, name="family_absences"),
+    path("vie-scolaire/absences/", views_absences.absence_list, name="absence_list"),
+    path("vie-scolaire/absences/<int:pk>/justifier/", views_absences.absence_justify, name="absence_justify"),
+    path("vie-scolaire/absences/<int:pk>/regler/", views_absences.absence_settle, name="absence_settle"),
+    path(
+        "vie-scolaire/justifications/<int:pk>/decision/",
+        views_absences.justification_decide,
+        name="justification_decide",
+    ),
+    path("vie-scolaire/eleves/<int:pk>/", views_absences.student_followup, name="student_followup"),
+    path("vie-scolaire/eleves/<int:pk>/justifier/", views_absences.student_justify, name="student_justify"),
 ]

@@ -279,7 +279,7 @@ def case_list(request):
         cases = cases.filter(review_on__lte=today)
     if data.get("older_than") is not None:
         cases = cases.filter(opened_at__lt=timezone.now() - dt.timedelta(days=data["older_than"]))
-    cases = cases.order_by("-level", "review_on", "opened_at")[:500]
+    cases = cases.by_urgency()[:500]
     return render(request, "suivi/case_list.html", {"cases": cases, "form": form, "today": today})
 
 
@@ -324,7 +324,7 @@ def case_detail(request, pk: int):
         "case": case,
         "timeline": _timeline(case),
         "can_write": Role.CPE in request.user.roles and case.is_open,
-        "justification": Justification.objects.filter(student=case.student, end__gte=today).order_by("-end").first(),
+        "justification": services.active_justification(case.student, today),
         "today": today,
     }
     if context["can_write"]:
@@ -634,7 +634,7 @@ def family_absences(request):
         form = JustifyForm(request.POST, prefix=f"c{student.pk}")
         if form.is_valid():
             try:
-                services.absence_justify(
+                services.justification_request(
                     user=request.user,
                     student=student,
                     start=form.cleaned_data["start"],
@@ -644,7 +644,10 @@ def family_absences(request):
             except ValidationError as exc:
                 _error(request, exc)
             else:
-                messages.success(request, _("Merci : la justification est enregistrée."))
+                messages.success(
+                    request,
+                    _("Merci : votre demande est transmise à la vie scolaire, qui vous répondra ici."),
+                )
                 return HttpResponseRedirect(request.path)
         else:
             messages.error(
@@ -653,14 +656,28 @@ def family_absences(request):
     since = timezone.localdate() - dt.timedelta(days=60)
     absences = (
         AttendanceMark.objects.filter(student__in=children, status=AttendanceStatus.ABSENT, register__date__gte=since)
+        .with_pending_request()
         .select_related("register__session__subject", "student")
         .order_by("-register__date")
     )
     by_child: dict[int, list] = {}
     for mark in absences:
         by_child.setdefault(mark.student_id, []).append(mark)
-    rows = [(child, by_child.get(child.pk, []), JustifyForm(prefix=f"c{child.pk}")) for child in children]
-    return render(request, "suivi/family_absences.html", {"rows": rows, "to_justify": AbsenceStatus.TO_JUSTIFY})
+    requests: dict[int, list] = {}
+    for justification in Justification.objects.filter(student__in=children, given_at__date__gte=since).order_by(
+        "-given_at"
+    ):
+        requests.setdefault(justification.student_id, []).append(justification)
+    rows = [
+        (child, by_child.get(child.pk, []), requests.get(child.pk, []), JustifyForm(prefix=f"c{child.pk}"))
+        for child in children
+    ]
+    days_ahead = services.settings_get(etablissement=request.user.etablissement_id).justification_days_ahead
+    return render(
+        request,
+        "suivi/family_absences.html",
+        {"rows": rows, "to_justify": AbsenceStatus.TO_JUSTIFY, "days_ahead": days_ahead},
+    )
 
 
 @login_required

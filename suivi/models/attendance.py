@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..queries import AttendanceMarkQuerySet, AttendanceRegisterQuerySet
+from ..queries import AttendanceMarkQuerySet, AttendanceRegisterQuerySet, JustificationQuerySet
 
 
 class AttendanceStatus(models.TextChoices):
@@ -20,7 +20,12 @@ class AttendanceStatus(models.TextChoices):
 
 
 class AbsenceStatus(models.TextChoices):
-    """As in vie scolaire; only "à justifier" counts in the signals."""
+    """As in vie scolaire; only "à justifier" counts in the signals.
+
+    "Justifiée": a receivable reason accepted by the vie scolaire. "Réglée": processed by the vie
+    scolaire without a receivable reason (a mistaken register, a matter dealt with in person), with
+    the reason written on the absence.
+    """
 
     NONE = "", _("—")
     TO_JUSTIFY = "a_justifier", _("À justifier")
@@ -37,6 +42,27 @@ class JustificationReason(models.TextChoices):
     OTHER = "autre", _("Autre motif recevable")
 
 
+class HalfDay(models.TextChoices):
+    """The unit the vie scolaire counts absences in (and the DASEN rule): a session starting before
+    noon belongs to the morning."""
+
+    MORNING = "matin", _("Matin")
+    AFTERNOON = "apres_midi", _("Après-midi")
+
+    @classmethod
+    def of(cls, start) -> str:
+        return cls.MORNING if start.hour < 12 else cls.AFTERNOON
+
+
+class JustificationStatus(models.TextChoices):
+    """A guardian's justification is a request the vie scolaire accepts or refuses; the vie
+    scolaire's own is accepted when given."""
+
+    PENDING = "en_attente", _("Demande en attente")
+    ACCEPTED = "acceptee", _("Acceptée")
+    REFUSED = "refusee", _("Refusée")
+
+
 class AttendanceRegister(models.Model):
     """The register of one video or hybrid session: one per session, one POST for the whole list."""
 
@@ -45,6 +71,8 @@ class AttendanceRegister(models.Model):
         "planning.Session", on_delete=models.CASCADE, related_name="register", verbose_name=_("séance")
     )
     date = models.DateField(_("date"))  # the session's date, kept here for the signal aggregates
+    # the session's half-day, kept here for the half-day counts (one aggregate, no join)
+    half_day = models.CharField(_("demi-journée"), max_length=10, choices=HalfDay.choices, default=HalfDay.MORNING)
     taken_by = models.ForeignKey(
         "ecole.Staff", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("appel fait par")
     )
@@ -67,7 +95,11 @@ class AttendanceRegister(models.Model):
 
 
 class Justification(models.Model):
-    """A reason given for a student's absences over a period; while it runs, no notice is sent."""
+    """A reason given for a student's absences over a period.
+
+    Given by the vie scolaire, it is accepted at once; asked by a guardian, it is a request that
+    the vie scolaire accepts or refuses with a reason. Only an accepted one justifies absences.
+    """
 
     etablissement = models.ForeignKey("ecole.Etablissement", on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey(
@@ -80,13 +112,31 @@ class Justification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("saisi par")
     )
     given_at = models.DateTimeField(_("saisi le"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=JustificationStatus.choices, default=JustificationStatus.ACCEPTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decision_note = models.CharField(_("motif de la décision"), max_length=300, blank=True)
+
+    objects = JustificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("justification d'absence")
         verbose_name_plural = _("justifications d'absence")
         ordering = ["-start"]
         constraints = [models.CheckConstraint(condition=Q(start__lte=F("end")), name="justification_start_before_end")]
-        indexes = [models.Index(fields=["student", "end"], name="justification_student_end")]
+        indexes = [
+            models.Index(fields=["student", "end"], name="justification_student_end"),
+            models.Index(fields=["etablissement", "status"], name="justification_etab_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.student} {self.start:%d/%m}–{self.end:%d/%m}"
@@ -106,6 +156,11 @@ class AttendanceMark(models.Model):
     justification = models.ForeignKey(
         Justification, on_delete=models.SET_NULL, null=True, blank=True, related_name="marks"
     )
+    settled_reason = models.CharField(_("motif du règlement"), max_length=200, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(_("réglée le"), null=True, blank=True)
 
     objects = AttendanceMarkQuerySet.as_manager()
 

@@ -130,6 +130,9 @@ class Case(models.Model):
 class EventKind(models.TextChoices):
     SIGNAL = "signal", _("Signal")
     LEVEL_UP = "aggravation", _("Aggravation")
+    LEVEL_DOWN = "amelioration", _("Amélioration")
+    REOPENED = "reouverture", _("Réouverture")
+    JUSTIFICATION = "justification", _("Justification d'absence")
     FLAG = "fiche", _("Fiche de repérage")
     INTERVIEW = "entretien", _("Entretien")
     ESCALATION = "direction", _("Transmission à la direction")
@@ -140,7 +143,7 @@ class CaseEvent(models.Model):
     """One step of the timeline that has no table of its own (signals, interview, escalation, closure)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("type"), max_length=12, choices=EventKind.choices)
+    kind = models.CharField(_("type"), max_length=14, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("date"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     text = models.TextField(_("compte rendu"), max_length=2000, blank=True)

@@ -21,10 +21,18 @@ class SuiviSettings(models.Model):
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    # Defaults that do not flood: a share of absences is read only over enough sessions, and a
+    # single missed class never makes a level on its own.
     min_sessions = models.PositiveSmallIntegerField(
-        _("nombre minimal de séances à distance pour calculer une part d'absences"),
-        default=1,
+        _("nombre minimal de séances à distance dans la fenêtre pour calculer une part d'absences"),
+        default=5,
         validators=[MinValueValidator(1)],
+    )
+    vigilance_min_absences = models.PositiveSmallIntegerField(
+        _("vigilance : nombre minimal d'absences non justifiées"), default=2, validators=[MinValueValidator(1)]
+    )
+    risque_min_absences = models.PositiveSmallIntegerField(
+        _("risque : nombre minimal d'absences non justifiées"), default=4, validators=[MinValueValidator(1)]
     )
     vigilance_absence_percent = models.PositiveSmallIntegerField(
         _("vigilance : part des séances à distance manquées sans justification (%)"), default=20, validators=PERCENT
@@ -65,6 +73,17 @@ class SuiviSettings(models.Model):
         blank=True,
         help_text=_("En tête des courriers imprimés (une ligne par ligne d'adresse)."),
     )
+    dasen_half_days = models.PositiveSmallIntegerField(
+        _("règle DASEN : demi-journées d'absence non justifiées sur 30 jours (0 : règle désactivée)"),
+        default=4,
+        validators=[MaxValueValidator(20)],
+        help_text=_("À partir de ce nombre, le dossier passe en risque : l'élève doit être signalé à la DASEN."),
+    )
+    justification_days_ahead = models.PositiveSmallIntegerField(
+        _("une famille peut demander une justification jusqu'à (jours à l'avance)"),
+        default=7,
+        validators=[MaxValueValidator(31)],
+    )
 
     class Meta:
         verbose_name = _("réglages du suivi")
@@ -77,6 +96,10 @@ class SuiviSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(vigilance_missing_work__lt=F("risque_missing_work")),
                 name="suivisettings_work_levels_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(vigilance_min_absences__lte=F("risque_min_absences")),
+                name="suivisettings_min_absences_ordered",
             ),
         ]
 

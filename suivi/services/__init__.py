@@ -5,7 +5,15 @@ Each change of a student's follow-up is written to the access log (``continuite.
 One module per concern; this package re-exports them so callers write ``services.case_open``.
 """
 
-from .absences import absence_justify, absence_settle, active_justification, handin_mark, register_take  # noqa: F401
+from .absences import (  # noqa: F401
+    absence_justify,
+    absence_settle,
+    active_justification,
+    handin_mark,
+    justification_decide,
+    justification_request,
+    register_take,
+)
 from .cases import (  # noqa: F401
     action_owner_notify,
     actions_due_notify,

@@ -7,7 +7,14 @@ from django.utils import timezone
 from continuite.tests.matrix import Entry, only
 from planning.tests.factories import HomeworkFactory, SessionFactory
 
-from .factories import CaseActionFactory, CaseFactory, NoticeFactory
+from .factories import (
+    CaseActionFactory,
+    CaseFactory,
+    JustificationFactory,
+    MarkFactory,
+    NoticeFactory,
+    RegisterFactory,
+)
 
 
 def _session(w):
@@ -49,6 +56,19 @@ def _letter(w):
 def _own_action(w):
     # the form tutor's action (the others get a 404: not theirs)
     return {"action_pk": CaseActionFactory(case__student=w.student, owner=w.tutor).pk}
+
+
+def _absence(w):
+    register = RegisterFactory(session__division=w.division, session__date=timezone.localdate())
+    return {"pk": MarkFactory(register=register, student=w.student, status="absent").pk}
+
+
+def _request(w):
+    today = timezone.localdate()
+    request = JustificationFactory(
+        student=w.student, start=today, end=today, status="en_attente", given_by=w.users["parent"]
+    )
+    return {"pk": request.pk}
 
 
 def _today(days=0):
@@ -179,5 +199,37 @@ ENTRIES = [
             f"c{w.student.pk}-reason": "transport",
         },
         expect=only(("parent",), ok=302),
+    ),
+    # The vie scolaire's absence pages: the CPE only (no other role sees another family's absences).
+    Entry("suivi:absence_list", expect=only(("cpe",))),
+    Entry("suivi:absence_list", query="?state=toutes&division=&student=DURAND", expect=only(("cpe",))),
+    Entry(
+        "suivi:absence_justify",
+        method="post",
+        kwargs=_absence,
+        data=lambda w: {"reason": "transport"},
+        expect=only(("cpe",), ok=302),
+    ),
+    Entry(
+        "suivi:absence_settle",
+        method="post",
+        kwargs=_absence,
+        data=lambda w: {"reason": "Appel erroné : présente en salle."},
+        expect=only(("cpe",), ok=302),
+    ),
+    Entry(
+        "suivi:justification_decide",
+        method="post",
+        kwargs=_request,
+        data=lambda w: {"decision": "refuser", "note": "Motif non recevable."},
+        expect=only(("cpe",), ok=302),
+    ),
+    Entry("suivi:student_followup", kwargs=lambda w: {"pk": w.student.pk}, expect=only(("cpe",))),
+    Entry(
+        "suivi:student_justify",
+        method="post",
+        kwargs=lambda w: {"pk": w.student.pk},
+        data=lambda w: {"justif-start": _today(-2), "justif-end": _today(), "justif-reason": "mot_famille"},
+        expect=only(("cpe",), ok=302),
     ),
 ]

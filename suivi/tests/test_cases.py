@@ -37,6 +37,9 @@ def test_it_refuses_a_register_for_a_session_in_class(world, frozen):
 
 
 def test_it_opens_a_case_after_a_register_with_absences(world, frozen, django_capture_on_commit_callbacks):
+    from .helpers import registers
+
+    registers(world.student, ["absent", "absent", "absent", "present", "present"])
     session = remote_session(world, TODAY)
     with django_capture_on_commit_callbacks(execute=True):
         services.register_take(session=session, user=world.teacher.user, marks={world.student.pk: "absent"})

@@ -1,5 +1,7 @@
 """The journey of a case: register → signal → case → call → notice → acknowledgement → direction."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -24,7 +26,13 @@ def person(browser, live_server, email=None):
 
 
 def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, live_server):
+    from .helpers import registers
+
     classmate = StudentFactory(division=world.division, last_name="BERNARD", first_name="Noah")
+    # Three absences already this week each: the fourth crosses the threshold (one alone never does).
+    last_week = timezone.localdate() - dt.timedelta(days=7)
+    for student in (world.student, classmate):
+        registers(student, ["absent", "absent", "absent", "present", "present"], first_day=last_week)
     session = SessionFactory(
         division=world.division, subject=world.subject, date=timezone.localdate(), teachers=[world.teacher]
     )
@@ -44,7 +52,7 @@ def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, li
     # The signal opened one case per student, with the rule that fired.
     case = Case.objects.get(student=world.student, status="ouvert")
     assert Case.objects.filter(student=classmate).count() == 1
-    assert "100 %" in case.rule
+    assert "67 % des séances à distance manquées sans justification (4 sur 6)" in case.rule
 
     # The CPE logs a call, then sends the warning to the form tutor and the notice to the family.
     context, page = person(browser, live_server, "cpe@lycee.fr")

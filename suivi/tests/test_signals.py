@@ -45,14 +45,14 @@ def test_it_counts_technical_trouble_apart_from_absences(world, frozen):
 
 
 def test_it_puts_a_student_in_vigilance_from_the_share_of_sessions_missed(world, frozen):
-    registers(world.student, ["absent", "present", "present", "present"])  # 25 %
+    registers(world.student, ["absent", "absent"] + ["present"] * 6)  # 25 %
     found = evaluate(world)[world.student.pk]
     assert found.level == Level.VIGILANCE
     assert "25 %" in found.rules[0]
 
 
 def test_it_puts_a_student_at_risk_from_the_share_of_sessions_missed(world, frozen):
-    registers(world.student, ["absent", "absent", "present", "distance"])  # 50 %
+    registers(world.student, ["absent"] * 4 + ["present", "present", "distance", "distance"])  # 50 %
     found = evaluate(world)[world.student.pk]
     assert found.level == Level.RISQUE
     assert found.evidence["part_absences"] == 50
@@ -60,7 +60,7 @@ def test_it_puts_a_student_at_risk_from_the_share_of_sessions_missed(world, froz
 
 def test_it_follows_the_thresholds_of_the_school(world, frozen):
     SuiviSettings.objects.create(etablissement=world.etablissement, vigilance_absence_percent=30)
-    registers(world.student, ["absent", "present", "present", "present"])  # 25 % < 30 %
+    registers(world.student, ["absent", "absent"] + ["present"] * 6)  # 25 % < 30 %
     assert evaluate(world)[world.student.pk].level == ""
 
 
@@ -73,19 +73,19 @@ def test_it_ignores_absences_before_the_window(world, frozen):
 
 
 def test_it_opens_a_case_with_the_evidence_and_the_rule(world, frozen):
-    registers(world.student, ["absent", "absent", "present", "present"])
+    registers(world.student, ["absent"] * 4 + ["present"] * 4)
     opened = services.signals_compute(etablissement=world.etablissement, today=TODAY)
     assert [case.student for case in opened] == [world.student]
     case = opened[0]
     assert case.level == Level.RISQUE
-    assert "50 % des séances à distance manquées sans justification (2 sur 4)" in case.rule
-    assert case.evidence["unexcused"] == 2
+    assert "50 % des séances à distance manquées sans justification (4 sur 8)" in case.rule
+    assert case.evidence["unexcused"] == 4
     event = CaseEvent.objects.get(case=case)
     assert event.kind == EventKind.SIGNAL and event.author is None
 
 
 def test_it_never_opens_a_second_case_while_one_is_open(world, frozen):
-    registers(world.student, ["absent", "absent", "present", "present"])
+    registers(world.student, ["absent"] * 4 + ["present"] * 4)
     services.signals_compute(etablissement=world.etablissement, today=TODAY)
     services.signals_compute(etablissement=world.etablissement, today=TODAY)
     assert Case.objects.filter(student=world.student).count() == 1
@@ -101,19 +101,21 @@ def test_it_refuses_a_second_open_case_in_the_database(world, frozen):
 
 def test_it_raises_the_level_of_the_open_case_when_worse(world, frozen):
     case = CaseFactory(student=world.student, level=Level.VIGILANCE, severity=1)
-    registers(world.student, ["absent", "absent", "absent", "present"])
+    registers(world.student, ["absent"] * 4 + ["present"] * 2)
     services.signals_compute(etablissement=world.etablissement, today=TODAY)
     case.refresh_from_db()
     assert case.level == Level.RISQUE
-    assert case.severity == 3
+    assert case.severity == 4
     assert case.events.filter(kind=EventKind.LEVEL_UP).count() == 1
 
 
 def test_it_does_not_reopen_a_case_closed_inside_the_window(world, frozen):
     from django.utils import timezone
 
-    CaseFactory(student=world.student, status="clos", closed_at=timezone.now(), outcome="resolu")
-    registers(world.student, ["absent", "absent", "present", "present"])
+    CaseFactory(
+        student=world.student, status="clos", closed_at=timezone.now(), outcome="resolu", level="risque", severity=4
+    )
+    registers(world.student, ["absent"] * 4 + ["present"] * 4)
     assert services.signals_compute(etablissement=world.etablissement, today=TODAY) == []
 
 
@@ -144,11 +146,12 @@ def test_it_signals_a_family_nobody_could_reach(world, frozen):
 
 
 def test_it_stops_counting_absences_once_justified(world, frozen):
-    registers(world.student, ["absent", "absent", "present", "present"])
+    registers(world.student, ["absent"] * 4 + ["present"] * 4)
     import datetime as dt
 
+    assert evaluate(world)[world.student.pk].level == Level.RISQUE
     services.absence_justify(
-        user=world.users["parent"],
+        user=world.cpe.user,
         student=world.student,
         start=dt.date(2026, 11, 23),
         end=dt.date(2026, 11, 27),
@@ -176,7 +179,8 @@ def test_it_evaluates_the_school_with_the_same_number_of_queries_whatever_its_si
     services.settings_get(etablissement=world.etablissement)
     for _n in range(5):
         registers(StudentFactory(division=world.division), ["absent", "absent"])
-    # 1 settings, 2 school calendar (window), 3 attendance, 4 hand-ins, 5 flags, 6 contacts, 7 equipment needs
-    with django_assert_num_queries(7):
+    # 1 settings, 2 school calendar (window), 3 attendance, 4 hand-ins, 5 flags, 6 contacts,
+    # 7 half-days (DASEN count), 8 equipment needs
+    with django_assert_num_queries(8):
         found = evaluate(world)
     assert len(found) == 6

@@ -110,7 +110,7 @@ def test_it_refuses_a_notice_in_french_from_the_case_page(world, client, frozen)
 def test_it_shows_the_tutor_a_summary_without_opening_case_files(world, client, frozen):
     from .helpers import registers
 
-    registers(world.student, ["absent", "absent", "present", "present"])
+    registers(world.student, ["absent"] * 4 + ["present"] * 4)
     client.force_login(world.tutor.user)
     page = client.get(reverse("suivi:tutor_summary")).content.decode()
     assert "Léa DURAND" in page and "Risque" in page
