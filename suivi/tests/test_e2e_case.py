@@ -11,7 +11,7 @@ from continuite.notifications.models import Notification
 from continuite.notifications.services import acknowledgement_url
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
 from planning.tests.factories import SessionFactory
-from suivi.models import Case
+from suivi.models import Case, SuiviSettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +29,8 @@ def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, li
     from .helpers import registers
 
     classmate = StudentFactory(division=world.division, last_name="BERNARD", first_name="Noah")
+    # This journey sends the notice right after the warning (the delay has its own tests).
+    SuiviSettings.objects.create(etablissement=world.etablissement, warning_delay_days=0)
     # Three absences already this week each: the fourth crosses the threshold (one alone never does).
     last_week = timezone.localdate() - dt.timedelta(days=7)
     for student in (world.student, classmate):
@@ -66,9 +68,11 @@ def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, li
     page.get_by_role("button", name="Enregistrer le contact").click()
     expect(page.get_by_text("Contact avec la famille enregistré.")).to_be_visible()
     page.get_by_role("button", name="Envoyer l'étape suivante").click()
-    expect(page.get_by_text("Avertissement au professeur principal de niveau 1 envoyé.")).to_be_visible()
+    expect(
+        page.get_by_text("Avertissement de niveau 1 envoyé à Thomas GARNIER (professeur principal).")
+    ).to_be_visible()
     page.get_by_role("button", name="Envoyer l'étape suivante").click()
-    expect(page.get_by_text("Avis aux responsables légaux de niveau 1 envoyé.")).to_be_visible()
+    expect(page.get_by_text("Avis de niveau 1 envoyé aux responsables légaux")).to_be_visible()
     assert_no_axe_violations(page)
 
     # A guardian acknowledges it through the personal link of the mail.
