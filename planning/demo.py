@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, TeachingAssignment
 
@@ -17,10 +18,15 @@ from . import services
 from .models import HomeworkKind, Modality, RemoteMode, TimetableSlot
 from .queries import monday_of
 
-# Core lessons: one-hour bands in the mornings; spécialités: two-hour blocks in the afternoons,
-# one block per spécialité so that no student has two at once.
+# Core lessons: one-hour bands in the mornings and at 13:00; spécialités: two-hour blocks in the
+# afternoons. The timetable is built without conflict: a teacher is never in two places at once,
+# a room holds one class at a time (each division and each group has its own room), and the
+# spécialité groups of one half of a level (whose students mix) never share a block.
 CORE_BANDS = [(day, hour) for day in range(5) for hour in (8, 9, 10, 11)] + [(day, 13) for day in range(5)]
-SPE_BLOCKS = [(0, 14), (1, 14), (3, 14), (4, 14), (0, 16), (1, 16), (3, 16)]
+SPE_BLOCKS = [(0, 14), (1, 14), (3, 14), (4, 14), (0, 16), (1, 16), (3, 16), (4, 16)]
+# The demo lycée has classes on Saturday morning: sport for the 1re and Terminale, 08:00–10:00 or 10:00–12:00.
+SATURDAY = 5
+SATURDAY_BLOCKS = [(SATURDAY, 8), (SATURDAY, 10)]
 HOURS_PER_SUBJECT = 2
 
 
@@ -32,42 +38,93 @@ def _seed_timetable(etablissement: Etablissement, year: SchoolYear) -> None:
     divisions = list(Division.objects.filter(school_year=year).order_by("code"))
     assignments = TeachingAssignment.objects.filter(division__school_year=year).select_related("subject", "staff")
     by_division: dict[int, list[TeachingAssignment]] = {}
-    for assignment in assignments.order_by("subject__code"):
+    for assignment in assignments.order_by("subject__code", "pk"):
         by_division.setdefault(assignment.division_id, []).append(assignment)
     slots, teachers = [], []
+    teacher_busy: set[tuple[int, int, int]] = set()  # (staff, day, hour)
+    gyms_taken: dict[tuple[int, int], int] = {}  # two gymnasiums on Saturday morning
     for index, division in enumerate(divisions):
         bands = CORE_BANDS[index % len(CORE_BANDS) :] + CORE_BANDS[: index % len(CORE_BANDS)]
-        position = 0
+        division_busy: set[tuple[int, int]] = set()
         for assignment in by_division.get(division.pk, []):
-            for _hour in range(HOURS_PER_SUBJECT):
-                if position >= len(bands):
-                    break
-                day, hour = bands[position]
-                position += 1
-                slots.append(
-                    TimetableSlot(
-                        etablissement=etablissement,
-                        school_year=year,
-                        division=division,
-                        subject=assignment.subject,
-                        weekday=day,
-                        start=_time(hour),
-                        end=_time(hour + 1),
-                        room=f"B{100 + index}",
-                    )
+            if assignment.subject.code == "EPS" and division.level != "2nde":
+                block = next(
+                    (
+                        (day, hour)
+                        for day, hour in SATURDAY_BLOCKS
+                        if gyms_taken.get((day, hour), 0) < 2
+                        and not {(assignment.staff_id, day, hour), (assignment.staff_id, day, hour + 1)} & teacher_busy
+                    ),
+                    None,
                 )
-                teachers.append(assignment.staff_id)
+                if block is not None:
+                    day, hour = block
+                    gyms_taken[block] = gyms_taken.get(block, 0) + 1
+                    teacher_busy.update({(assignment.staff_id, day, hour), (assignment.staff_id, day, hour + 1)})
+                    slots.append(
+                        TimetableSlot(
+                            etablissement=etablissement,
+                            school_year=year,
+                            division=division,
+                            subject=assignment.subject,
+                            weekday=day,
+                            start=_time(hour),
+                            end=_time(hour + 2),
+                            room=_("Gymnase %(n)s") % {"n": gyms_taken[block]},
+                        )
+                    )
+                    teachers.append(assignment.staff_id)
+                    continue
+            placed_days: list[int] = []
+            # Two passes: on different days first (a subject twice the same day only if needed).
+            for allow_same_day in (False, True):
+                for day, hour in bands:
+                    if len(placed_days) == HOURS_PER_SUBJECT:
+                        break
+                    if (day, hour) in division_busy or (assignment.staff_id, day, hour) in teacher_busy:
+                        continue
+                    if day in placed_days and not allow_same_day:
+                        continue
+                    division_busy.add((day, hour))
+                    teacher_busy.add((assignment.staff_id, day, hour))
+                    placed_days.append(day)
+                    slots.append(
+                        TimetableSlot(
+                            etablissement=etablissement,
+                            school_year=year,
+                            division=division,
+                            subject=assignment.subject,
+                            weekday=day,
+                            start=_time(hour),
+                            end=_time(hour + 1),
+                            room=f"B{100 + index}",
+                        )
+                    )
+                    teachers.append(assignment.staff_id)
     group_assignments = (
         TeachingAssignment.objects.filter(group__school_year=year, group__kind="specialite")
         .select_related("group", "subject")
-        .order_by("group__code")
+        .order_by("group__code", "pk")
     )
-    spe_index: dict[str, int] = {}
-    for assignment in group_assignments:
+    blocks_taken: dict[str, set[int]] = {}
+    for room_number, assignment in enumerate(group_assignments):
         level_key = assignment.group.code[0] + assignment.group.code[-1]  # "11", "T2"...
-        block = spe_index.get(level_key, 0)
-        spe_index[level_key] = block + 1
-        day, hour = SPE_BLOCKS[block % len(SPE_BLOCKS)]
+        taken = blocks_taken.setdefault(level_key, set())
+        block = next(
+            (
+                b
+                for b, (day, hour) in enumerate(SPE_BLOCKS)
+                if b not in taken
+                and (assignment.staff_id, day, hour) not in teacher_busy
+                and (assignment.staff_id, day, hour + 1) not in teacher_busy
+            ),
+            None,
+        )
+        if block is None:
+            continue
+        taken.add(block)
+        day, hour = SPE_BLOCKS[block]
+        teacher_busy.update({(assignment.staff_id, day, hour), (assignment.staff_id, day, hour + 1)})
         slots.append(
             TimetableSlot(
                 etablissement=etablissement,
@@ -77,7 +134,7 @@ def _seed_timetable(etablissement: Etablissement, year: SchoolYear) -> None:
                 weekday=day,
                 start=_time(hour),
                 end=_time(hour + 2),
-                room=f"S{200 + block}",
+                room=f"S{200 + room_number}",
             )
         )
         teachers.append(assignment.staff_id)
@@ -243,6 +300,7 @@ def seed(*, etablissement: Etablissement, today: dt.date) -> None:
     year = SchoolYear.objects.filter(etablissement=etablissement, is_current=True).first()
     if year is None:
         return
+    services.planning_settings_update(etablissement=etablissement, class_weekdays=[0, 1, 2, 3, 4, SATURDAY])
     services.school_calendar_build(school_year=year)
     if TimetableSlot.objects.filter(etablissement=etablissement).exists():
         return

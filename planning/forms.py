@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from continuite.ecole.models import Division, Group, Staff, Subject, TeachingAssignment
 
 from .models import (
+    WEEKDAY_NAMES,
     AsyncPlace,
     HandInMode,
     HomeworkKind,
@@ -142,7 +143,39 @@ class HomeworkForm(forms.Form):
         return data
 
 
+CLASS_WEEKDAY_CHOICES = [
+    ("0", _("lundi")),
+    ("1", _("mardi")),
+    ("2", _("mercredi")),
+    ("3", _("jeudi")),
+    ("4", _("vendredi")),
+    ("5", _("samedi")),
+]
+
+
+class SlotDeleteForm(forms.Form):
+    from_date = forms.DateField(
+        label=_("Retirer à partir du"),
+        widget=DATE,
+        help_text=_("Les semaines d'avant gardent le créneau."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
 class ThresholdsForm(forms.ModelForm):
+    class_weekdays = forms.MultipleChoiceField(
+        label=_("Jours de classe"),
+        choices=CLASS_WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Les semaines du planning montrent ces jours : le samedi seulement s'il est coché "
+            "(des cours le samedi matin, par exemple)."
+        ),
+    )
+
     class Meta:
         model = PlanningSettings
         fields = [
@@ -158,6 +191,7 @@ class ThresholdsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["class_weekdays"].initial = list(self.instance.class_weekdays)
         self.helper = _helper()
 
 
@@ -186,22 +220,28 @@ class DivisionSwitchForm(forms.Form):
 
 
 class SlotForm(forms.Form):
+    """A slot of the timetable; with ``from_date``, the date a change takes effect."""
+
     audience = forms.ChoiceField(label=_("Classe ou groupe"))
     subject = forms.ModelChoiceField(label=_("Matière"), queryset=Subject.objects.none())
     teachers = forms.ModelMultipleChoiceField(label=_("Enseignants"), queryset=Staff.objects.none())
-    weekday = forms.TypedChoiceField(
-        label=_("Jour"),
-        coerce=int,
-        choices=[(0, _("lundi")), (1, _("mardi")), (2, _("mercredi")), (3, _("jeudi")), (4, _("vendredi"))],
-    )
+    weekday = forms.TypedChoiceField(label=_("Jour"), coerce=int)
     start = forms.TimeField(label=_("Début"), widget=TIME)
     end = forms.TimeField(label=_("Fin"), widget=TIME)
     week_pattern = forms.ChoiceField(label=_("Semaines"), choices=WeekPattern.choices)
     room = forms.CharField(label=_("Salle"), max_length=40, required=False)
+    from_date = forms.DateField(
+        label=_("À partir du"),
+        widget=DATE,
+        help_text=_("Les semaines d'avant gardent le créneau tel qu'il était."),
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, weekdays: list[int], with_from_date: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not with_from_date:
+            del self.fields["from_date"]
+        self.fields["weekday"].choices = [(d, WEEKDAY_NAMES[d]) for d in weekdays]
         self.fields["audience"].choices = audience_choices(user)
         self.fields["subject"].queryset = Subject.objects.filter(etablissement_id=user.etablissement_id)
         self.fields["teachers"].queryset = Staff.objects.filter(etablissement_id=user.etablissement_id).teachers()

@@ -101,6 +101,9 @@ class PlanningSettings(models.Model):
         default=360,
         help_text=_("En dessous, la part n'est pas comparée au seuil (360 min = 6 h à distance dans la semaine)."),
     )
+    # The weekdays with classes, as digits (0 = lundi … 5 = samedi): the school calendar has a
+    # ``SchoolDay`` row for these days only, so every week grid and load follows them.
+    class_weekdays = models.CharField(_("jours de classe"), max_length=7, default="01234")
 
     class Meta:
         verbose_name = _("seuils de charge")
@@ -112,9 +115,13 @@ class PlanningSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Seuils de charge"))
 
+    @property
+    def weekdays(self) -> list[int]:
+        return sorted(int(c) for c in self.class_weekdays)
+
 
 class SchoolDay(models.Model):
-    """One calendar day (Monday to Friday) of a school year: the join table of the workload SQL."""
+    """One day with classes of a school year (the school's class weekdays): the join table of the workload SQL."""
 
     etablissement = models.ForeignKey("ecole.Etablissement", on_delete=models.CASCADE, related_name="school_days")
     date = models.DateField(_("date"))
@@ -183,6 +190,10 @@ class TimetableSlot(AudienceMixin):
     end = models.TimeField(_("fin"))
     week_pattern = models.CharField(_("semaines"), max_length=3, choices=WeekPattern.choices, default=WeekPattern.ALL)
     room = models.CharField(_("salle"), max_length=40, blank=True)
+    # A change of the timetable from a date ends the old version the day before and starts a new
+    # one: past weeks keep what was taught (and the registers their slot). Empty: no bound.
+    valid_from = models.DateField(_("à partir du"), null=True, blank=True)
+    valid_until = models.DateField(_("jusqu'au"), null=True, blank=True)
 
     objects = TimetableSlotQuerySet.as_manager()
 
@@ -193,7 +204,13 @@ class TimetableSlot(AudienceMixin):
         constraints = [
             _audience_xor("slot_division_xor_group"),
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="slot_start_before_end"),
-            models.CheckConstraint(condition=Q(weekday__lte=4), name="slot_weekday_monday_to_friday"),
+            models.CheckConstraint(condition=Q(weekday__lte=5), name="slot_weekday_monday_to_saturday"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=F("valid_until")),
+                name="slot_valid_from_before_until",
+            ),
         ]
         indexes = [
             models.Index(fields=["division", "weekday"], name="slot_division_day"),
@@ -208,6 +225,20 @@ class TimetableSlot(AudienceMixin):
 
     def runs_in(self, parity: str) -> bool:
         return self.week_pattern == WeekPattern.ALL or self.week_pattern == parity
+
+    def is_valid_on(self, date) -> bool:
+        return (self.valid_from is None or self.valid_from <= date) and (
+            self.valid_until is None or date <= self.valid_until
+        )
+
+    def runs_on(self, day: SchoolDay) -> bool:
+        """Whether the slot has an occurrence on this school day (weekday, semaine A/B, validity)."""
+        return (
+            not day.is_holiday
+            and self.weekday == day.weekday
+            and self.runs_in(day.week_parity)
+            and self.is_valid_on(day.date)
+        )
 
 
 WEEKDAY_NAMES = [_("lundi"), _("mardi"), _("mercredi"), _("jeudi"), _("vendredi"), _("samedi"), _("dimanche")]

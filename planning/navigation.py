@@ -17,6 +17,12 @@ ITEMS = [
         roles=frozenset({Role.DIRECTION}),
         order=22,
     ),
+    NavItem(
+        label=_("Emploi du temps"),
+        url_name="planning:slot_list",
+        roles=frozenset({Role.DIRECTION}),
+        order=23,
+    ),
     NavItem(label=_("Ma semaine"), url_name="planning:my_week", roles=frozenset({Role.ELEVE}), order=20),
     NavItem(
         label=_("La semaine de mes enfants"),

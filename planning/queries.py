@@ -111,6 +111,12 @@ class TimetableSlotQuerySet(_PlanningQuerySet):
     def taught_by(self, staff):
         return self.filter(teachers=staff)
 
+    def valid_between(self, start: dt.date, end: dt.date):
+        """Versions of slots in force on at least one day of [start, end]."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=start)
+        )
+
 
 class SessionQuerySet(_PlanningQuerySet):
     def in_week(self, monday: dt.date):

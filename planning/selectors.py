@@ -78,7 +78,7 @@ def occurrences(slots, sessions, days: list[SchoolDay]) -> list[Occurrence]:
         if day.is_holiday:
             continue
         for slot in slots:
-            if slot.weekday == day.weekday and slot.runs_in(day.week_parity):
+            if slot.runs_on(day):
                 result.append(
                     Occurrence(
                         date=day.date,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from continuite.ecole.services import save_validated
 from continuite.french import long_date
 
 from .models import (
+    WEEKDAY_NAMES,
     CalendarFeed,
     HandInMode,
     Homework,
@@ -28,7 +30,6 @@ from .models import (
     Session,
     TimetableSlot,
     WeekParity,
-    WeekPattern,
     new_feed_token,
 )
 from .queries import monday_of
@@ -48,11 +49,55 @@ def planning_settings_get(*, etablissement: Etablissement) -> PlanningSettings:
 
 
 @transaction.atomic
-def planning_settings_update(*, etablissement: Etablissement, **values: int) -> PlanningSettings:
+def planning_settings_update(*, etablissement: Etablissement, **values) -> PlanningSettings:
+    """Change the thresholds and the days with classes (the school calendar follows those days).
+
+    ``class_weekdays``: the weekdays with classes (0 = lundi … 5 = samedi). A day that still holds
+    slots, or planned sessions from today on, cannot be removed.
+    """
     settings = planning_settings_get(etablissement=etablissement)
+    weekdays = values.pop("class_weekdays", None)
     for name, value in values.items():
         setattr(settings, name, value)
-    return save_validated(settings)
+    if weekdays is not None:
+        weekdays = sorted({int(d) for d in weekdays})
+        if not weekdays or not all(0 <= d <= 5 for d in weekdays):
+            raise ValidationError(_("Choisissez au moins un jour de classe, du lundi au samedi."))
+        removed = sorted(set(settings.weekdays) - set(weekdays))
+        _check_weekdays_removable(etablissement, removed)
+        settings.class_weekdays = "".join(str(d) for d in weekdays)
+    save_validated(settings)
+    if weekdays is not None:
+        today = timezone.localdate()
+        SchoolDay.objects.filter(etablissement=etablissement, weekday__in=removed, date__gte=today).delete()
+        for year in SchoolYear.objects.filter(etablissement=etablissement, end__gte=today):
+            school_calendar_build(school_year=year)
+    return settings
+
+
+def _check_weekdays_removable(etablissement: Etablissement, removed: list[int]) -> None:
+    if not removed:
+        return
+    today = timezone.localdate()
+    names = ", ".join(str(WEEKDAY_NAMES[d]) for d in removed)
+    slots = (
+        TimetableSlot.objects.filter(etablissement=etablissement, weekday__in=removed, school_year__end__gte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .count()
+    )
+    if slots:
+        raise ValidationError(
+            _("Des créneaux ont encore lieu le %(days)s (%(count)s) : modifiez-les ou retirez-les d'abord.")
+            % {"days": names, "count": slots}
+        )
+    dates = SchoolDay.objects.filter(etablissement=etablissement, weekday__in=removed, date__gte=today).values("date")
+    if (
+        Session.objects.filter(etablissement=etablissement, date__in=dates).exists()
+        or Homework.objects.filter(etablissement=etablissement, due_date__in=dates).exists()
+    ):
+        raise ValidationError(
+            _("Des séances ou des travaux sont prévus un %(days)s à venir : déplacez-les d'abord.") % {"days": names}
+        )
 
 
 # --- School calendar ------------------------------------------------------------------------------
@@ -78,12 +123,13 @@ def _holiday_names(etablissement: Etablissement, start: dt.date, end: dt.date) -
 
 @transaction.atomic
 def school_calendar_build(*, school_year: SchoolYear) -> int:
-    """Fill ``SchoolDay`` (Monday to Friday) for the school year; idempotent, returns the days created.
+    """Fill ``SchoolDay`` (the school's days with classes) for the school year; idempotent, returns the days created.
 
     Parity: the first week of the year is semaine A; it alternates at each week that has at least
     one school day (a week of holidays does not count).
     """
     etablissement = school_year.etablissement
+    weekdays = planning_settings_get(etablissement=etablissement).weekdays
     names = _holiday_names(etablissement, school_year.start, school_year.end)
     existing = set(
         SchoolDay.objects.filter(
@@ -94,7 +140,7 @@ def school_calendar_build(*, school_year: SchoolYear) -> int:
     parity = WeekParity.B  # flipped to A on the first week with a school day
     monday = monday_of(school_year.start)
     while monday <= school_year.end:
-        days = [monday + dt.timedelta(days=i) for i in range(5)]
+        days = [monday + dt.timedelta(days=i) for i in weekdays]
         days = [d for d in days if school_year.start <= d <= school_year.end]
         if any(d not in names for d in days):
             parity = WeekParity.A if parity == WeekParity.B else WeekParity.B
@@ -144,45 +190,6 @@ def _check_audience(etablissement: Etablissement, division: Division | None, gro
     audience = division or group
     if audience.etablissement_id != etablissement.pk:
         raise ValidationError(_("Cette classe ou ce groupe n'appartient pas à l'établissement."))
-
-
-@transaction.atomic
-def slot_create(
-    *,
-    etablissement: Etablissement,
-    school_year: SchoolYear,
-    subject: Subject,
-    teachers: Iterable[Staff],
-    weekday: int,
-    start: dt.time,
-    end: dt.time,
-    division: Division | None = None,
-    group: Group | None = None,
-    week_pattern: str = WeekPattern.ALL,
-    room: str = "",
-) -> TimetableSlot:
-    """Add a recurring slot to a division's or a group's timetable."""
-    _check_audience(etablissement, division, group)
-    if not 0 <= weekday <= 4:
-        raise ValidationError(_("Un créneau a lieu du lundi au vendredi."))
-    if start >= end:
-        raise ValidationError(_("Le créneau doit commencer avant de finir."))
-    slot = save_validated(
-        TimetableSlot(
-            etablissement=etablissement,
-            school_year=school_year,
-            subject=subject,
-            weekday=weekday,
-            start=start,
-            end=end,
-            division=division,
-            group=group,
-            week_pattern=week_pattern,
-            room=room,
-        )
-    )
-    slot.teachers.set(teachers)
-    return slot
 
 
 # --- Sessions -------------------------------------------------------------------------------------
@@ -279,7 +286,7 @@ def session_plan(
     to say, the override is removed (unless something, such as a register, points at it).
     """
     day = _school_day(slot.etablissement, date)
-    if day.weekday != slot.weekday or not slot.runs_in(day.week_parity):
+    if not slot.runs_on(day):
         raise ValidationError(_("Ce créneau n'a pas lieu le %(date)s.") % {"date": _fmt(date)})
     _validate_modality(
         etablissement=slot.etablissement,
@@ -385,7 +392,7 @@ def session_create(
     )
     if by is not None:
         own_slots = own_slots.filter(teachers=by)
-    slot = next((s for s in own_slots if s.runs_in(day.week_parity)), None)
+    slot = next((s for s in own_slots if s.runs_on(day)), None)
     _check_free(etablissement, day, start, end, division, group, except_slot=slot)
     if slot is not None:
         return session_plan(
@@ -470,7 +477,7 @@ def _check_free(
         .exclude(pk=except_slot.pk if except_slot else 0)
         .select_related("subject", "division", "group")
         .order_by("start")
-        if s.runs_in(day.week_parity)
+        if s.runs_on(day)
     ]
     cancelled = set(
         Session.objects.filter(slot__in=slots, date=day.date, modality=Modality.CANCELLED).values_list(
@@ -599,7 +606,7 @@ def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.dat
         for source in sources:
             date = target + dt.timedelta(days=source.slot.weekday)
             day = days.get(date)
-            if day is None or day.is_holiday or not source.slot.runs_in(day.week_parity):
+            if day is None or not source.slot.runs_on(day):
                 continue
             session_plan(
                 slot=source.slot,
@@ -652,7 +659,7 @@ def division_modality_switch(
     count = 0
     for day in days:
         for slot in slots:
-            if slot.weekday != day.weekday or not slot.runs_in(day.week_parity):
+            if not slot.runs_on(day):
                 continue
             room_half = (first_half_in_room if day.week_parity == WeekParity.A else other) if hybrid_rota else ""
             session_plan(
@@ -860,3 +867,9 @@ def _after_change(etablissement: Etablissement, division_id: int | None, group_i
     from .alerts import overload_check
 
     overload_check(etablissement=etablissement, division_id=division_id, group_id=group_id, monday=monday_of(date))
+
+
+# The timetable's writes live in their own module; they are part of this service API.
+from .timetable import SlotDecisionNeeded, slot_change, slot_create, slot_delete  # noqa: E402
+
+__all__ = ["SlotDecisionNeeded", "slot_change", "slot_create", "slot_delete"]

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,20 +18,24 @@ from django.views.decorators.http import require_GET, require_POST
 from continuite.accounts.roles import Role
 from continuite.ecole.access import require_role
 from continuite.ecole.models import SchoolYear, Student
+from continuite.french import long_date
 
 from . import services
 from .access import access_division_load, access_homework, access_session, access_slot
+from .conflicts import school_conflicts, slot_label
 from .forms import (
     DivisionSwitchForm,
     HomeworkForm,
     ModalityForm,
     SessionCreateForm,
+    SlotDeleteForm,
     SlotForm,
     ThresholdsForm,
     WeekCopyForm,
+    audience_choices,
     parse_audience,
 )
-from .models import CalendarFeed, HomeworkKind, Modality, RemoteMode, Session
+from .models import CalendarFeed, HomeworkKind, Modality, RemoteMode, Session, TimetableSlot
 from .queries import audience_students_q, homework_students, monday_of, session_students
 from .selectors import (
     audience_items,
@@ -40,6 +45,7 @@ from .selectors import (
     teacher_week,
     week_days,
 )
+from .timetable import slot_overrides_from
 from .workload import RULES_TEXT, Extra, Load, Thresholds, audience_load, lighter_days, student_loads
 
 PLANNERS = (Role.ENSEIGNANT, Role.DIRECTION)
@@ -505,7 +511,7 @@ def thresholds_edit(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Seuils enregistrés."))
+            messages.success(request, _("Réglages enregistrés."))
             return redirect("planning:thresholds")
     return render(request, "planning/thresholds.html", {"form": form})
 
@@ -530,26 +536,179 @@ def division_switch(request, pk: int):
     return render(request, "planning/division_switch.html", {"form": form, "division": division})
 
 
+def _current_year(user) -> SchoolYear:
+    year = SchoolYear.objects.filter(etablissement_id=user.etablissement_id, is_current=True).first()
+    if year is None:
+        raise ValidationError(_("Aucune année scolaire en cours."))
+    return year
+
+
+def _decisions(post) -> dict[int, str]:
+    """``decision_<session pk>`` radios of the confirmation page: "keep" or "cancel"."""
+    return {
+        int(key.removeprefix("decision_")): value
+        for key, value in post.items()
+        if key.startswith("decision_") and key.removeprefix("decision_").isdigit()
+    }
+
+
+def _slot_list_url(audience_key: str) -> str:
+    from django.urls import reverse
+
+    return reverse("planning:slot_list") + f"?pour={audience_key}"
+
+
+@login_required
+def slot_list(request):
+    """The school's timetable: its conflicts, then the slots of one class or group, to change or remove."""
+    require_role(request.user, Role.DIRECTION)
+    today = timezone.localdate()
+    year = SchoolYear.objects.filter(etablissement_id=request.user.etablissement_id, is_current=True).first()
+    conflicts = (
+        school_conflicts(etablissement_id=request.user.etablissement_id, school_year_id=year.pk, today=today)
+        if year
+        else []
+    )
+    choices = audience_choices(request.user)
+    wanted = request.GET.get("pour", "")
+    division, group = parse_audience(wanted, request.user) if wanted else (None, None)
+    slots = []
+    if division or group:
+        slots = list(
+            TimetableSlot.objects.filter(etablissement_id=request.user.etablissement_id)
+            .for_audience(division_id=division.pk if division else None, group_id=group.pk if group else None)
+            .current()
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            .select_related("subject")
+            .prefetch_related("teachers")
+            .order_by("weekday", "start", "valid_from")
+        )
+    return render(
+        request,
+        "planning/slot_list.html",
+        {
+            "conflicts": conflicts,
+            "choices": choices,
+            "wanted": wanted,
+            "audience": division or group,
+            "slots": slots,
+            "today": today,
+        },
+    )
+
+
 @login_required
 def slot_new(request):
-    """Enter a recurring slot of the timetable (imports come later)."""
+    """Enter a recurring slot of the timetable; a conflict is refused unless confirmed."""
     require_role(request.user, Role.DIRECTION)
-    form = SlotForm(request.POST or None, user=request.user)
+    weekdays = services.planning_settings_get(etablissement=request.user.etablissement).weekdays
+    initial = {"audience": request.GET.get("pour", "")}
+    form = SlotForm(request.POST or None, user=request.user, weekdays=weekdays, initial=initial)
+    decision = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        data.pop("audience")
-        year = SchoolYear.objects.filter(etablissement_id=request.user.etablissement_id, is_current=True).first()
+        audience = data.pop("audience")
         try:
-            if year is None:
-                raise ValidationError(_("Aucune année scolaire en cours."))
+            year = _current_year(request.user)
             services.school_calendar_build(school_year=year)
-            services.slot_create(etablissement=request.user.etablissement, school_year=year, **data)
+            services.slot_create(
+                etablissement=request.user.etablissement,
+                school_year=year,
+                confirm_conflicts=request.POST.get("confirm_conflicts") == "1",
+                **data,
+            )
+        except services.SlotDecisionNeeded as exc:
+            decision = exc
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Créneau ajouté à l'emploi du temps."))
-            return redirect("planning:slot_new")
-    return render(request, "planning/slot_form.html", {"form": form})
+            return redirect(_slot_list_url(audience))
+    return render(request, "planning/slot_form.html", {"form": form, "decision": decision})
+
+
+@login_required
+def slot_edit(request, pk: int):
+    """Change a slot from a date: the weeks before keep it as it was; planned sessions are kept or listed."""
+    require_role(request.user, Role.DIRECTION)
+    slot = access_slot(request.user, pk, for_write=True)
+    today = timezone.localdate()
+    weekdays = services.planning_settings_get(etablissement=slot.etablissement).weekdays
+    initial = {
+        "audience": slot.audience_key,
+        "subject": slot.subject,
+        "teachers": list(slot.teachers.all()),
+        "weekday": slot.weekday,
+        "start": slot.start,
+        "end": slot.end,
+        "week_pattern": slot.week_pattern,
+        "room": slot.room,
+        "from_date": max(today, slot.valid_from or today),
+    }
+    form = SlotForm(request.POST or None, user=request.user, weekdays=weekdays, with_from_date=True, initial=initial)
+    decision = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        audience = data.pop("audience")
+        try:
+            services.slot_change(
+                slot=slot,
+                decisions=_decisions(request.POST),
+                confirm_conflicts=request.POST.get("confirm_conflicts") == "1",
+                by=request.user.staff_profile,
+                today=today,
+                **data,
+            )
+        except services.SlotDecisionNeeded as exc:
+            decision = exc
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Créneau modifié à partir du %(date)s ; les semaines d'avant restent inchangées.")
+                % {"date": long_date(data["from_date"])},
+            )
+            return redirect(_slot_list_url(audience))
+    planned = slot_overrides_from(slot=slot, from_date=today, today=today) if decision is None else []
+    return render(
+        request,
+        "planning/slot_form.html",
+        {"form": form, "decision": decision, "slot": slot, "slot_label": slot_label(slot), "planned": planned},
+    )
+
+
+@login_required
+def slot_delete(request, pk: int):
+    """Remove a slot from a date on; each session planned on it from then is kept (outside the timetable) or not."""
+    require_role(request.user, Role.DIRECTION)
+    slot = access_slot(request.user, pk, for_write=True)
+    today = timezone.localdate()
+    form = SlotDeleteForm(request.POST or None, initial={"from_date": max(today, slot.valid_from or today)})
+    error = None
+    if request.method == "POST" and form.is_valid():
+        from_date = form.cleaned_data["from_date"]
+        try:
+            services.slot_delete(
+                slot=slot, from_date=from_date, decisions=_decisions(request.POST), by=request.user.staff_profile
+            )
+        except ValidationError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("Créneau retiré de l'emploi du temps à partir du %(date)s.") % {"date": long_date(from_date)},
+            )
+            return redirect(_slot_list_url(slot.audience_key))
+        shown_from = from_date
+    else:
+        shown_from = form.initial["from_date"]
+    planned = slot_overrides_from(slot=slot, from_date=max(shown_from, today), today=today)
+    return render(
+        request,
+        "planning/slot_delete.html",
+        {"form": form, "slot": slot, "slot_label": slot_label(slot), "planned": planned, "error": error},
+    )
 
 
 # --- Exports -----------------------------------------------------------------------------------------

@@ -31,6 +31,18 @@ ENTRIES = [
     Entry("planning:week", expect=only(TEACHERS)),
     Entry("planning:week_copy", method="post", data=lambda w: {"weeks": 1}, expect=only(TEACHERS, ok=302)),
     Entry("planning:slot_new", expect=only(("direction",))),
+    Entry("planning:slot_list", expect=only(("direction",))),
+    # Changed or removed by the direction only (as slots are entered); another school's slot: 404.
+    Entry(
+        "planning:slot_edit",
+        kwargs=lambda w: {"pk": slot(w).pk},
+        expect={**only(("direction",)), "other": 404},
+    ),
+    Entry(
+        "planning:slot_delete",
+        kwargs=lambda w: {"pk": slot(w).pk},
+        expect={**only(("direction",)), "other": 404},
+    ),
     Entry(
         "planning:slot_occurrence",
         kwargs=lambda w: {"pk": slot(w).pk, "date": "2026-11-30"},

@@ -169,6 +169,7 @@ def test_it_lets_the_direction_change_the_thresholds(calendar, client):
         "max_assessments_per_week": 2,
         "max_video_share_percent": 40,
         "min_remote_minutes_for_share": 300,
+        "class_weekdays": ["0", "1", "2", "3", "4"],
     }
     assert client.post(reverse("planning:thresholds"), data).status_code == 302
     assert calendar.etablissement.planning_settings.max_async_minutes_per_day == 90
