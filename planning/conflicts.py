@@ -175,10 +175,10 @@ SCHOOL_CONFLICTS_SQL = """
 WITH st AS ({students}),
 members AS (
     SELECT s.id AS student_id, s.division_id * 2 AS aud
-    FROM ecole_student s WHERE s.id IN (SELECT id FROM st) AND s.division_id IS NOT NULL
+    FROM ecole_student s WHERE s.id IN (SELECT pk FROM st) AND s.division_id IS NOT NULL
     UNION ALL
     SELECT sg.student_id, sg.group_id * 2 + 1
-    FROM ecole_student_groups sg WHERE sg.student_id IN (SELECT id FROM st)
+    FROM ecole_student_groups sg WHERE sg.student_id IN (SELECT pk FROM st)
 ),
 shared AS (
     SELECT DISTINCT m1.aud AS a, m2.aud AS b FROM members m1 JOIN members m2 ON m1.student_id = m2.student_id
@@ -222,7 +222,11 @@ def school_conflicts(*, etablissement_id: int, school_year_id: int, today: dt.da
     their subject, audience and teachers, to say them in full.
     """
     students_sql, students_params = (
-        Student.objects.current().filter(etablissement_id=etablissement_id).values("pk").query.sql_with_params()
+        Student.objects.current()
+        .filter(etablissement_id=etablissement_id)
+        .order_by()
+        .values("pk")
+        .query.sql_with_params()
     )
     params = [*students_params, etablissement_id, school_year_id, today, WeekPattern.ALL, WeekPattern.ALL]
     with connection.cursor() as cursor:

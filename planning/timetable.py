@@ -51,14 +51,15 @@ class SlotDecisionNeeded(ValidationError):
         self.candidate_label = candidate_label
         self.overrides = list(overrides)
         self.undecided = [o for o in self.overrides if not o.fits]
-        messages = [conflict_message(c, candidate_label) for c in conflicts]
+        self.conflict_messages = [conflict_message(c, candidate_label) for c in conflicts]
+        self.override_message = ""
         if self.undecided:
-            messages.append(
+            self.override_message = (
                 _("Décidez, pour chaque séance planifiée listée, si elle est gardée ou annulée.")
                 if len(self.undecided) > 1
                 else _("Décidez si la séance planifiée listée est gardée ou annulée.")
             )
-        super().__init__(messages)
+        super().__init__([*self.conflict_messages, *([self.override_message] if self.override_message else [])])
 
 
 def conflict_message(conflict: Conflict, candidate_label: str) -> str:

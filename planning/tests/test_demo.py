@@ -34,3 +34,22 @@ def test_it_seeds_a_timetable_a_hybrid_rota_and_an_overloaded_week_once():
     demo.seed(etablissement=etablissement, today=TODAY)
     assert TimetableSlot.objects.filter(etablissement=etablissement).count() == slots
     assert Session.objects.count() == sessions
+
+
+@pytest.mark.django_db
+def test_it_seeds_a_timetable_without_conflict_and_with_saturday_morning():
+    import time_machine
+    from django.core.management import call_command
+
+    from continuite.ecole.models import Etablissement, SchoolYear
+    from planning.conflicts import school_conflicts
+
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC), tick=False):
+        call_command("seed_demo", verbosity=0)
+    etablissement = Etablissement.objects.get(uai="0459999Z")
+    year = SchoolYear.objects.get(etablissement=etablissement, is_current=True)
+    slots = TimetableSlot.objects.filter(etablissement=etablissement)
+    assert slots.count() > 300
+    assert school_conflicts(etablissement_id=etablissement.pk, school_year_id=year.pk, today=year.start) == []
+    saturday = slots.filter(weekday=5)
+    assert saturday.exists() and {(s.start.hour, s.end.hour) for s in saturday} <= {(8, 10), (10, 12)}
