@@ -162,6 +162,7 @@ def test_it_shows_saturday_in_the_week_only_for_a_school_with_saturday_classes(c
         "max_async_minutes_per_week": 480,
         "max_assessments_per_week": 3,
         "max_video_share_percent": 50,
+        "min_remote_minutes_for_share": 360,
         "class_weekdays": ["0", "1", "2", "3", "4", "5"],
     }
     assert "samedi" in _text(client.get(reverse("planning:thresholds")))
