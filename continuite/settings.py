@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "continuite.accounts.submissions.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "continuite.accounts.middleware.RequireMfaForSensitiveRolesMiddleware",
@@ -126,6 +127,8 @@ TEMPLATES = [
                 "continuite.accounts.context_processors.portal",
                 "continuite.notifications.context_processors.notifications",
             ],
+            # {% csrf_token %} also writes the form's one-time submission token (one click, one effect).
+            "builtins": ["continuite.accounts.submissions"],
         },
     },
 ]
@@ -369,6 +372,7 @@ LOGGING = {
 # Per-app settings that later parts of the portal add (beat schedule entries, ...).
 for _app_settings in (
     "continuite.notifications.conf",
+    "continuite.accounts.conf",
     "planning.conf",
     "suivi.conf",
     "equipement.conf",

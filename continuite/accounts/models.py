@@ -123,3 +123,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+
+class SubmittedForm(models.Model):
+    """One sending of a form, by the one-time token its page carried (see ``submissions.py``).
+
+    A second sending of the same page (a double click, a reload that re-posts) finds the row and is
+    answered with the first one's outcome instead of doing the work again. Rows live two days.
+    """
+
+    token = models.CharField(_("jeton"), max_length=32, unique=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    path = models.CharField(_("adresse"), max_length=500)
+    created_at = models.DateTimeField(_("reçu le"), default=timezone.now, db_index=True)
+    finished = models.BooleanField(_("traité"), default=False)
+    status = models.PositiveSmallIntegerField(_("réponse"), null=True, blank=True)
+    location = models.CharField(_("redirigé vers"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("formulaire reçu")
+        verbose_name_plural = _("formulaires reçus")
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.token})"
