@@ -1,4 +1,5 @@
-"""Demo data of the equipment app: an inventory of 40 devices and a dozen needs at every stage.
+"""Demo data of the equipment app: an inventory of 40 devices, a dozen needs at every stage, a 1G3
+student on paper copies with the SES work she could and could not hand in, and 1G3's digital readiness.
 
 Idempotent: a school that already has devices is left as it is. Everything goes through the
 services, so the demo also fills the outbox as real use would.
@@ -8,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from continuite.accounts.models import User
-from continuite.ecole.models import Guardian, LinkKind, Staff, Student
+from continuite.ecole.models import Group, Guardian, LinkKind, Staff, Student
 
 from . import services
 from .models import AgreementChannel, Decision, Device, DeviceKind, DeviceOwner, DeviceState, Loan, LoanStatus
@@ -32,6 +35,12 @@ def _user(email: str) -> User | None:
 
 @transaction.atomic
 def seed(*, etablissement, today: dt.date) -> None:
+    _seed_inventory_and_needs(etablissement=etablissement, today=today)
+    _seed_paper_copies_in_1g3(etablissement=etablissement, today=today)
+    _seed_readiness_of_1g3(etablissement=etablissement)
+
+
+def _seed_inventory_and_needs(*, etablissement, today: dt.date) -> None:
     if Device.objects.filter(etablissement=etablissement).exists():
         return
     direction = _user("direction@demo.continuite.fr")
@@ -149,3 +158,123 @@ def seed(*, etablissement, today: dt.date) -> None:
     staff = Staff.objects.filter(etablissement=etablissement, user__email="enseignant@demo.continuite.fr").first()
     if staff is not None:
         services.need_declare(user=staff.user, staff=staff, missing=["webcam"], context="aucun")
+
+
+def _school_days_before(today: dt.date, count: int) -> dt.date:
+    day = today
+    while count:
+        day -= dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+PAPER_DETAILS = "Pas d'ordinateur ni de connexion à la maison ; travaille sur papier."
+
+
+def _seed_paper_copies_in_1g3(*, etablissement, today: dt.date) -> None:
+    """A 1G3 student of the SES spécialité on paper copies for three weeks: her teachers read her name
+    on the homework form, the register and the hand-in page; the online work she could not hand in
+    does not count in her signals, the work she gave on paper is "Rendu sur papier"."""
+    from planning.models import HandInMode, Homework
+    from planning.services import homework_create
+    from suivi.services import handin_mark
+
+    from .models import Need
+
+    direction = _user("direction@demo.continuite.fr")
+    teacher = Staff.objects.filter(etablissement=etablissement, email="enseignant@demo.continuite.fr").first()
+    ses = Group.objects.filter(etablissement=etablissement, code="1SPESES1").current().first()
+    if direction is None or teacher is None or teacher.user is None or ses is None:
+        return
+    need = Need.objects.filter(etablissement=etablissement, details=PAPER_DETAILS).select_related("student").first()
+    if need is None:
+        student = (
+            ses.students.current()
+            .filter(division__code="1G3")
+            .exclude(last_name="DURAND", first_name="Léa")
+            .exclude(equipment_needs__isnull=False)
+            .order_by("last_name", "pk")
+            .first()
+        )
+        if student is None:
+            return
+        need = services.need_declare(
+            user=_user("pp@demo.continuite.fr") or direction,
+            student=student,
+            missing=["ordinateur", "connexion"],
+            context="aucun",
+            since=today - dt.timedelta(days=30),
+            details=PAPER_DETAILS,
+            ent_codes_ok=True,
+            knows_tools=False,
+        )
+        services.need_decide(user=direction, need=need, decision=Decision.PAPER)
+        # The demo needs history: the answer stands since three weeks (no service moves a date back).
+        three_weeks_ago = timezone.now() - dt.timedelta(days=21)
+        Need.objects.filter(pk=need.pk).update(declared_at=three_weeks_ago, decided_at=three_weeks_ago)
+    student = need.student
+
+    monday = today - dt.timedelta(days=today.weekday())
+    work = [
+        ("SES : fiche de lecture à déposer", _school_days_before(today, 4), "papier"),
+        ("SES : questionnaire en ligne", _school_days_before(today, 2), "non_rendu"),
+        ("SES : étude de cas à déposer sur l'ENT", monday + dt.timedelta(days=9), None),
+    ]
+    for title, due, status in work:
+        if Homework.objects.filter(etablissement=etablissement, group=ses, title=title).exists():
+            continue
+        try:
+            homework = homework_create(
+                etablissement=etablissement,
+                title=title,
+                given_on=min(due, today) - dt.timedelta(days=7),
+                due_date=due,
+                estimated_minutes=45,
+                by=teacher,
+                group=ses,
+                hand_in_mode=HandInMode.ENT,
+            )
+        except ValidationError:
+            continue  # a holiday that day: the demo does without this piece of work
+        if status is not None:
+            handin_mark(homework=homework, user=teacher.user, statuses={student.pk: status})
+
+
+# What the form tutor and the référent found when they checked 1G3 (codes, tools, training, remark).
+READINESS_OF_1G3 = [
+    (True, True, False, ""),
+    (False, True, False, "Codes ENT perdus : nouveaux codes demandés au secrétariat."),
+    (True, False, True, "Ne sait pas déposer un fichier sur l'ENT."),
+    (True, True, False, ""),
+    (None, False, True, "Absent lors de la séance de prise en main."),
+    (True, True, None, ""),
+]
+
+
+def _seed_readiness_of_1g3(*, etablissement) -> None:
+    """The 1G3 students' readiness, most checked by the form tutor or the référent, a few not yet."""
+    from continuite.ecole.models import Division
+
+    from .models import DigitalReadiness
+    from .readiness import readiness_record
+
+    tutor = _user("pp@demo.continuite.fr")
+    referent = _user("referent@demo.continuite.fr")
+    division = Division.objects.filter(etablissement=etablissement, code="1G3").current().first()
+    if tutor is None or referent is None or division is None:
+        return
+    # The first students of the list, by name: a second run finds them all checked and changes nothing.
+    first = list(division.students.current().order_by("last_name", "first_name", "pk")[: 2 * len(READINESS_OF_1G3)])
+    checked = set(DigitalReadiness.objects.filter(student__in=first).values_list("student_id", flat=True))
+    for index, (student, (codes, tools, training, notes)) in enumerate(zip(first, READINESS_OF_1G3 * 2, strict=False)):
+        if student.pk in checked:
+            continue
+        readiness_record(
+            user=tutor if index % 2 else referent,
+            student=student,
+            ent_codes_given=codes,
+            knows_tools=tools,
+            needs_training=training,
+            notes=notes,
+        )

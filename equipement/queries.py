@@ -247,6 +247,36 @@ def readiness_rows(*, division, day: dt.date) -> list[ReadinessRow]:
     return [ReadinessRow(student=s, readiness=_readiness_of(s), equipment=gaps.get(s.pk)) for s in listed]
 
 
+def readiness_overview(*, divisions, day: dt.date) -> list:
+    """Each division with its counts: students, records filled, without ENT codes, tools to learn,
+    training to plan, without equipment ``day`` (2 queries, whatever the number of classes)."""
+    from django.db.models import Count
+
+    from continuite.ecole.models import Student
+
+    current = Q(students__exit_date__isnull=True)
+    record = "students__digital_readiness"
+    # Query 1: the divisions with their counts (a student has at most one record: no double count).
+    listed = list(
+        divisions.annotate(
+            student_count=Count("students", filter=current, distinct=True),
+            filled=Count(record, filter=current),
+            no_codes=Count(record, filter=current & Q(students__digital_readiness__ent_codes_given=False)),
+            tools=Count(record, filter=current & Q(students__digital_readiness__knows_tools=False)),
+            training=Count(record, filter=current & Q(students__digital_readiness__needs_training=True)),
+        ).order_by("code")
+    )
+    # Query 2: the students without equipment, counted by division.
+    lacking: dict[int, int] = {}
+    students = Student.objects.current().filter(division__in=[d.pk for d in listed])
+    for gap in students_without_equipment(students=students, day=day):
+        lacking[gap.student.division_id] = lacking.get(gap.student.division_id, 0) + 1
+    for division in listed:
+        division.without_equipment = lacking.get(division.pk, 0)
+        division.unchecked = division.student_count - division.filled
+    return listed
+
+
 def _readiness_of(student):
     from django.core.exceptions import ObjectDoesNotExist
 

@@ -34,7 +34,14 @@ from .forms import (
     SettingsForm,
 )
 from .models import ACTIVE_LOAN_STATES, Device, DigitalReadiness, Loan, Need, NeedStatus
-from .queries import MANAGERS, READINESS_SCHOOL_READERS, dashboard_counts, readiness_divisions, readiness_rows
+from .queries import (
+    MANAGERS,
+    READINESS_SCHOOL_READERS,
+    dashboard_counts,
+    readiness_divisions,
+    readiness_overview,
+    readiness_rows,
+)
 from .readiness import readiness_record
 
 MANAGER_ROLES = tuple(MANAGERS)
@@ -465,15 +472,19 @@ READINESS_ROLES = (*READINESS_SCHOOL_READERS, Role.PROF_PRINCIPAL)
 def readiness_list(request):
     """The students of a class and what each still lacks: ENT codes, tools, training, equipment."""
     require_role(request.user, *READINESS_ROLES)
-    divisions = list(readiness_divisions(request.user).order_by("code"))
-    division = None
+    today = timezone.localdate()
+    divisions = readiness_divisions(request.user)
     if request.GET.get("classe", "").isdigit():
         division = access_readiness_division(request.user, int(request.GET["classe"]))
-    elif divisions:
-        division = divisions[0]
-    context = {"divisions": divisions, "division": division}
+    else:
+        # Several classes: one line each, to pick the class to look at; a single class: that class.
+        overview = readiness_overview(divisions=divisions, day=today)
+        if len(overview) != 1:
+            return render(request, "equipement/readiness_list.html", {"overview": overview, "division": None})
+        division = overview[0]
+    context = {"divisions": list(divisions.order_by("code")), "division": division}
     if division is not None:
-        rows = readiness_rows(division=division, day=timezone.localdate())
+        rows = readiness_rows(division=division, day=today)
         can_keep = readiness_divisions(request.user, for_write=True).filter(pk=division.pk).exists()
         context.update(rows=rows, can_keep=can_keep, summary=_readiness_summary(rows))
     return render(request, "equipement/readiness_list.html", context)

@@ -102,8 +102,8 @@ def _equipment_context(user, *, audience: str = "", students=None) -> dict:
         "equipment_students": students_without_equipment(students=students, day=timezone.localdate()),
         "equipment_show_division": show_division,
         "equipment_hint": _(
-            "Prévoyez pour eux une version papier. Un travail en ligne qu'ils n'ont pas pu rendre ne compte pas "
-            "dans leurs signaux de décrochage."
+            "Prévoyez une version papier. Un travail en ligne non rendu faute d'équipement ne compte pas dans les "
+            "signaux de décrochage de l'élève."
         ),
     }
 

@@ -130,8 +130,8 @@ def register_take(request, session_pk: int):
             "can_write": can_write,
             "equipment_students": gaps,
             "equipment_hint": _(
-                "Ils n'ont pas d'ordinateur ou de connexion à la maison : une absence à une classe virtuelle "
-                "peut venir du matériel plutôt que d'un décrochage."
+                "Sans ordinateur ou sans connexion à la maison, une absence à une classe virtuelle peut venir du "
+                "matériel plutôt que d'un décrochage."
             ),
         },
     )
@@ -169,11 +169,11 @@ def handin_mark(request, homework_pk: int):
     ]
     if online:
         hint = _(
-            "Ils peuvent rendre ce travail sur papier (« Rendu sur papier »). Un travail en ligne qu'ils n'ont pas "
-            "pu rendre est une question d'équipement : il ne compte pas dans leurs signaux de décrochage."
+            "« Rendu sur papier » est proposé pour un élève sans équipement. Un travail en ligne qu'il n'a pas pu "
+            "rendre est une question d'équipement : il ne compte pas dans ses signaux de décrochage."
         )
     else:
-        hint = _("Ce travail se rend sur papier : ils peuvent le faire comme les autres.")
+        hint = _("Ce travail se rend sur papier : un élève sans équipement peut le faire comme les autres.")
     return render(
         request,
         "suivi/handin_mark.html",

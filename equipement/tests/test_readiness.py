@@ -112,9 +112,9 @@ def test_it_lists_a_class_for_the_referent_in_a_fixed_number_of_queries(
     _class_of(world, n)
     logged_in(client, world.referent.user)
     url = reverse("equipement:readiness_list") + f"?classe={world.division.pk}"
-    # 1 session, 2 user (roles and unread notices), 3 the divisions he may read (the class picker),
-    # 4 the chosen division, 5 whether he may keep it, 6 its students with their records (LEFT JOIN),
-    # 7 its students without equipment today (needs with their students).
+    # 1 session, 2 user (roles and unread notices), 3 the chosen division, 4 the divisions he may read
+    # (the class picker), 5 its students with their records (LEFT JOIN), 6 its students without
+    # equipment today (needs with their students), 7 whether he may keep it.
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["rows"]) == n + 1  # and Léa, whose record is not filled in
@@ -126,6 +126,26 @@ def test_it_lists_a_class_for_the_referent_in_a_fixed_number_of_queries(
     assert "1 sans équipement à la maison" in text
     assert "1 fiche pas encore remplie" in text
     assert re.search(r"ELEVE01.*?sans connexion internet — copies papier .*?équipement", text)
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_it_gives_the_referent_every_class_in_a_fixed_number_of_queries(
+    world, client, frozen, django_assert_num_queries, n
+):
+    _class_of(world, n)
+    for _n in range(n):
+        StudentFactory(division=world.division2)
+    logged_in(client, world.referent.user)
+    # 1 session, 2 user, 3 the divisions with their counts (one aggregate), 4 their students without
+    # equipment today.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("equipement:readiness_list"))
+    overview = {d.code: d for d in response.context["overview"]}
+    assert (overview["1G3"].student_count, overview["1G3"].unchecked) == (n + 1, 1)
+    assert (overview["1G3"].no_codes, overview["1G3"].training, overview["1G3"].without_equipment) == (n // 2, 1, 1)
+    assert (overview["1G4"].student_count, overview["1G4"].unchecked) == (n + 1, n + 1)
+    text = _text(response)
+    assert re.search(rf"1G3 {n + 1} 1 {n // 2} 0 1 1", text)
 
 
 def test_it_shows_a_form_tutor_his_own_class_only(world, client, frozen):

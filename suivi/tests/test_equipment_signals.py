@@ -108,7 +108,7 @@ def test_it_offers_hand_in_on_paper_to_her_and_names_her_on_the_hand_in_page(wor
     text = _text(page)
     assert "1 élève sans équipement à la maison" in text
     assert f"{world.student.full_name} : sans ordinateur, sans connexion internet — copies papier" in text
-    assert "ne compte pas dans leurs signaux de décrochage" in text
+    assert "ne compte pas dans ses signaux de décrochage" in text
     html = page.content.decode()
     assert f'id="s{world.student.pk}-papier"' in html
     assert f'for="s{world.student.pk}-non_rendu">Non rendu (équipement)' in html
@@ -137,7 +137,7 @@ def test_it_names_her_on_the_homework_form_when_the_teacher_gives_work_to_her_cl
     text = _text(client.get(reverse("planning:homework_new") + f"?pour=d{world.division.pk}"))
     assert "1 élève sans équipement à la maison" in text
     assert f"{world.student.full_name} : sans ordinateur — copies papier" in text
-    assert "Prévoyez pour eux une version papier" in text
+    assert "Prévoyez une version papier" in text
 
 
 def test_it_names_her_with_her_class_on_a_blank_homework_form(world, client, frozen):

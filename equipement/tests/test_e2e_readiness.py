@@ -1,0 +1,110 @@
+"""In a browser: a student on paper copies named on her teacher's pages (homework form, register,
+hand-in page, where she hands in on paper); the form tutor and the référent keep the class's digital
+readiness. axe checks every page on the way; the list works on a phone."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
+from planning.tests.factories import HomeworkFactory, SessionFactory
+from suivi.models import HandIn
+
+from .factories import DecidedNeedFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris", **options)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def test_it_names_a_student_on_paper_copies_on_her_teachers_pages(world, page):
+    today = timezone.localdate()
+    DecidedNeedFactory(
+        student=world.student,
+        decision="papier",
+        lacks_connection=True,
+        declared_at=timezone.now() - dt.timedelta(days=10),
+    )
+    homework = HomeworkFactory(
+        division=world.division,
+        created_by=world.teacher,
+        subject=world.subject,
+        title="Questionnaire en ligne",
+        given_on=today - dt.timedelta(days=3),
+        due_date=today,
+        hand_in_mode="en_ligne",
+    )
+    session = SessionFactory(
+        division=world.division, subject=world.subject, date=today, modality="visio", teachers=[world.teacher]
+    )
+    lea = world.student.full_name
+    login(page, "prof@lycee.fr")
+
+    page.goto(f"/planning/travail/{homework.pk}/")
+    box = page.locator(".equipment-students")
+    assert f"{lea} : sans ordinateur, sans connexion internet — copies papier" in box.inner_text()
+    assert_no_axe_violations(page)
+
+    page.goto(f"/suivi/registres/{session.pk}/")
+    assert lea in page.locator(".equipment-students").inner_text()
+    assert page.locator("legend", has_text=lea).get_by_text("sans équipement").is_visible()
+    assert_no_axe_violations(page)
+
+    page.goto(f"/suivi/travaux/{homework.pk}/")
+    assert "1 élève sans équipement à la maison" in page.locator(".equipment-students").inner_text()
+    row = page.locator("fieldset", has_text=lea)
+    assert row.get_by_label("Non rendu (équipement)").is_visible()
+    row.get_by_label("Rendu sur papier").check()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Enregistrer les rendus").click()
+    assert page.get_by_role("status").filter(has_text="Travaux rendus enregistrés").is_visible()
+    assert page.locator("fieldset", has_text=lea).get_by_label("Rendu sur papier").is_checked()
+    assert HandIn.objects.get(homework=homework, student=world.student).status == "papier"
+
+
+def test_it_lets_the_form_tutor_and_the_referent_keep_the_digital_readiness(world, page, browser, live_server):
+    # The form tutor of 1G3 comes from his home page to his class, fills in Léa's record.
+    login(page, "pp@lycee.fr")
+    page.get_by_role("link", name="Voir la préparation numérique de ma classe").click()
+    assert page.get_by_role("heading", name="Préparation numérique des élèves — classe 1G3").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=world.student.full_name).click()
+    assert_no_axe_violations(page)
+    page.get_by_label("Codes d'accès à l'ENT remis et fonctionnels").select_option(label="Non")
+    page.get_by_label("A besoin d'une formation aux compétences numériques").select_option(label="Oui")
+    page.get_by_label("Remarques").fill("Codes à rééditer au secrétariat")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_role("status").filter(has_text="enregistrée").is_visible()
+    row = page.locator("tr", has_text=world.student.full_name)
+    assert "codes ENT, formation" in row.inner_text()
+    assert "1 sans codes ENT qui fonctionnent" in page.locator(".readiness-summary").inner_text()
+    assert_no_axe_violations(page)
+    page.context.close()
+
+    # The référent numérique reads every class from his navigation, then 1G3; on a phone too.
+    referent = new_page(browser, live_server, viewport={"width": 390, "height": 800}, is_mobile=True)
+    login(referent, "referent@lycee.fr")
+    referent.goto("/equipement/numerique/")
+    overview = referent.locator(".readiness-overview")
+    assert "1G3" in overview.inner_text() and "1G4" in overview.inner_text()
+    assert_no_axe_violations(referent)
+    assert referent.evaluate("document.documentElement.scrollWidth") <= 390
+    referent.get_by_role("link", name="1G3", exact=True).click()
+    assert "Codes à rééditer au secrétariat" in referent.locator("tr", has_text=world.student.full_name).inner_text()
+    assert_no_axe_violations(referent)
+    assert referent.evaluate("document.documentElement.scrollWidth") <= 390
+    with referent.expect_download() as download:
+        referent.get_by_role("link", name="Télécharger la classe 1G3 (CSV)").click()
+    assert download.value.suggested_filename == "preparation-numerique-1G3.csv"
+    referent.context.close()
+
+
+def test_it_shows_the_referent_the_way_in_from_his_navigation(world, page):
+    login(page, "referent@lycee.fr")
+    page.get_by_role("link", name="Préparation numérique").first.click()
+    assert page.get_by_role("heading", name="Préparation numérique des élèves").is_visible()
