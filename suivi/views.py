@@ -99,17 +99,37 @@ def register_take(request, session_pk: int):
     session = access_register(request.user, session_pk, for_write=request.method == "POST")
     students = list(queries.session_students(session))
     if request.method == "POST":
-        marks = {}
+        marks, seen = {}, {}
         for student in students:
             value = request.POST.get(f"s{student.pk}", AttendanceStatus.PRESENT)
             if value != AttendanceStatus.PRESENT:
                 marks[student.pk] = value
+            shown = request.POST.get(f"seen{student.pk}")
+            if shown is not None:
+                seen[student.pk] = shown
         try:
-            services.register_take(session=session, user=request.user, marks=marks)
+            register = services.register_take(
+                session=session, user=request.user, marks=marks, seen=seen if seen else None
+            )
         except ValidationError as exc:
             _error(request, exc)
         else:
-            messages.success(request, _("Appel enregistré."))
+            if register.conflicts:
+                labels = dict(AttendanceStatus.choices)
+                names = {student.pk: student.full_name for student in students}
+                changed = ", ".join(
+                    f"{names[pk]} ({labels[status].lower()})" for pk, status in sorted(register.conflicts.items())
+                )
+                messages.warning(
+                    request,
+                    _(
+                        "Appel enregistré, sauf pour %(students)s : quelqu'un d'autre a modifié leur présence "
+                        "pendant que vous faisiez l'appel. Vérifiez ci-dessous et corrigez si besoin."
+                    )
+                    % {"students": changed},
+                )
+            else:
+                messages.success(request, _("Appel enregistré."))
             return redirect("suivi:register_take", session_pk=session.pk)
     current = dict(AttendanceMark.objects.filter(register__session=session).values_list("student_id", "status"))
     gaps = queries.students_without_equipment(queries.session_students(session), day=session.date)

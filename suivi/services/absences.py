@@ -65,13 +65,25 @@ def _covering_justifications(student_ids, day: dt.date) -> dict[int, Justificati
 
 
 @transaction.atomic
-def register_take(*, session, user, marks: Mapping[int, str], today: dt.date | None = None) -> AttendanceRegister:
+def register_take(
+    *,
+    session,
+    user,
+    marks: Mapping[int, str],
+    seen: Mapping[int, str] | None = None,
+    today: dt.date | None = None,
+) -> AttendanceRegister:
     """Take (or correct) the register of a video or hybrid session, for the whole list in one call.
 
     ``marks`` maps a student id to a status; a student left out is present. A new absence is
     "à justifier" unless an accepted justification already covers that day; a corrected register
     keeps the justification state of absences that stay absences. The signals are recomputed after
     commit.
+
+    ``seen`` is what the page showed when the person opened it (a teacher and the CPE may have the
+    same register open). Then only the marks this person changed are written, and a mark that
+    someone else changed meanwhile is kept as it is: the returned register's ``conflicts`` lists
+    those students (id → the status now recorded), for the page to say so. Never a silent overwrite.
     """
     today = today or timezone.localdate()
     if session.modality not in REGISTER_MODALITIES:
@@ -86,6 +98,8 @@ def register_take(*, session, user, marks: Mapping[int, str], today: dt.date | N
     if strangers:
         raise ValidationError(_("Un élève de la liste n'appartient pas à cette séance."))
 
+    # One writer at a time per session: the second of two simultaneous saves reads the first's marks.
+    type(session).objects.select_for_update().filter(pk=session.pk).first()
     now = timezone.now()
     staff = user.staff_profile
     half_day = HalfDay.of(session.start)
@@ -106,9 +120,19 @@ def register_take(*, session, user, marks: Mapping[int, str], today: dt.date | N
     existing = {mark.student_id: mark for mark in register.marks.all()}
     covering = _covering_justifications(students, session.date)
     to_create, to_update = [], []
+    conflicts: dict[int, str] = {}
     for student_id in students:
         status = marks.get(student_id, AttendanceStatus.PRESENT)
         mark = existing.get(student_id) or AttendanceMark(register=register, student_id=student_id)
+        if seen is not None:
+            recorded = mark.status if mark.pk else AttendanceStatus.PRESENT
+            shown = seen.get(student_id, AttendanceStatus.PRESENT)
+            if status == shown:
+                continue  # not touched by this person: whatever is recorded stays
+            if recorded != shown:
+                if recorded != status:
+                    conflicts[student_id] = recorded  # changed by someone else meanwhile: kept
+                continue
         was_absent = mark.pk is not None and mark.status == AttendanceStatus.ABSENT
         mark.status = status
         if status != AttendanceStatus.ABSENT:
@@ -125,6 +149,7 @@ def register_take(*, session, user, marks: Mapping[int, str], today: dt.date | N
     )
     _audit(user=user, action="create" if created else "change", obj=register)
     _signals_after_commit(session.etablissement_id)
+    register.conflicts = conflicts
     return register
 
 
