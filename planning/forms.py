@@ -100,9 +100,27 @@ class ModalityForm(forms.Form):
         self.fields["tool"].queryset = Tool.objects.filter(pk__in=ids).order_by("name")
 
 
+def subject_queryset(user):
+    """Subjects a planner may choose: the direction any of the school's, a teacher those of his services.
+
+    The service then checks that he teaches the chosen one to the chosen audience.
+    """
+    from continuite.accounts.roles import Role
+
+    subjects = Subject.objects.filter(etablissement_id=user.etablissement_id)
+    if Role.DIRECTION in user.roles:
+        return subjects
+    staff_id = user.staff_profile.pk if user.staff_profile else 0
+    return subjects.filter(pk__in=TeachingAssignment.objects.filter(staff_id=staff_id).values("subject_id"))
+
+
 class SessionCreateForm(ModalityForm):
     audience = forms.ChoiceField(label=_("Classe ou groupe"))
-    subject = forms.ModelChoiceField(label=_("Matière"), queryset=Subject.objects.none())
+    subject = forms.ModelChoiceField(
+        label=_("Matière"),
+        queryset=Subject.objects.none(),
+        help_text=_("Une matière que vous enseignez à cette classe ou à ce groupe."),
+    )
     date = forms.DateField(label=_("Date"), widget=DATE)
     start = forms.TimeField(label=_("Début"), widget=TIME)
     end = forms.TimeField(label=_("Fin"), widget=TIME)
@@ -113,7 +131,7 @@ class SessionCreateForm(ModalityForm):
         super().__init__(*args, etablissement=user.etablissement, **kwargs)
         self.user = user
         self.fields["audience"].choices = audience_choices(user)
-        self.fields["subject"].queryset = Subject.objects.filter(etablissement_id=user.etablissement_id)
+        self.fields["subject"].queryset = subject_queryset(user)
 
     def clean(self):
         data = super().clean()
@@ -123,18 +141,44 @@ class SessionCreateForm(ModalityForm):
 
 class HomeworkForm(forms.Form):
     audience = forms.ChoiceField(label=_("Classe ou groupe"))
-    title = forms.CharField(label=_("Titre"), max_length=160)
-    instructions = forms.CharField(label=_("Consignes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    subject = forms.ModelChoiceField(
+        label=_("Matière"),
+        queryset=Subject.objects.none(),
+        required=False,
+        empty_label=_("celle que vous enseignez à cette classe"),
+        help_text=_("À choisir si vous enseignez plusieurs matières à cette classe ou à ce groupe."),
+    )
     kind = forms.ChoiceField(label=_("Type"), choices=HomeworkKind.choices)
+    title = forms.CharField(label=_("Titre"), max_length=160)
     given_on = forms.DateField(label=_("Donné le"), widget=DATE)
     due_date = forms.DateField(label=_("Pour le"), widget=DATE)
     estimated_minutes = forms.IntegerField(label=_("Durée estimée (minutes)"), min_value=1, max_value=600)
     hand_in_mode = forms.ChoiceField(label=_("À rendre"), choices=HandInMode.choices)
+    instructions = forms.CharField(label=_("Consignes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    tool = forms.ModelChoiceField(
+        label=_("Outil (catalogue de l'établissement)"),
+        queryset=None,
+        required=False,
+        help_text=_("Avec un outil, le lien doit pointer vers l'un de ses domaines."),
+    )
+    link = forms.URLField(
+        assume_scheme="https",
+        label=_("Lien (facultatif)"),
+        required=False,
+        help_text=_("Une ressource ou un dépôt en ligne, visible seulement des élèves concernés."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["audience"].choices = audience_choices(user)
+        self.fields["subject"].queryset = subject_queryset(user)
+        from outils.models import Tool
+        from outils.queries import tools_for_modality
+
+        self.fields["tool"].queryset = Tool.objects.filter(
+            pk__in=tools_for_modality(etablissement=user.etablissement, modality=Modality.ASYNC_DISTANCE).values("pk")
+        ).order_by("name")
         self.helper = _helper()
 
     def clean(self):

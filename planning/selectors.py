@@ -256,3 +256,29 @@ def audience_items(*, etablissement_id: int, students, monday: dt.date, exclude_
         .order_by("date", "start")
     )
     return {"homework": list(homework), "sessions": list(sessions)}
+
+
+def next_lesson_date(staff, *, division=None, group=None, after: dt.date) -> dt.date | None:
+    """The next school day after ``after`` on which ``staff`` sees the audience: the natural "pour le".
+
+    Two queries (his slots of that audience, the school days of the next four weeks). A half-group
+    meets its teacher in its division's slots too.
+    """
+    if staff is None or (division is None and group is None):
+        return None
+    audience = Q(division_id=division.pk) if division else Q(group_id=group.pk)
+    if group is not None and group.division_id:
+        audience |= Q(division_id=group.division_id)
+    slots = list(TimetableSlot.objects.taught_by(staff).current().filter(audience))
+    if not slots:
+        return None
+    days = SchoolDay.objects.filter(
+        etablissement_id=staff.etablissement_id,
+        date__gt=after,
+        date__lte=after + dt.timedelta(days=28),
+        is_holiday=False,
+    ).order_by("date")
+    return next(
+        (day.date for day in days if any(s.weekday == day.weekday and s.runs_in(day.week_parity) for s in slots)),
+        None,
+    )

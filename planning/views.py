@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -40,6 +41,7 @@ from .queries import audience_students_q, homework_students, monday_of, session_
 from .selectors import (
     audience_items,
     division_heatmap,
+    next_lesson_date,
     school_overview,
     student_week,
     teacher_week,
@@ -124,6 +126,9 @@ def week(request):
     )
 
 
+THEN_HOMEWORK = "travail"
+
+
 @login_required
 def slot_occurrence(request, pk: int, date: str):
     """Plan one occurrence of a slot: its modality that week (creates or changes the override)."""
@@ -139,12 +144,14 @@ def slot_occurrence(request, pk: int, date: str):
     form = ModalityForm(request.POST or None, initial={"modality": Modality.PRESENCE}, etablissement=slot.etablissement)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_plan(slot=slot, date=day, by=request.user.staff_profile, **form.cleaned_data)
+            session = services.session_plan(slot=slot, date=day, by=request.user.staff_profile, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Séance enregistrée."))
-            return redirect(f"{_week_url(day)}")
+            return _after_session_saved(request, session, slot=slot, date=day)
+    audience_key = f"d{slot.division_id}" if slot.division_id else f"g{slot.group_id}"
+    minutes = (slot.end.hour * 60 + slot.end.minute) - (slot.start.hour * 60 + slot.start.minute)
     return render(
         request,
         "planning/session_form.html",
@@ -152,9 +159,10 @@ def slot_occurrence(request, pk: int, date: str):
             "form": form,
             "slot": slot,
             "date": day,
-            "audience_key": f"d{slot.division_id}" if slot.division_id else f"g{slot.group_id}",
-            "minutes": (slot.end.hour * 60 + slot.end.minute) - (slot.start.hour * 60 + slot.start.minute),
+            "audience_key": audience_key,
+            "minutes": minutes,
             "rules": RULES_TEXT,
+            "gauge": _session_gauge(request, form, audience_key=audience_key, date=day, minutes=minutes),
         },
     )
 
@@ -165,6 +173,20 @@ def _week_url(day: dt.date) -> str:
     return reverse("planning:week") + f"?semaine={monday_of(day).isoformat()}"
 
 
+def _after_session_saved(request, session: Session | None, *, slot=None, date=None):
+    """Back to the week, or on to the work of that session ("Enregistrer et donner un travail")."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    if request.POST.get("then") != THEN_HOMEWORK:
+        return redirect(_week_url(session.date if session else date))
+    if session is not None:
+        return redirect(reverse("planning:homework_new") + "?" + urlencode({"seance": session.pk}))
+    # Back in class with nothing stored: the work is given for that lesson all the same.
+    query = {"pour": slot.audience_key, "matiere": slot.subject_id, "donne": date.isoformat()}
+    return redirect(reverse("planning:homework_new") + "?" + urlencode(query))
+
+
 @login_required
 def session_edit(request, pk: int):
     session = access_session(request.user, pk, for_write=True)
@@ -172,12 +194,13 @@ def session_edit(request, pk: int):
     form = ModalityForm(request.POST or None, initial=initial, etablissement=session.etablissement)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_update(session=session, **form.cleaned_data)
+            saved = services.session_update(session=session, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Séance enregistrée."))
-            return redirect(_week_url(session.date))
+            return _after_session_saved(request, saved, slot=session.slot, date=session.date)
+    staff = request.user.staff_profile
     return render(
         request,
         "planning/session_form.html",
@@ -188,23 +211,71 @@ def session_edit(request, pk: int):
             "date": session.date,
             "audience_key": session.audience_key,
             "minutes": session.minutes,
+            "homework": list(session.homework.select_related("subject").order_by("due_date", "pk")),
+            "can_delete": session.is_outside_timetable
+            and staff is not None
+            and (staff.is_direction or session.created_by_id == staff.pk),
             "paper_count": _paper_count(session.etablissement, session_students(session))
             if session.modality == Modality.ASYNC_DISTANCE
             else None,
             "rules": RULES_TEXT,
+            "gauge": _session_gauge(
+                request,
+                form,
+                audience_key=session.audience_key,
+                date=session.date,
+                minutes=session.minutes,
+                session_pk=session.pk,
+            ),
         },
     )
 
 
 @login_required
-def session_new(request):
-    """A session outside the timetable (or attached to the slot it fits)."""
+@require_POST
+def session_delete(request, pk: int):
+    """Delete a session outside the timetable (its author; refused once the register has marks)."""
     require_role(request.user, *PLANNERS)
-    form = SessionCreateForm(request.POST or None, user=request.user, initial={"modality": Modality.VISIO})
+    session = access_session(request.user, pk, for_write=True)
+    try:
+        services.session_delete(session=session, by=request.user.staff_profile)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("planning:session_edit", pk=session.pk)
+    messages.success(
+        request,
+        _("Séance du %(date)s supprimée : %(subject)s, %(audience)s.")
+        % {"date": long_date(session.date, year=False), "subject": session.subject, "audience": session.audience},
+    )
+    return redirect(_week_url(session.date))
+
+
+def _time_param(value: str) -> dt.time | None:
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@login_required
+def session_new(request):
+    """A session outside the timetable (or the planner's own slot, when it is that slot)."""
+    require_role(request.user, *PLANNERS)
+    initial = {"modality": Modality.VISIO}
+    # Prefilled from the week: ?date=2026-12-02&debut=14:00&fin=15:00&pour=d12
+    for name, param in (("date", "date"), ("start", "debut"), ("end", "fin"), ("audience", "pour")):
+        if request.GET.get(param):
+            initial[name] = request.GET[param]
+    staff = request.user.staff_profile
+    if initial.get("audience") and staff is not None:
+        division, group = parse_audience(initial["audience"], request.user)
+        subject = services.homework_default_subject(by=staff, division=division, group=group)
+        if subject is not None:
+            initial["subject"] = subject.pk
+    form = SessionCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("audience")
-        staff = request.user.staff_profile
         try:
             session = services.session_create(
                 etablissement=request.user.etablissement, teachers=[staff], by=staff, **data
@@ -216,8 +287,30 @@ def session_new(request):
                 messages.warning(request, _("Séance enregistrée, hors emploi du temps de la classe."))
             else:
                 messages.success(request, _("Séance enregistrée."))
-            return redirect(_week_url(data["date"]))
-    return render(request, "planning/session_new.html", {"form": form, "rules": RULES_TEXT})
+            if session is None:
+                return redirect(_week_url(data["date"]))
+            return _after_session_saved(request, session)
+    date = _value(form, "date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            date = None
+    start, end = _value(form, "start"), _value(form, "end")
+    start = _time_param(start) if isinstance(start, str) else start
+    end = _time_param(end) if isinstance(end, str) else end
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) if start and end and start < end else 0
+    return render(
+        request,
+        "planning/session_new.html",
+        {
+            "form": form,
+            "rules": RULES_TEXT,
+            "gauge": _session_gauge(
+                request, form, audience_key=str(_value(form, "audience")), date=date, minutes=minutes
+            ),
+        },
+    )
 
 
 @login_required
@@ -240,34 +333,53 @@ def week_copy(request):
 # --- Homework ----------------------------------------------------------------------------------------
 
 
+THEN_ANOTHER = "autre"
+
+
 @login_required
 def homework_new(request):
+    """Give work; from a session (``?seance=``) its audience, subject and dates are filled in."""
     require_role(request.user, *PLANNERS)
+    staff = request.user.staff_profile
     session = None
     if request.GET.get("seance", "").isdigit():
         session = access_session(request.user, int(request.GET["seance"]), for_write=True)
     today = timezone.localdate()
-    initial = {"given_on": session.date if session else today, "due_date": today + dt.timedelta(days=1)}
-    if session:
-        initial["audience"] = session.audience_key
-    elif request.GET.get("pour"):
-        initial["audience"] = request.GET["pour"]
+    initial = {"given_on": today, "due_date": today + dt.timedelta(days=1)}
+    if session is not None:
+        initial.update(audience=session.audience_key, subject=session.subject_id, given_on=session.date)
+    else:
+        if request.GET.get("pour"):
+            initial["audience"] = request.GET["pour"]
+        if request.GET.get("matiere", "").isdigit():
+            initial["subject"] = int(request.GET["matiere"])
+        try:
+            initial["given_on"] = dt.date.fromisoformat(request.GET.get("donne", ""))
+        except ValueError:
+            pass
+    division, group = parse_audience(initial.get("audience", ""), request.user)
+    if division or group:
+        if "subject" not in initial and staff is not None:
+            subject = services.homework_default_subject(by=staff, division=division, group=group)
+            initial["subject"] = subject.pk if subject else None
+        initial["due_date"] = next_lesson_date(
+            staff, division=division, group=group, after=initial["given_on"]
+        ) or initial["given_on"] + dt.timedelta(days=1)
     form = HomeworkForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("audience")
         try:
             homework = services.homework_create(
-                etablissement=request.user.etablissement,
-                by=request.user.staff_profile,
-                session=session,
-                **data,
+                etablissement=request.user.etablissement, by=staff, session=session, **data
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.title})
-            return redirect(_week_url(homework.due_date))
+            messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.heading})
+            if request.POST.get("then") == THEN_ANOTHER:
+                return redirect(request.get_full_path())
+            return redirect(_week_url(homework.given_on))
     return render(
         request,
         "planning/homework_form.html",
@@ -276,6 +388,7 @@ def homework_new(request):
             "session": session,
             "rules": RULES_TEXT,
             **_equipment_context(request.user, audience=form["audience"].value() or ""),
+            "gauge": _homework_gauge(request, form),
         },
     )
 
@@ -285,8 +398,11 @@ def homework_edit(request, pk: int):
     homework = access_homework(request.user, pk, for_write=True)
     initial = {
         "audience": homework.audience_key,
+        "subject": homework.subject_id,
         "title": homework.title,
         "instructions": homework.instructions,
+        "tool": homework.tool_id,
+        "link": homework.link,
         "kind": homework.kind,
         "given_on": homework.given_on,
         "due_date": homework.due_date,
@@ -298,12 +414,12 @@ def homework_edit(request, pk: int):
         data = dict(form.cleaned_data)
         data.pop("audience")
         try:
-            services.homework_update(homework=homework, **data)
+            services.homework_update(homework=homework, by=request.user.staff_profile, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Travail enregistré."))
-            return redirect(_week_url(homework.due_date))
+            messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.heading})
+            return redirect(_week_url(homework.given_on))
     return render(
         request,
         "planning/homework_form.html",
@@ -312,8 +428,25 @@ def homework_edit(request, pk: int):
             "homework": homework,
             "rules": RULES_TEXT,
             **_equipment_context(request.user, students=homework_students(homework)),
+            "gauge": _homework_gauge(request, form, homework_pk=homework.pk),
         },
     )
+
+
+@login_required
+@require_POST
+def homework_delete(request, pk: int):
+    """Delete a piece of work (its author or the direction); the load of its audience goes down."""
+    require_role(request.user, *PLANNERS)
+    homework = access_homework(request.user, pk, for_write=True)
+    heading = homework.heading
+    try:
+        services.homework_delete(homework=homework, by=request.user.staff_profile)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("planning:homework_edit", pk=homework.pk)
+    messages.success(request, _("Travail supprimé : %(title)s.") % {"title": heading})
+    return redirect(_week_url(homework.given_on))
 
 
 @login_required
@@ -358,25 +491,30 @@ def gauge(request):
     edited, left out of the stored load).
     """
     require_role(request.user, *PLANNERS)
-    division, group = parse_audience(request.GET.get("pour", ""), request.user)
+    return render(request, "planning/partials/gauge.html", _gauge_context(request.user, request.GET))
+
+
+def _gauge_context(user, params) -> dict:
+    """The gauge's context from its parameters: the fragment fetched by the page, or drawn with it (no JS)."""
+    division, group = parse_audience(params.get("pour", ""), user)
     try:
-        date = dt.date.fromisoformat(request.GET.get("date", ""))
+        date = dt.date.fromisoformat(str(params.get("date", "")))
     except ValueError:
         date = None
     if (division is None and group is None) or date is None:
-        return render(request, "planning/partials/gauge.html", {"empty": True})
+        return {"empty": True}
     monday = monday_of(date)
-    days = week_days(request.user.etablissement_id, monday)
-    thresholds = _thresholds(request.user)
-    minutes = _int(request.GET.get("minutes"))
-    video = _int(request.GET.get("video"))
+    days = week_days(user.etablissement_id, monday)
+    thresholds = _thresholds(user)
+    minutes = _int(params.get("minutes"))
+    video = _int(params.get("video"))
     extra = Load(
         async_minutes=minutes,
-        assessments=1 if minutes and request.GET.get("kind") == HomeworkKind.ASSESSMENT else 0,
+        assessments=1 if minutes and params.get("kind") == HomeworkKind.ASSESSMENT else 0,
         video=video,
         remote=video,
     )
-    distance = request.GET.get("distance") if request.GET.get("distance") in ("A", "B") else None
+    distance = params.get("distance") if params.get("distance") in ("A", "B") else None
     in_room = {"A": "B", "B": "A"}.get(distance) if distance else None
     students = Student.objects.current().filter(
         audience_students_q(division_id=division.pk if division else None, group_id=group.pk if group else None)
@@ -384,35 +522,68 @@ def gauge(request):
     rows = student_loads(
         students=students,
         days=days,
-        exclude_homework_id=_int(request.GET.get("travail")) or None,
-        exclude_session_id=_int(request.GET.get("seance")) or None,
+        exclude_homework_id=_int(params.get("travail")) or None,
+        exclude_session_id=_int(params.get("seance")) or None,
         extras=[Extra(date=date, load=extra, only_remote_half_of=in_room)],
     )
     load = audience_load(rows, days, thresholds)
     cell = next((c for c in load.days if c.day.date == date), None)
-    staff = request.user.staff_profile
+    staff = user.staff_profile
     items = audience_items(
-        etablissement_id=request.user.etablissement_id,
+        etablissement_id=user.etablissement_id,
         students=students,
         monday=monday,
         exclude_staff_id=staff.pk if staff else None,
     )
-    return render(
-        request,
-        "planning/partials/gauge.html",
-        {
-            "audience": division or group,
-            "date": date,
-            "cell": cell,
-            "load": load,
-            "thresholds": thresholds,
-            "lighter": lighter_days(load, minutes=minutes, thresholds=thresholds, not_before=timezone.localdate())
-            if minutes and cell and cell.overs
-            else [],
-            "items": items,
-            "rules": RULES_TEXT,
-        },
-    )
+    return {
+        "audience": division or group,
+        "date": date,
+        "cell": cell,
+        "load": load,
+        "thresholds": thresholds,
+        "lighter": lighter_days(load, minutes=minutes, thresholds=thresholds, not_before=timezone.localdate())
+        if minutes and cell and cell.overs
+        else [],
+        "items": items,
+        "rules": RULES_TEXT,
+    }
+
+
+def _value(form, name: str, fallback=""):
+    """A field's current value: what was posted, else its initial value (for the gauge drawn with the page)."""
+    value = form[name].value() if name in form.fields else None
+    return fallback if value in (None, "") else value
+
+
+def _gauge_html(request, params: dict) -> str:
+    return render_to_string("planning/partials/gauge.html", _gauge_context(request.user, params), request=request)
+
+
+def _session_gauge(request, form, *, audience_key: str, date, minutes: int, session_pk=None) -> str:
+    """The gauge of a session form as the script computes it: a video class counts its minutes."""
+    modality = _value(form, "modality")
+    params = {"pour": audience_key, "date": date.isoformat() if date else ""}
+    if modality == Modality.VISIO:
+        params["video"] = minutes
+    elif modality == Modality.HYBRIDE and _value(form, "hybrid_remote_mode") == RemoteMode.LIVE:
+        params["video"] = minutes
+        params["distance"] = {"A": "B", "B": "A"}.get(_value(form, "hybrid_room_half"), "")
+    if session_pk:
+        params["seance"] = session_pk
+    return _gauge_html(request, params)
+
+
+def _homework_gauge(request, form, homework_pk=None) -> str:
+    due = _value(form, "due_date")
+    params = {
+        "pour": _value(form, "audience"),
+        "date": due.isoformat() if isinstance(due, dt.date) else due,
+        "minutes": _value(form, "estimated_minutes", 0),
+        "kind": _value(form, "kind"),
+    }
+    if homework_pk:
+        params["travail"] = homework_pk
+    return _gauge_html(request, params)
 
 
 # --- Students and parents ------------------------------------------------------------------------------

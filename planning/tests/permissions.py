@@ -23,6 +23,32 @@ def homework(w):
     return HomeworkFactory(division=w.division, created_by=w.teacher)
 
 
+def marked_session(w):
+    """Deletable by its author, but its register has a mark: every allowed role is refused (302) and it stays."""
+    from suivi.tests.factories import MarkFactory, RegisterFactory
+
+    session = SessionFactory(division=w.division, subject=w.subject, teachers=[w.teacher], created_by=w.teacher)
+    MarkFactory(register=RegisterFactory(session=session), student=w.student)
+    return session
+
+
+def handed_in_homework(w):
+    """Deletable by its author, but a hand-in is recorded: refused (302) and kept, so each role meets it."""
+    from django.utils import timezone
+
+    from suivi.models import HandIn
+
+    work = homework(w)
+    HandIn.objects.create(
+        etablissement=w.etablissement,
+        homework=work,
+        student=w.student,
+        due_date=work.due_date,
+        marked_at=timezone.now(),
+    )
+    return work
+
+
 def feed(w, role):
     return CalendarFeed.objects.create(user=w.user(role)).token
 
@@ -50,8 +76,20 @@ ENTRIES = [
     ),
     Entry("planning:session_new", expect=only(PLANNERS)),
     Entry("planning:session_edit", kwargs=lambda w: {"pk": session(w).pk}, expect=OWN_OBJECT),
+    Entry(
+        "planning:session_delete",
+        method="post",
+        kwargs=lambda w: {"pk": marked_session(w).pk},
+        expect={**OWN_OBJECT, "teacher": 302, "direction": 302},
+    ),
     Entry("planning:homework_new", expect=only(PLANNERS)),
     Entry("planning:homework_edit", kwargs=lambda w: {"pk": homework(w).pk}, expect=OWN_OBJECT),
+    Entry(
+        "planning:homework_delete",
+        method="post",
+        kwargs=lambda w: {"pk": handed_in_homework(w).pk},
+        expect={**OWN_OBJECT, "teacher": 302, "direction": 302},
+    ),
     Entry(
         "planning:homework_done",
         method="post",
