@@ -39,7 +39,7 @@ def test_it_plans_a_hybrid_week_warns_the_tutor_and_lets_the_student_tick(world,
     page.get_by_label("Hybride : l'autre demi-groupe").select_option("live")
     page.locator("#jauge [data-state]").wait_for()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_url("**/planning/semaine/**")
     assert Session.objects.get(slot=slot).modality == Modality.HYBRIDE
 
@@ -57,7 +57,7 @@ def test_it_plans_a_hybrid_week_warns_the_tutor_and_lets_the_student_tick(world,
     assert page.locator("#jauge [data-pick-date]").count() >= 1
     assert page.locator("#jauge").get_by_text("135 min").first.is_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Enregistrer").click()  # it warns, it does not block
+    page.get_by_role("button", name="Enregistrer", exact=True).click()  # it warns, it does not block
     page.wait_for_url("**/planning/semaine/**")
     homework = Homework.objects.get(title="Fiche de synthèse")
 
@@ -74,7 +74,7 @@ def test_it_plans_a_hybrid_week_warns_the_tutor_and_lets_the_student_tick(world,
     page.context.clear_cookies()
     login(page, "eleve@lycee.fr")
     page.goto("/planning/ma-semaine/" + WEEK)
-    assert page.get_by_text("Fiche de synthèse", exact=True).is_visible()
+    assert page.get_by_text("Sciences économiques et sociales — Exercice : Fiche de synthèse", exact=True).is_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="J'ai fait ce travail : Fiche de synthèse").click()
     page.wait_for_load_state()
