@@ -191,7 +191,8 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
         _try(
             services.homework_create,
             etablissement=etablissement,
-            title=f"{assignment.subject.short_label or assignment.subject.label} : exercices",
+            title="Exercices d'entraînement",
+            instructions="Faire les exercices de la fin du chapitre en cours ; la correction sera faite en classe.",
             given_on=monday,
             due_date=due,
             estimated_minutes=30 + 15 * (n % 3),
@@ -202,13 +203,25 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
     if hybrid is not None:
         heavy_day = next_monday + dt.timedelta(days=1)
         heavy = [
-            ("HG", "Dissertation d'histoire", 90, HomeworkKind.PROJECT),
-            ("FRANC", "Contrôle de français", 55, HomeworkKind.ASSESSMENT),
-            ("ENSSCI", "Devoir d'enseignement scientifique", 60, HomeworkKind.ASSESSMENT),
+            (
+                "HG",
+                "Dissertation",
+                90,
+                HomeworkKind.PROJECT,
+                "Sujet : « La France de 1848 à 1870 ». Plan détaillé et introduction rédigée.",
+            ),
+            ("FRANC", "Commentaire de texte", 55, HomeworkKind.ASSESSMENT, "Texte de la page 112, en temps limité."),
+            (
+                "ENSSCI",
+                "Devoir sur le chapitre 2",
+                60,
+                HomeworkKind.ASSESSMENT,
+                "Exercices 4 à 7 ; calculatrice autorisée.",
+            ),
         ]
-        # Each piece of work is given by the teacher of its subject in the 1G3.
+        # Each piece of work is given by the teacher of its subject (the student reads the subject first).
         by_subject = {a.subject.code: a for a in assignments.filter(division=hybrid)}
-        for code, title, minutes, kind in heavy:
+        for code, title, minutes, kind, instructions in heavy:
             assignment = by_subject.get(code)
             if assignment is None:
                 continue
@@ -216,6 +229,7 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
                 services.homework_create,
                 etablissement=etablissement,
                 title=title,
+                instructions=instructions,
                 given_on=monday,
                 due_date=heavy_day,
                 estimated_minutes=minutes,
@@ -230,7 +244,8 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
             _try(
                 services.homework_create,
                 etablissement=etablissement,
-                title="SES : étude de documents",
+                title="Étude de documents",
+                instructions="Lire les documents 1 à 3 du dossier et répondre aux questions de la fiche.",
                 given_on=monday,
                 due_date=monday + dt.timedelta(days=3),
                 estimated_minutes=45,
@@ -285,6 +300,7 @@ def _seed_ses_group(etablissement: Etablissement, group: Group, teacher, monday:
         services.homework_create,
         etablissement=etablissement,
         title="QCM chapitre 3",
+        instructions="Questions sur le chapitre 3, à faire sur l'ENT avant la séance.",
         given_on=today if today.weekday() < 5 else monday_of(today) + dt.timedelta(days=7),
         due_date=due,
         estimated_minutes=30,
@@ -293,6 +309,53 @@ def _seed_ses_group(etablissement: Etablissement, group: Group, teacher, monday:
         group=group,
         subject=first_slot.subject if first_slot is not None else None,
     )
+
+
+def _seed_off_timetable(etablissement: Etablissement, today: dt.date) -> None:
+    """The SES teacher adds a video class of support for his spécialité group on Wednesday afternoons
+    (no lesson then: it replaces nobody's), and gives from it a QCM with its Moodle link, both weeks."""
+    from outils.models import Tool
+
+    group = Group.objects.filter(etablissement=etablissement, code="1SPESES1").current().first()
+    service = TeachingAssignment.objects.filter(group=group).select_related("staff", "subject").first()
+    if group is None or service is None:
+        return
+    visio = Tool.objects.filter(slug="bigbluebutton-ent").first()
+    moodle = Tool.objects.filter(slug="moodle").first()
+    for week, chapter in ((monday_of(today), 2), (monday_of(today) + dt.timedelta(days=7), 4)):
+        wednesday = week + dt.timedelta(days=2)
+        session = _try(
+            services.session_create,
+            etablissement=etablissement,
+            date=wednesday,
+            start=dt.time(14),
+            end=dt.time(15),
+            subject=service.subject,
+            teachers=[service.staff],
+            by=service.staff,
+            modality=Modality.VISIO,
+            group=group,
+            tool=visio,
+            link="https://lycees.netocentre.fr/bbb/soutien-ses" if visio else "",
+            notes="Séance de soutien : apportez vos questions sur le chapitre.",
+        )
+        if session is None:
+            continue
+        _try(
+            services.homework_create,
+            etablissement=etablissement,
+            title=f"QCM chapitre {chapter}",
+            instructions="Vingt questions, sans document ; une seule tentative.",
+            given_on=wednesday,
+            due_date=wednesday + dt.timedelta(days=2),
+            estimated_minutes=20,
+            kind=HomeworkKind.ASSESSMENT,
+            by=service.staff,
+            group=group,
+            session=session,
+            tool=moodle,
+            link=f"https://lycees.netocentre.fr/moodle/ses/qcm-chapitre-{chapter}" if moodle else "",
+        )
 
 
 @transaction.atomic
@@ -306,3 +369,4 @@ def seed(*, etablissement: Etablissement, today: dt.date) -> None:
         return
     _seed_timetable(etablissement, year)
     _seed_weeks(etablissement, today)
+    _seed_off_timetable(etablissement, today)
