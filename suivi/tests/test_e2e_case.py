@@ -131,3 +131,64 @@ def test_the_cpe_opens_a_case_by_hand_from_a_teachers_flag(world, browser, live_
     case = Case.objects.get(student=world.student2)
     assert (case.level, case.opened_by) == ("risque", world.cpe.user)
     context.close()
+
+
+def test_the_cpe_prints_the_letter_of_a_family_without_email_and_the_tutor_reads_his_actions(
+    world, browser, live_server
+):
+    from suivi import services
+
+    from .factories import CaseFactory
+    from .helpers import registers
+
+    world.guardian2.email = ""
+    world.guardian2.mobile = "06 11 22 33 44"
+    world.guardian2.save()
+    services.settings_update(
+        etablissement=world.etablissement,
+        user=world.cpe.user,
+        warning_delay_days=0,
+        vie_scolaire_phone="02 38 00 00 00",
+        postal_address="12 rue des Écoles\n45000 Orléans",
+    )
+    today = timezone.localdate()
+    registers(world.student, ["absent", "absent", "present"], first_day=today - __import__("datetime").timedelta(3))
+    case = CaseFactory(student=world.student)
+    services.case_action_add(case=case, user=world.cpe.user, what="Tutorat en SES", owner=world.tutor, review_on=today)
+
+    context, page = person(browser, live_server, "cpe@lycee.fr")
+    page.goto(case.get_absolute_url())
+    page.get_by_role("button", name="Envoyer l'étape suivante").click()
+    page.get_by_role("button", name="Envoyer l'étape suivante").click()
+    expect(page.get_by_text("Avis de niveau 1 envoyé aux responsables légaux")).to_be_visible()
+    # The guardian without email: "non remis", what to do, and the call task on the case.
+    expect(page.get_by_text("non remis", exact=True)).to_be_visible()
+    expect(page.get_by_role("paragraph").filter(has_text="Appeler M. Marc DURAND au 06 11 22 33 44")).to_be_visible()
+    danger = page.get_by_text("non remis", exact=True).evaluate("e => getComputedStyle(e).color")
+    assert danger == "rgb(220, 53, 69)", danger  # Bootstrap's danger red
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Imprimer le courrier à remettre").click()
+    letter = page.get_by_role("article", name="Courrier à M. Marc DURAND")
+    expect(letter).to_be_visible()
+    expect(letter.get_by_text("12 rue des Écoles")).to_be_visible()
+    expect(letter.get_by_text("Responsable légal de Léa DURAND (1G3)")).to_be_visible()
+    expect(letter.get_by_text("Coupon à découper et à rapporter à la vie scolaire")).to_be_visible()
+    expect(page.get_by_role("button", name="Imprimer")).to_be_visible()
+    assert_no_axe_violations(page)
+    # On paper: the portal's header and the toolbar are gone, one letter per page.
+    page.emulate_media(media="print")
+    assert page.locator(".portal-header").evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator(".no-print").evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator("[data-print]").is_hidden()
+    context.close()
+
+    # The form tutor finds the action given to him in "Mes actions", due today.
+    context, page = person(browser, live_server, "pp@lycee.fr")
+    page.get_by_role("link", name="Mes actions").click()
+    assert page.get_by_role("heading", name="Mes actions").is_visible()
+    expect(page.get_by_text("Tutorat en SES", exact=True)).to_be_visible()
+    expect(page.get_by_text("point prévu aujourd'hui")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Marquer comme faite : Tutorat en SES").click()
+    expect(page.get_by_text("Aucune action en cours ne vous est confiée.")).to_be_visible()
+    context.close()
