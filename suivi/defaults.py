@@ -13,7 +13,7 @@ PLACEHOLDERS = {
     "eleve": _("prénom et nom de l'élève"),
     "classe": _("sa classe"),
     "etablissement": _("nom de l'établissement"),
-    "periode": _("période observée, « du 17 novembre au 4 décembre »"),
+    "periode": _("période observée, « 17 novembre au 4 décembre » (à écrire après « du »)"),
     "constat": _("ce qui a été relevé sur la période, en toutes lettres"),
     "absences": _("nombre de séances à distance manquées sans justification"),
     "seances": _("nombre de séances à distance de la période"),

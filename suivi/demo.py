@@ -76,6 +76,13 @@ def seed(*, etablissement, today: dt.date) -> None:
         if len(ranked) > 3 and ranked[3].pk in audience and index % 3 == 0:
             marks[ranked[3].pk] = "distance"
         services.register_take(session=session, user=teacher.user, marks=marks, today=today)
+    services.settings_update(
+        etablissement=etablissement,
+        user=cpe,
+        vie_scolaire_phone="02 38 00 00 00",
+        vie_scolaire_email="vie-scolaire@demo.continuite.fr",
+        postal_address="12 avenue des Trois Rivières\n45000 Orléans",
+    )
     services.signals_compute(etablissement=etablissement, today=today)
     case = Case.objects.open().filter(student=lea).first() if lea else None
     if case is not None and not CaseEvent.objects.filter(case=case, kind=EventKind.INTERVIEW).exists():
@@ -83,6 +90,7 @@ def seed(*, etablissement, today: dt.date) -> None:
     by_post_case = Case.objects.open().filter(student=by_post).first() if by_post else None
     if by_post_case is not None and not by_post_case.notices.exists():
         # Warned three school days ago; today the notice leaves, one guardian only by post.
+        _opened_before(by_post_case, _school_days_before(today, 4))
         services.notice_send(case=by_post_case, user=cpe, today=_school_days_before(today, 3))
         services.notice_send(case=by_post_case, user=cpe, today=today)
     warned = Case.objects.open().filter(student=ranked[1]).first() if len(ranked) > 1 else None
@@ -102,6 +110,16 @@ def _family_without_email(students):
         .first()
     )
     return link.student if link else None
+
+
+def _opened_before(case: Case, day: dt.date) -> None:
+    """The demo replays a case that the signals opened a few days ago (its warning left since):
+    its opening moves to that morning, so that the history reads in order."""
+    from django.utils import timezone
+
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))
+    Case.objects.filter(pk=case.pk).update(opened_at=moment)
+    CaseEvent.objects.filter(case=case, kind=EventKind.SIGNAL).update(occurred_at=moment)
 
 
 def _school_days_before(today: dt.date, count: int) -> dt.date:
@@ -152,6 +170,7 @@ def _history(case: Case, *, cpe, today: dt.date) -> None:
         )
         services.reviews_due_notify(etablissement=case.etablissement, today=today)
     # The warning to the form tutor three school days ago, then the notice to both guardians today.
+    _opened_before(case, _school_days_before(today, 4))
     services.notice_send(case=case, user=cpe, today=_school_days_before(today, 3))
     notice = services.notice_send(case=case, user=cpe, today=today)
     first = Notification.objects.filter(kind="suivi.notice", object_id=notice.pk, guardian__user__isnull=False).first()
