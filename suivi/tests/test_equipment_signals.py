@@ -152,3 +152,37 @@ def test_it_names_nobody_once_her_need_is_closed(world, client, frozen):
     client.force_login(world.teacher.user)
     text = _text(client.get(reverse("planning:homework_new") + f"?pour=d{world.division.pk}"))
     assert "sans équipement" not in text
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_it_shows_the_hand_in_page_in_a_fixed_number_of_queries(world, client, frozen, django_assert_num_queries, n):
+    for i in range(n):
+        student = StudentFactory(division=world.division, last_name=f"PAPIER{i}")
+        DecidedNeedFactory(student=student, decision="papier", declared_at=LONG_AGO)
+    homework = HomeworkFactory(
+        division=world.division, due_date=TODAY, hand_in_mode="en_ligne", created_by=world.teacher
+    )
+    client.force_login(world.teacher.user)
+    url = reverse("suivi:handin_mark", kwargs={"homework_pk": homework.pk})
+    client.get(url)  # the first page after login refreshes the session's expiry
+    # 1 session, 2 user, 3 the homework (gate), 4 its students, 5 their hand-ins, 6 those without
+    # equipment on the due date (needs with their students, one query).
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert len(response.context["equipment_students"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_it_shows_the_register_in_a_fixed_number_of_queries(world, client, frozen, django_assert_num_queries, n):
+    for i in range(n):
+        student = StudentFactory(division=world.division, last_name=f"PAPIER{i}")
+        DecidedNeedFactory(student=student, decision="papier", declared_at=LONG_AGO)
+    session = remote_session(world, TODAY)
+    client.force_login(world.teacher.user)
+    url = reverse("suivi:register_take", kwargs={"session_pk": session.pk})
+    client.get(url)
+    # 1 session, 2 user, 3 the session and 4 whether he teaches it (gate), 5 its students, 6 the marks,
+    # 7 those without equipment on its date (one query), 8 whether he may take the register.
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["equipment_students"]) == n
