@@ -301,6 +301,9 @@ def session_plan(
     fields = _session_fields(
         modality, hybrid_room_half, hybrid_remote_mode, link, async_place, paper_version, notes, tool
     )
+    # Two plans of the same occurrence at once (two tabs, a teacher and the direction): the second
+    # waits for the first, then finds its session and updates it instead of inserting a duplicate.
+    TimetableSlot.objects.select_for_update().filter(pk=slot.pk).first()
     session = Session.objects.filter(slot=slot, date=date).first()
     # A register (its marks are the students' attendance) keeps its session: back in class, the
     # override stays, "en présence".
