@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import ImportJob, ImportStatus
@@ -13,7 +14,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     actions = ["check_jobs", "apply_jobs"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("etablissement", "created_by").defer("content")
+        return super().get_queryset(request).select_related("etablissement", "created_by").defer("content", "parsed")
 
     @admin.action(description=_("Vérifier (simulation)"))
     def check_jobs(self, request, queryset):
@@ -24,5 +25,9 @@ class ImportJobAdmin(admin.ModelAdmin):
     @admin.action(description=_("Appliquer les imports vérifiés"))
     def apply_jobs(self, request, queryset):
         for job in queryset.filter(status=ImportStatus.CHECKED):
-            import_start(job=job)
+            try:
+                import_start(job=job)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return
         messages.success(request, _("Imports lancés."))

@@ -40,8 +40,11 @@ class ImportJob(models.Model):
     filename = models.CharField(_("nom du fichier"), max_length=255)
     # The file itself, kept with the job so that a worker on another machine can apply it, and
     # emptied once the import is applied, refused or abandoned (families' names are in it).
-    content = models.BinaryField(_("contenu"), editable=False, blank=True)
+    content = models.BinaryField(_("contenu"), editable=False, blank=True, default=b"")
     size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    # What the dry run read, compressed: the application does not parse the file again.
+    parsed = models.BinaryField(_("fichier lu"), editable=False, blank=True, default=b"")
+    file_deleted_at = models.DateTimeField(_("fichier supprimé le"), null=True, blank=True)
     status = models.CharField(_("état"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
     report = models.JSONField(_("compte rendu"), default=dict, blank=True)
@@ -54,6 +57,7 @@ class ImportJob(models.Model):
         verbose_name=_("déposé par"),
     )
     created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("confié au service d'import le"), null=True, blank=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 

@@ -4,13 +4,25 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from . import exports
 from .access import access_import_job, require_importer
 from .forms import ImportUploadForm
 from .models import ImportJob
-from .services import accounts_invite, import_check, import_job_create, import_progress, import_start, invitable_people
+from .parsers.common import MAX_UPLOAD_BYTES
+from .services import (
+    accounts_invite,
+    import_cancel,
+    import_check,
+    import_is_stuck,
+    import_job_create,
+    import_progress,
+    import_retry,
+    import_start,
+    invitable_people,
+)
 
 LIST_LIMIT = 30
 
@@ -19,7 +31,7 @@ def _list_context(request, form):
     jobs = (
         ImportJob.objects.visible_to(request.user)
         .select_related("created_by")
-        .defer("content", "report")
+        .defer("content", "parsed", "report")
         .order_by("-created_at", "-pk")[:LIST_LIMIT]
     )
     return {"form": form, "jobs": jobs}
@@ -31,10 +43,32 @@ def job_list(request):
     return render(request, "imports/job_list.html", _list_context(request, ImportUploadForm()))
 
 
+# The form's other fields and the multipart envelope, on top of the file itself.
+FORM_OVERHEAD = 64 * 1024
+
+
+@csrf_exempt  # the token is checked below, once the size is known: reading it would store the upload
 @login_required
 @require_POST
 def job_create(request):
+    """Refuse an oversized upload from its announced length, before Django writes it to a temporary file."""
     require_importer(request.user)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+        messages.error(
+            request,
+            _("Le fichier dépasse la taille maximale de %(size)d Mo : il n'a pas été enregistré.")
+            % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        )
+        return redirect("imports:job_list")
+    return _job_create(request)
+
+
+@csrf_protect
+def _job_create(request):
     form = ImportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "imports/job_list.html", _list_context(request, form), status=200)
@@ -57,7 +91,8 @@ def job_create(request):
 @login_required
 def job_detail(request, pk: int):
     job = access_import_job(request.user, pk)
-    return render(request, "imports/job_detail.html", {"job": job, "progress": import_progress(job)})
+    context = {"job": job, "progress": import_progress(job), "stuck": import_is_stuck(job)}
+    return render(request, "imports/job_detail.html", context)
 
 
 @login_required
@@ -68,6 +103,32 @@ def job_apply(request, pk: int):
         import_start(job=job)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def job_retry(request, pk: int):
+    job = access_import_job(request.user, pk)
+    try:
+        import_retry(job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("L'import a été relancé."))
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk: int):
+    job = access_import_job(request.user, pk)
+    try:
+        import_cancel(job=job, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Import abandonné : rien n'a été modifié et le fichier a été supprimé."))
     return redirect(job)
 
 

@@ -13,7 +13,18 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .common import Problem, Problems, check_root, describe, line_of, parse_date, parse_xml, parse_year, text, unpack
+from .common import (
+    Problem,
+    Problems,
+    check_root,
+    describe,
+    line_of,
+    open_source,
+    parse_date,
+    parse_year,
+    stream_xml,
+    text,
+)
 
 ELEVES_FILE = "ElevesSansAdresses.xml"
 RESPONSABLES_FILE = "ResponsablesAvecAdresses.xml"
@@ -114,29 +125,26 @@ def _date(element, name: str, problems: list[Problem]) -> dt.date | None:
         return None
 
 
+def _structures(item) -> tuple[str, list[str]]:
+    division, groups = "", []
+    for structure in item.iterfind("STRUCTURE"):
+        code = text(structure, "CODE_STRUCTURE")
+        if not code:
+            continue
+        if text(structure, "TYPE_STRUCTURE").upper() == "D":
+            division = code
+        else:
+            groups.append(code)
+    return division, groups
+
+
 def parse_eleves(data: bytes) -> ElevesFile:
-    _name, content = unpack(data, suffixes=(".xml",))
-    root = parse_xml(content)
-    check_root(root, "BEE_ELEVES", ELEVES_FILE)
-    result = ElevesFile(
-        uai=text(root, "PARAMETRES/UAJ").upper(), year=parse_year(text(root, "PARAMETRES/ANNEE_SCOLAIRE"))
-    )
-
+    """Read the students' file as a stream: one ``ELEVE`` in memory at a time, then its dataclass."""
+    result = ElevesFile(uai="", year=None)
     structures: dict[str, tuple[str, list[str]]] = {}
-    for item in root.iterfind("DONNEES/STRUCTURES/STRUCTURES_ELEVE"):
-        division, groups = "", []
-        for structure in item.iterfind("STRUCTURE"):
-            code = text(structure, "CODE_STRUCTURE")
-            if not code:
-                continue
-            if text(structure, "TYPE_STRUCTURE").upper() == "D":
-                division = code
-            else:
-                groups.append(code)
-        structures[item.get("ELEVE_ID", "").strip()] = (division, groups)
-
     seen: set[str] = set()
-    for eleve in root.iterfind("DONNEES/ELEVES/ELEVE"):
+
+    def on_eleve(eleve) -> None:
         eleve_id = eleve.get("ELEVE_ID", "").strip()
         ine = text(eleve, "ID_NATIONAL").upper()
         where = describe(eleve, "ELEVE_ID")
@@ -145,36 +153,57 @@ def parse_eleves(data: bytes) -> ElevesFile:
             result.problems.append(
                 Problem(
                     _("Élève sans INE valide (« %(ine)s ») : ignoré, l'INE est la clé de rapprochement.")
-                    % {"ine": ine},
+                    % {"ine": ine[:20]},
                     where,
                     line_of(eleve),
                 )
             )
-            continue
+            return
         if ine in seen:
             result.problems.append(
                 Problem(_("INE %(ine)s en double : seconde fiche ignorée.") % {"ine": ine}, where, line_of(eleve))
             )
-            continue
+            return
         if not last_name:
             result.problems.append(Problem(_("Élève sans nom : ignoré."), where, line_of(eleve)))
-            continue
+            return
         seen.add(ine)
-        division, groups = structures.get(eleve_id, ("", []))
         result.students.append(
             SiecleStudent(
-                eleve_id=eleve_id,
+                eleve_id=eleve_id[:20],
                 ine=ine,
                 last_name=last_name[:100],
                 first_name=text(eleve, "PRENOM")[:100],
                 birth_date=_date(eleve, "DATE_NAISS", result.problems),
                 entry_date=_date(eleve, "DATE_ENTREE", result.problems),
                 exit_date=_date(eleve, "DATE_SORTIE", result.problems),
-                division_code=division[:20],
-                group_codes=[g[:30] for g in groups],
                 line=line_of(eleve),
             )
         )
+
+    def on_structures(item) -> None:
+        structures[item.get("ELEVE_ID", "").strip()] = _structures(item)
+
+    _name, source = open_source(data, suffixes=(".xml",))
+    with source:
+        kept = stream_xml(
+            source,
+            records={
+                ("DONNEES", "ELEVES", "ELEVE"): on_eleve,
+                ("DONNEES", "STRUCTURES", "STRUCTURES_ELEVE"): on_structures,
+            },
+            keep={("PARAMETRES",)},
+            on_root=lambda tag: check_root(tag, "BEE_ELEVES", ELEVES_FILE),
+            expected_file=ELEVES_FILE,
+        )
+    parameters = kept.get(("PARAMETRES",))
+    result.uai = text(parameters, "UAJ").upper()
+    result.year = parse_year(text(parameters, "ANNEE_SCOLAIRE"))
+    # STRUCTURES comes after ELEVES in the file: the classes are given once both are read.
+    for student in result.students:
+        division, groups = structures.get(student.eleve_id, ("", []))
+        student.division_code = division[:20]
+        student.group_codes = [g[:30] for g in groups]
     return result
 
 
@@ -183,13 +212,12 @@ def _phone(value: str) -> str:
 
 
 def parse_responsables(data: bytes) -> ResponsablesFile:
-    _name, content = unpack(data, suffixes=(".xml",))
-    root = parse_xml(content)
-    check_root(root, "BEE_RESPONSABLES", RESPONSABLES_FILE)
-    result = ResponsablesFile(
-        uai=text(root, "PARAMETRES/UAJ").upper(), year=parse_year(text(root, "PARAMETRES/ANNEE_SCOLAIRE"))
-    )
-    for personne in root.iterfind("DONNEES/PERSONNES/PERSONNE"):
+    """Read the guardians' file as a stream; addresses, professions and financial flags are never read."""
+    result = ResponsablesFile(uai="", year=None)
+    old_links = 0
+    seen: set[str] = set()
+
+    def on_personne(personne) -> None:
         personne_id = personne.get("PERSONNE_ID", "").strip()
         last_name = text(personne, "NOM_USAGE") or text(personne, "NOM_DE_FAMILLE")
         if not personne_id or not last_name:
@@ -200,11 +228,21 @@ def parse_responsables(data: bytes) -> ResponsablesFile:
                     line_of(personne),
                 )
             )
-            continue
+            return
+        if personne_id in seen:
+            result.problems.append(
+                Problem(
+                    _("PERSONNE_ID %(id)s en double : seconde fiche ignorée.") % {"id": personne_id},
+                    describe(personne, "PERSONNE_ID"),
+                    line_of(personne),
+                )
+            )
+            return
+        seen.add(personne_id)
         civility = text(personne, "LC_CIVILITE")
         result.persons.append(
             SieclePerson(
-                personne_id=personne_id,
+                personne_id=personne_id[:20],
                 last_name=last_name[:100],
                 first_name=text(personne, "PRENOM")[:100],
                 civility={"MME": "Mme", "M": "M.", "M.": "M."}.get(civility.upper(), civility)[:10],
@@ -214,10 +252,43 @@ def parse_responsables(data: bytes) -> ResponsablesFile:
                 line=line_of(personne),
             )
         )
-    if (
-        root.find("DONNEES/RESPONSABLES/RESPONSABLE") is not None
-        and root.find("DONNEES/RESPONSABLES/RESPONSABLE_ELEVE") is None
-    ):
+
+    def on_link(link) -> None:
+        eleve_id, personne_id = text(link, "ELEVE_ID"), text(link, "PERSONNE_ID")
+        if not eleve_id or not personne_id:
+            result.problems.append(Problem(_("Lien sans élève ou sans responsable : ignoré."), link.tag, line_of(link)))
+            return
+        result.links.append(
+            SiecleLink(
+                eleve_id=eleve_id[:20],
+                personne_id=personne_id[:20],
+                kind=LINK_KINDS.get(text(link, "RESP_LEGAL"), "contact"),
+                relationship=RELATIONSHIPS.get(text(link, "CODE_PARENTE"), ""),
+                line=line_of(link),
+            )
+        )
+
+    def on_old_link(_link) -> None:
+        nonlocal old_links
+        old_links += 1
+
+    _name, source = open_source(data, suffixes=(".xml",))
+    with source:
+        kept = stream_xml(
+            source,
+            records={
+                ("DONNEES", "PERSONNES", "PERSONNE"): on_personne,
+                ("DONNEES", "RESPONSABLES", "RESPONSABLE_ELEVE"): on_link,
+                ("DONNEES", "RESPONSABLES", "RESPONSABLE"): on_old_link,
+            },
+            keep={("PARAMETRES",)},
+            on_root=lambda tag: check_root(tag, "BEE_RESPONSABLES", RESPONSABLES_FILE),
+            expected_file=RESPONSABLES_FILE,
+        )
+    parameters = kept.get(("PARAMETRES",))
+    result.uai = text(parameters, "UAJ").upper()
+    result.year = parse_year(text(parameters, "ANNEE_SCOLAIRE"))
+    if old_links and not result.links:
         result.problems.append(
             Problem(
                 _(
@@ -225,20 +296,6 @@ def parse_responsables(data: bytes) -> ResponsablesFile:
                     "SIECLE attendu."
                 ),
                 "RESPONSABLES",
-            )
-        )
-    for link in root.iterfind("DONNEES/RESPONSABLES/RESPONSABLE_ELEVE"):
-        eleve_id, personne_id = text(link, "ELEVE_ID"), text(link, "PERSONNE_ID")
-        if not eleve_id or not personne_id:
-            result.problems.append(Problem(_("Lien sans élève ou sans responsable : ignoré."), link.tag, line_of(link)))
-            continue
-        result.links.append(
-            SiecleLink(
-                eleve_id=eleve_id,
-                personne_id=personne_id,
-                kind=LINK_KINDS.get(text(link, "RESP_LEGAL"), "contact"),
-                relationship=RELATIONSHIPS.get(text(link, "CODE_PARENTE"), ""),
-                line=line_of(link),
             )
         )
     return result

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .common import Problem, Problems, describe, line_of, parse_xml, parse_year, text, unpack
+from .common import Problem, Problems, describe, line_of, open_source, parse_year, stream_xml, text
 
 EXPECTED_FILE = "sts_emp_<UAI>_<année>.xml"
 CIVILITIES = {"1": "M.", "2": "Mme"}
@@ -66,11 +66,8 @@ class StsFile:
     problems: list[Problem] = field(default_factory=Problems)
 
 
-def parse_sts(data: bytes) -> StsFile:
-    """Read an STS-web export; the file that goes *up* to STS-web (``EDT_STS``) is refused by name."""
-    _name, content = unpack(data, suffixes=(".xml",))
-    root = parse_xml(content)
-    if root.tag == "EDT_STS":
+def _refuse_other_roots(tag: str) -> None:
+    if tag == "EDT_STS":
         raise ValidationError(
             _(
                 "Ce fichier est l'export emp_sts_… que le logiciel d'emploi du temps envoie vers STS-web "
@@ -78,25 +75,26 @@ def parse_sts(data: bytes) -> StsFile:
             )
             % {"file": EXPECTED_FILE}
         )
-    if root.tag != "STS_EDT":
+    if tag != "STS_EDT":
         raise ValidationError(
             _("Ce fichier n'est pas un export STS-web (racine %(found)s). Déposez le fichier %(file)s.")
-            % {"found": root.tag, "file": EXPECTED_FILE}
+            % {"found": tag[:40], "file": EXPECTED_FILE}
         )
-    uaj = root.find("PARAMETRES/UAJ")
-    year = root.find("PARAMETRES/ANNEE_SCOLAIRE")
-    result = StsFile(
-        uai=(uaj.get("CODE", "") if uaj is not None else "").strip().upper(),
-        year=parse_year(year.get("ANNEE", "")) if year is not None else None,
-    )
+
+
+def parse_sts(data: bytes) -> StsFile:
+    """Read an STS-web export as a stream; the file that goes *up* to STS-web (``EDT_STS``) is refused by name."""
+    result = StsFile(uai="", year=None)
     subject_codes: dict[str, str] = {}  # MATIERE CODE ("022400") → code gestion ("SES")
-    for matiere in root.iterfind("NOMENCLATURES/MATIERES/MATIERE"):
+    raw_services: list[tuple[str, str, str, bool, int | None]] = []
+
+    def on_matiere(matiere) -> None:
         code = matiere.get("CODE", "").strip()
         gestion = text(matiere, "CODE_GESTION") or code
         if not code:
             result.problems.append(Problem(_("Matière sans code : ignorée."), describe(matiere), line_of(matiere)))
-            continue
-        subject_codes[code] = gestion
+            return
+        subject_codes[code] = gestion[:20]
         label = text(matiere, "LIBELLE_EDITION") or text(matiere, "LIBELLE_LONG") or gestion
         result.subjects.append(
             StsSubject(
@@ -107,7 +105,7 @@ def parse_sts(data: bytes) -> StsFile:
             )
         )
 
-    for individu in root.iterfind("DONNEES/INDIVIDUS/INDIVIDU"):
+    def on_individu(individu) -> None:
         sts_id = individu.get("ID", "").strip()
         last_name = text(individu, "NOM_USAGE") or text(individu, "NOM_PATRONYMIQUE")
         if not sts_id or not last_name:
@@ -116,16 +114,16 @@ def parse_sts(data: bytes) -> StsFile:
                     _("Personnel sans identifiant ou sans nom : ignoré."), describe(individu, "ID"), line_of(individu)
                 )
             )
-            continue
+            return
         result.staff.append(
             StsStaff(
                 sts_id=sts_id[:20],
                 last_name=last_name[:100],
                 first_name=text(individu, "PRENOM")[:100],
                 civility=CIVILITIES.get(text(individu, "CIVILITE"), ""),
-                function=text(individu, "FONCTION").upper(),
+                function=text(individu, "FONCTION").upper()[:10],
                 email=(text(individu, "MEL") or text(individu, "ADRESSE_MAIL")).lower()[:254],
-                tutor_of=[text(pp, "CODE_STRUCTURE") for pp in individu.iterfind("PROFS_PRINC/PROF_PRINC")],
+                tutor_of=[text(pp, "CODE_STRUCTURE")[:20] for pp in individu.iterfind("PROFS_PRINC/PROF_PRINC")],
                 line=line_of(individu),
             )
         )
@@ -133,38 +131,26 @@ def parse_sts(data: bytes) -> StsFile:
     def services(owner, code: str, is_group: bool) -> None:
         for service in owner.iterfind("SERVICES/SERVICE"):
             matiere = service.get("CODE_MATIERE", "").strip()
-            subject = subject_codes.get(matiere)
-            if subject is None:
-                result.problems.append(
-                    Problem(
-                        _("Service d'une matière absente de la nomenclature (%(code)s) : ignoré.") % {"code": matiere},
-                        describe(service, "CODE_MATIERE"),
-                        line_of(service),
-                    )
-                )
-                continue
             for teacher in service.iterfind("ENSEIGNANTS/ENSEIGNANT"):
-                result.services.append(
-                    StsService(subject, teacher.get("ID", "").strip(), code, is_group, line_of(teacher))
-                )
+                raw_services.append((matiere, teacher.get("ID", "").strip(), code, is_group, line_of(teacher)))
 
-    for division in root.iterfind("DONNEES/STRUCTURE/DIVISIONS/DIVISION"):
+    def on_division(division) -> None:
         code = division.get("CODE", "").strip()
         if not code:
             result.problems.append(Problem(_("Division sans code : ignorée."), describe(division), line_of(division)))
-            continue
+            return
         result.structures.append(
             StsStructure(code=code[:20], label=text(division, "LIBELLE_LONG")[:100], line=line_of(division))
         )
-        services(division, code, False)
+        services(division, code[:20], False)
 
-    for groupe in root.iterfind("DONNEES/STRUCTURE/GROUPES/GROUPE"):
+    def on_groupe(groupe) -> None:
         code = groupe.get("CODE", "").strip()
         if not code:
             result.problems.append(Problem(_("Groupe sans code : ignoré."), describe(groupe), line_of(groupe)))
-            continue
+            return
         divisions = [
-            d.get("CODE", "").strip()
+            d.get("CODE", "").strip()[:20]
             for d in groupe.iterfind("DIVISIONS_APPARTENANCE/DIVISION_APPARTENANCE")
             if d.get("CODE", "").strip()
         ]
@@ -177,5 +163,37 @@ def parse_sts(data: bytes) -> StsFile:
                 line=line_of(groupe),
             )
         )
-        services(groupe, code, True)
+        services(groupe, code[:30], True)
+
+    _name, source = open_source(data, suffixes=(".xml",))
+    with source:
+        kept = stream_xml(
+            source,
+            records={
+                ("NOMENCLATURES", "MATIERES", "MATIERE"): on_matiere,
+                ("DONNEES", "INDIVIDUS", "INDIVIDU"): on_individu,
+                ("DONNEES", "STRUCTURE", "DIVISIONS", "DIVISION"): on_division,
+                ("DONNEES", "STRUCTURE", "GROUPES", "GROUPE"): on_groupe,
+            },
+            keep={("PARAMETRES",)},
+            on_root=_refuse_other_roots,
+            expected_file=EXPECTED_FILE,
+        )
+    parameters = kept.get(("PARAMETRES",))
+    uaj = parameters.find("UAJ") if parameters is not None else None
+    year = parameters.find("ANNEE_SCOLAIRE") if parameters is not None else None
+    result.uai = (uaj.get("CODE", "") if uaj is not None else "").strip().upper()
+    result.year = parse_year(year.get("ANNEE", "")) if year is not None else None
+    for matiere, staff_id, code, is_group, line in raw_services:
+        subject = subject_codes.get(matiere)
+        if subject is None:
+            result.problems.append(
+                Problem(
+                    _("Service d'une matière absente de la nomenclature (%(code)s) : ignoré.") % {"code": matiere},
+                    f'SERVICE CODE_MATIERE="{matiere}"',
+                    line,
+                )
+            )
+            continue
+        result.services.append(StsService(subject, staff_id, code, is_group, line))
     return result

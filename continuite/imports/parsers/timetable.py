@@ -15,7 +15,23 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .common import Problem, Problems, check_root, describe, line_of, parse_xml, text, unpack
+from .common import (
+    MAX_RECORDS,
+    MOJIBAKE,
+    Problem,
+    Problems,
+    check_root,
+    describe,
+    line_of,
+    mojibake_error,
+    open_source,
+    refuse_wrong_kind,
+    sniff_kind,
+    stream_xml,
+    text,
+    too_big,
+    unpack,
+)
 
 EDT_FILE = "EXP_COURS.xml"
 UDT_FILE = "export_udt.csv"
@@ -35,6 +51,7 @@ UDT_COLUMNS = [
     "Aire",
 ]
 DEFAULT_MINUTES = 55
+MAX_CSV_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -125,10 +142,8 @@ def _weekday(value: str) -> int:
     return WEEKDAYS[value]
 
 
-def parse_edt(data: bytes) -> TimetableFile:
-    _name, content = unpack(data, suffixes=(".xml",))
-    root = parse_xml(content)
-    if root.tag in ("STS_EDT", "EDT_STS"):
+def _edt_root(tag: str) -> None:
+    if tag in ("STS_EDT", "EDT_STS"):
         raise ValidationError(
             _(
                 "Ce fichier est un export STS-web, pas l'emploi du temps : déposez-le comme fichier STS-web, "
@@ -136,9 +151,14 @@ def parse_edt(data: bytes) -> TimetableFile:
             )
             % {"file": EDT_FILE}
         )
-    check_root(root, "TABLE", EDT_FILE)
+    check_root(tag, "TABLE", EDT_FILE)
+
+
+def parse_edt(data: bytes) -> TimetableFile:
+    """Read EDT's ``EXP_COURS.xml`` as a stream, one ``Cours`` at a time."""
     result = TimetableFile()
-    for cours in root.iterfind("Cours"):
+
+    def on_cours(cours) -> None:
         where = describe(cours, "numero")
         pattern_text = _pattern_text(text(cours, "ALTERNANCE"), text(cours, "FREQUENCE"))
         values, errors = _read(
@@ -151,7 +171,7 @@ def parse_edt(data: bytes) -> TimetableFile:
         )
         if errors:
             result.problems.append(Problem(_("Cours ignoré : %(errors)s.") % {"errors": errors}, where, line_of(cours)))
-            continue
+            return
         course = Course(
             subject_code=text(cours, "MAT_CODE")[:20],
             subject_label=text(cours, "MAT_LIBELLE")[:120],
@@ -170,8 +190,12 @@ def parse_edt(data: bytes) -> TimetableFile:
         )
         if not course.subject_code or not course.structure_code:
             result.problems.append(Problem(_("Cours sans matière ou sans classe : ignoré."), where, line_of(cours)))
-            continue
+            return
         result.courses.append(course)
+
+    _name, source = open_source(data, suffixes=(".xml",))
+    with source:
+        stream_xml(source, records={("Cours",): on_cours}, on_root=_edt_root, expected_file=EDT_FILE)
     return result
 
 
@@ -219,12 +243,23 @@ def _split_teacher(value: str) -> tuple[str, str]:
 
 def parse_udt(data: bytes) -> TimetableFile:
     _name, content = unpack(data, suffixes=(".csv", ".txt"))
-    if content.lstrip().startswith(b"<"):
+    if len(content) > MAX_CSV_BYTES:
+        raise too_big(_("un export UnDeuxTemps de plus de %(n)d Mo") % {"n": MAX_CSV_BYTES // (1024 * 1024)})
+    if not content.strip():
+        raise ValidationError(_("Le fichier est vide."))
+    kind = sniff_kind(content[:2048])
+    if kind == "xml":
         raise ValidationError(
             _("Ce fichier est un XML, pas l'export %(file)s (CSV séparé par des points-virgules) d'UnDeuxTemps.")
             % {"file": UDT_FILE}
         )
-    reader = csv.reader(io.StringIO(_decode_csv(content)), delimiter=";")
+    if kind in ("pdf", "office", "binary"):
+        refuse_wrong_kind(kind, UDT_FILE)
+    decoded = _decode_csv(content)
+    if found := MOJIBAKE.search(decoded):
+        start = decoded.rfind("\n", 0, found.start()) + 1
+        raise mojibake_error(decoded[start : decoded.find("\n", found.start())].strip())
+    reader = csv.reader(io.StringIO(decoded), delimiter=";")
     header = next(reader, None)
     if not header or [h.strip() for h in header[:5]] != UDT_COLUMNS[:5]:
         raise ValidationError(
@@ -235,6 +270,8 @@ def parse_udt(data: bytes) -> TimetableFile:
     result = TimetableFile()
     for row in reader:
         line = reader.line_num
+        if line > MAX_RECORDS:
+            raise too_big(_("plus de %(n)d lignes") % {"n": MAX_RECORDS})
         if not any(cell.strip() for cell in row):
             continue
 

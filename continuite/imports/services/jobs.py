@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from continuite.ecole.models import Etablissement, SchoolYear
 from continuite.ecole.services import current_school_year
 
 from ..models import ImportJob, ImportKind, ImportStatus
-from ..parsers.common import Problems
+from ..parsers.common import MAX_UPLOAD_BYTES, Problems
 from ..parsers.siecle import ELEVES_FILE, RESPONSABLES_FILE, parse_eleves, parse_responsables
+from ..parsers.stored import dumps, loads
 from ..parsers.sts import EXPECTED_FILE as STS_FILE
 from ..parsers.sts import parse_sts
 from ..parsers.timetable import parse_edt, parse_udt
@@ -29,6 +34,10 @@ PARSERS = {
     ImportKind.EDT: parse_edt,
     ImportKind.UDT: parse_udt,
 }
+logger = logging.getLogger(__name__)
+FILE_GONE = _lazy(
+    "Le fichier de cet import a été supprimé (il n'est gardé que le temps de l'import) : déposez-le à nouveau."
+)
 EXPECTED_FILES = {
     ImportKind.STS: STS_FILE,
     ImportKind.SIECLE_ELEVES: ELEVES_FILE,
@@ -38,20 +47,37 @@ EXPECTED_FILES = {
 
 @transaction.atomic
 def import_job_create(*, etablissement: Etablissement, kind: str, filename: str, content: bytes, created_by=None):
-    """Store an uploaded file as a job, before any check."""
+    """Store an uploaded file as a job, before any check (its size is checked first: nothing oversized is stored)."""
     if kind not in ImportKind.values:
         raise ValidationError(_("Type de fichier inconnu."))
     if not content:
         raise ValidationError(_("Le fichier est vide."))
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("Le fichier dépasse la taille maximale de %(size)d Mo.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
     return ImportJob.objects.create(
-        etablissement=etablissement, kind=kind, filename=filename[:255], content=content, created_by=created_by
+        etablissement=etablissement,
+        kind=kind,
+        filename=filename[:255],
+        content=content,
+        size=len(content),
+        created_by=created_by,
     )
 
 
-def _build_plan(job: ImportJob) -> tuple[Plan, SchoolYear]:
+def _read(job: ImportJob):
+    """What the file holds: stored by the dry run, or parsed now (a job checked before it was stored)."""
+    if job.parsed:
+        return loads(job.parsed)
+    if not job.content:
+        raise ValidationError(FILE_GONE)
+    return PARSERS[ImportKind(job.kind)](bytes(job.content))
+
+
+def _build_plan(job: ImportJob, parsed) -> tuple[Plan, SchoolYear]:
     etablissement = job.etablissement
     year = current_school_year(etablissement)
-    parsed = PARSERS[ImportKind(job.kind)](bytes(job.content))
     _check_header(job.kind, etablissement, year, parsed)
     builder = {
         ImportKind.STS: plan_sts,
@@ -112,38 +138,140 @@ def import_progress(job: ImportJob) -> int:
 
 
 def import_check(job: ImportJob) -> ImportJob:
-    """Dry run: parse, check the file and compute the plan, without writing a row of the directory."""
+    """Dry run: parse, check the file and compute the plan, without writing a row of the directory.
+
+    What the file holds is stored compactly for the application; the file itself is deleted now,
+    whether it was accepted or refused.
+    """
     try:
-        plan, _year = _build_plan(job)
+        parsed = _read(job)
+        plan, _year = _build_plan(job, parsed)
     except ValidationError as exc:
         job.status = ImportStatus.FAILED
         job.report = {"error": " ".join(exc.messages), "counts": {}, "totals": {}, "problems": []}
+        job.parsed = b""
     else:
         job.status = ImportStatus.CHECKED
         job.report = plan.report()
-    job.save(update_fields=["status", "report"])
+        job.parsed = dumps(parsed)
+    job.content = b""
+    job.file_deleted_at = timezone.now()
+    job.save(update_fields=["status", "report", "parsed", "content", "file_deleted_at"])
     return job
 
 
-@transaction.atomic
-def import_start(*, job: ImportJob) -> ImportJob:
-    """Mark a checked job as running and enqueue its application once this transaction commits."""
-    from ..tasks import run_import
+# An import is one transaction of seconds to a minute: a job not picked up by a worker after
+# STUCK_QUEUED, or picked up more than STUCK_RUNNING ago, is stuck (a worker lost, a broker purged).
+STUCK_QUEUED = dt.timedelta(minutes=10)
+STUCK_RUNNING = dt.timedelta(hours=1)
 
+
+def import_is_stuck(job: ImportJob, *, now: dt.datetime | None = None) -> bool:
+    if job.status != ImportStatus.RUNNING:
+        return False
+    now = now or timezone.now()
+    if job.started_at is None:
+        return job.queued_at is None or job.queued_at < now - STUCK_QUEUED
+    return job.started_at < now - STUCK_RUNNING
+
+
+@transaction.atomic
+def _mark_running(job: ImportJob) -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportStatus.CHECKED:
         raise ValidationError(_("Seul un import vérifié, pas encore appliqué, peut être lancé."))
     job.status = ImportStatus.RUNNING
     job.progress = 0
-    job.save(update_fields=["status", "progress"])
-    transaction.on_commit(lambda: run_import.delay(job.pk))
+    job.started_at = None
+    job.queued_at = timezone.now()
+    job.save(update_fields=["status", "progress", "started_at", "queued_at"])
     return job
+
+
+def import_start(*, job: ImportJob) -> ImportJob:
+    """Mark a checked job as running, then hand it to the broker (the row is committed first).
+
+    If the broker cannot be reached, the job goes back to "vérifié" (it can be applied again)
+    and the direction reads why in French; nothing was written. Call it outside a transaction, so
+    that the worker finds the job marked as running.
+    """
+    from ..tasks import run_import
+
+    job = _mark_running(job)
+    try:
+        run_import.apply_async(
+            (job.pk,), retry=True, retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+        )
+    except Exception:
+        # Not claimed by a worker: the broker refused the message. Claimed: the task itself failed
+        # (run eagerly), it recorded why; that is not an outage.
+        reverted = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING, started_at__isnull=True).update(
+            status=ImportStatus.CHECKED, queued_at=None
+        )
+        if not reverted:
+            raise
+        logger.warning("Import %s : file d'attente injoignable, l'import reste à appliquer.", job.pk, exc_info=True)
+        raise ValidationError(
+            _(
+                "Le service qui applique les imports est injoignable pour le moment : rien n'a été modifié et "
+                "l'import reste prêt à être appliqué. Réessayez dans quelques minutes ; si cela persiste, "
+                "prévenez l'administrateur du portail."
+            )
+        ) from None
+    job.refresh_from_db()
+    return job
+
+
+def import_retry(*, job: ImportJob) -> ImportJob:
+    """Hand a stuck job to the broker again (the direction's "Relancer")."""
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not import_is_stuck(locked):
+            raise ValidationError(_("Cet import n'est pas bloqué : il n'y a rien à relancer."))
+        if not locked.parsed and not locked.content:
+            raise ValidationError(FILE_GONE)
+        locked.status = ImportStatus.CHECKED
+        locked.save(update_fields=["status"])
+    return import_start(job=locked)
+
+
+@transaction.atomic
+def import_cancel(*, job: ImportJob, by=None) -> ImportJob:
+    """Abandon a checked or stuck job: nothing is applied and what the file held is deleted."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.CHECKED and not import_is_stuck(job):
+        raise ValidationError(_("Seul un import vérifié ou bloqué peut être abandonné."))
+    who = (by.get_full_name() or by.email) if by is not None else ""
+    job.status = ImportStatus.CANCELLED
+    job.report = {
+        **(job.report or {}),
+        "error": _("Import abandonné%(by)s : rien n'a été modifié, le fichier a été supprimé.")
+        % {"by": f" par {who}" if who else ""},
+    }
+    _forget_file(job)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "report", "content", "parsed", "file_deleted_at", "finished_at"])
+    cache.delete(progress_cache_key(job.pk))
+    return job
+
+
+def _forget_file(job: ImportJob) -> None:
+    job.content = b""
+    job.parsed = b""
+    job.file_deleted_at = job.file_deleted_at or timezone.now()
 
 
 @transaction.atomic
 def import_apply(job: ImportJob) -> ImportJob:
-    """Apply the plan in one transaction; any error rolls every write back (the job says why)."""
-    plan, _year = _build_plan(job)
+    """Apply the plan in one transaction; any error rolls every write back (the job says why).
+
+    The job's row is locked first: a second delivery of the task waits, then finds the job done
+    and does nothing.
+    """
+    job = ImportJob.objects.select_for_update().select_related("etablissement").get(pk=job.pk)
+    if job.status != ImportStatus.RUNNING:
+        return job
+    plan, _year = _build_plan(job, _read(job))
     total = max(len(plan.steps), 1)
     for index, step in enumerate(plan.steps, start=1):
         step()
@@ -153,7 +281,8 @@ def import_apply(job: ImportJob) -> ImportJob:
     job.report = plan.report()
     job.report["invitable"] = invitable_people(job.etablissement).count_all() if job.kind in EXPECTED_FILES else 0
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "progress", "report", "finished_at"])
+    _forget_file(job)
+    job.save(update_fields=["status", "progress", "report", "finished_at", "content", "parsed", "file_deleted_at"])
     cache.delete(progress_cache_key(job.pk))
     return job
 
@@ -163,13 +292,19 @@ def import_fail(job: ImportJob, message: str) -> None:
     report = dict(job.report or {})
     report["error"] = message
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.FAILED, report=report, finished_at=timezone.now(), progress=0
+        status=ImportStatus.FAILED,
+        report=report,
+        finished_at=timezone.now(),
+        progress=0,
+        content=b"",
+        parsed=b"",
+        file_deleted_at=timezone.now(),
     )
     cache.delete(progress_cache_key(job.pk))
 
 
 def import_run(job: ImportJob) -> ImportJob:
-    """Check, then apply: what the management commands do in one go."""
+    """Check, then apply: what the management commands do in one go (the file is parsed once)."""
     import_check(job)
     if job.status == ImportStatus.FAILED:
         return job

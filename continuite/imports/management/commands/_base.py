@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from continuite.ecole.models import Etablissement
 from continuite.imports.models import ImportStatus
-from continuite.imports.services import import_check, import_job_create, import_run
+from continuite.imports.parsers.common import MAX_UPLOAD_BYTES
+from continuite.imports.services import import_cancel, import_check, import_job_create, import_run
 
 
 class ImportCommand(BaseCommand):
@@ -26,9 +28,19 @@ class ImportCommand(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
-        job = import_job_create(
-            etablissement=etablissement, kind=self.kind, filename=file.name, content=file.read_bytes()
-        )
+        # The size first: an oversized file is neither read into memory nor stored.
+        size = file.stat().st_size
+        if size > MAX_UPLOAD_BYTES:
+            raise CommandError(
+                f"Le fichier fait {size / (1024 * 1024):.1f} Mo : la taille maximale est de "
+                f"{MAX_UPLOAD_BYTES // (1024 * 1024)} Mo. Rien n'a été enregistré."
+            )
+        try:
+            job = import_job_create(
+                etablissement=etablissement, kind=self.kind, filename=file.name, content=file.read_bytes()
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         job = import_check(job) if dry_run else import_run(job)
         report = job.report
         if job.status == ImportStatus.FAILED:
@@ -39,9 +51,16 @@ class ImportCommand(BaseCommand):
                 f"  {label} : {row['created']} créé(s), {row['updated']} mis à jour, "
                 f"{row['unchanged']} inchangé(s), {row['removed']} retiré(s)"
             )
+        for note in report.get("notes", []):
+            self.stdout.write(f"  {note}")
         for problem in report["problems"]:
             where = f"{problem['element']} (ligne {problem['line']})" if problem["line"] else problem["element"]
             self.stdout.write(f"  [{problem['level']}] {where} : {problem['message']}")
+        if report.get("problems_omitted"):
+            self.stdout.write(f"  … et {report['problems_omitted']} autre(s) point(s) non détaillé(s).")
+        if dry_run:
+            # Nothing will be applied from the command line's dry run: what the file held goes now.
+            import_cancel(job=job)
         if not dry_run and report.get("invitable"):
             self.stdout.write(
                 f"{report['invitable']} personne(s) avec un courriel sans compte : "
