@@ -11,11 +11,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
 from .common import (
     Problem,
     Problems,
+    _,
     check_root,
     describe,
     line_of,

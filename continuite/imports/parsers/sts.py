@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
-from .common import Problem, Problems, describe, line_of, open_source, parse_year, stream_xml, text
+from .common import Problem, Problems, _, describe, line_of, open_source, parse_year, stream_xml, text
 
 EXPECTED_FILE = "sts_emp_<UAI>_<année>.xml"
 CIVILITIES = {"1": "M.", "2": "Mme"}

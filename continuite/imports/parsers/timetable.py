@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from .common import (
     MAX_RECORDS,
     MOJIBAKE,
     Problem,
     Problems,
+    _,
     check_root,
     describe,
     line_of,

@@ -2,8 +2,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from continuite.imports import samples
 from continuite.imports.models import ImportStatus
-from continuite.imports.parsers.sts import parse_sts
 from continuite.imports.parsers.stored import dumps
+from continuite.imports.parsers.sts import parse_sts
 from continuite.tests.matrix import Entry, only
 
 from .factories import ImportJobFactory
