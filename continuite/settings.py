@@ -369,6 +369,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# An import's upload is refused from its announced size before anything of it is stored.
+FILE_UPLOAD_HANDLERS = [
+    "continuite.imports.uploads.ImportUploadSizeHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Per-app settings that later parts of the portal add (beat schedule entries, ...).
 for _app_settings in (
     "continuite.notifications.conf",

@@ -11,7 +11,7 @@ from . import exports
 from .access import access_import_job, require_importer
 from .forms import ImportUploadForm
 from .models import ImportJob
-from .parsers.common import MAX_UPLOAD_BYTES
+from .parsers import common
 from .services import (
     accounts_invite,
     import_cancel,
@@ -23,6 +23,7 @@ from .services import (
     import_start,
     invitable_people,
 )
+from .uploads import TOO_LARGE, upload_too_large
 
 LIST_LIMIT = 30
 
@@ -43,25 +44,21 @@ def job_list(request):
     return render(request, "imports/job_list.html", _list_context(request, ImportUploadForm()))
 
 
-# The form's other fields and the multipart envelope, on top of the file itself.
-FORM_OVERHEAD = 64 * 1024
-
-
 @csrf_exempt  # the token is checked below, once the size is known: reading it would store the upload
 @login_required
 @require_POST
 def job_create(request):
-    """Refuse an oversized upload from its announced length, before Django writes it to a temporary file."""
+    """Refuse an oversized upload from its announced length (see ``uploads``): nothing of it is stored."""
     require_importer(request.user)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+    if request.META.get(TOO_LARGE) or upload_too_large(length):
         messages.error(
             request,
             _("Le fichier dépasse la taille maximale de %(size)d Mo : il n'a pas été enregistré.")
-            % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            % {"size": common.MAX_UPLOAD_BYTES // (1024 * 1024)},
         )
         return redirect("imports:job_list")
     return _job_create(request)

@@ -115,12 +115,16 @@ def test_it_abandons_an_import_left_unapplied_for_a_week(direction, checked, wor
 
 
 def test_it_refuses_an_oversized_upload_before_storing_it(direction, monkeypatch):
-    from continuite.imports import views
+    from continuite.imports.parsers import common
 
-    monkeypatch.setattr(views, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(common, "MAX_UPLOAD_BYTES", 1000)
+    stored = []
+    monkeypatch.setattr(
+        "django.core.files.uploadhandler.MemoryFileUploadHandler.new_file", lambda *a, **k: stored.append(1)
+    )
     content = b"<STS_EDT>" + b" " * 200_000 + b"</STS_EDT>"
     response = direction.post(
         reverse("imports:job_create"), {"kind": "sts", "file": SimpleUploadedFile("sts.xml", content)}, follow=True
     )
     assert "dépasse la taille maximale" in response.content.decode()
-    assert not ImportJob.objects.exists()
+    assert not ImportJob.objects.exists() and stored == []  # not even held in memory
