@@ -141,6 +141,15 @@ def test_it_lets_people_log_in_and_out_while_redis_is_down(world, live_server, r
         status, _, headers = cpe.request("POST", "/comptes/logout/", {"csrfmiddlewaretoken": cpe.cookies["csrftoken"]})
         assert status == 302
         assert "Se connecter" in cpe.request("GET", headers["Location"])[1] or cpe.request("GET", "/")[0] == 302
+        # Asking for a new password works too (its rate limits are off with the cache).
+        visitor = Browser(live_server.url, "198.51.100.10")
+        visitor.request("GET", "/comptes/password/reset/")
+        status, _, headers = visitor.request(
+            "POST",
+            "/comptes/password/reset/",
+            {"email": world.user("teacher").email, "csrfmiddlewaretoken": visitor.cookies["csrftoken"]},
+        )
+        assert status == 302 and "done" in headers["Location"]
         # A wrong password is still refused (the limits are off, the password check is not).
         assert "incorrect" in Browser(live_server.url, "198.51.100.9").login(world.user("teacher").email, "faux")[1]
     assert any("Cache Redis indisponible" in record.getMessage() for record in caplog.records)
