@@ -20,6 +20,7 @@ from continuite.accounts.roles import Role
 from continuite.audit.models import AuditAction
 from continuite.audit.services import audit_record
 from continuite.ecole.access import require_role
+from continuite.imports.exports import csv_response
 
 from . import services
 from .access import access_device, access_loan, access_need, access_readiness_division, access_readiness_student
@@ -204,46 +205,44 @@ def export_csv(request):
         .prefetch_related(Prefetch("loans", queryset=Loan.objects.select_related("device").order_by("approved_at")))
         .order_by("declared_at", "pk")
     )
-    response, writer = _csv_response(f"equipement-{today:%Y-%m-%d}.csv")
-    writer.writerow(
-        [
-            _("Personne"),
-            _("Division"),
-            _("Ce qui manque"),
-            _("Signalé le"),
-            _("État"),
-            _("Décision"),
-            _("Référence"),
-            _("Matériel"),
-            _("État du prêt"),
-            _("Retour prévu"),
-            _("En retard"),
-            _("Convention acceptée le"),
-        ]
-    )
-    for need in needs:
-        loans = list(need.loans.all()) or [None]
-        for loan in loans:
-            late = loan is not None and loan.status == "remis" and loan.expected_return < today
-            writer.writerow(
-                [
+    header = [
+        _("Personne"),
+        _("Division"),
+        _("Ce qui manque"),
+        _("Signalé le"),
+        _("État"),
+        _("Décision"),
+        _("Référence"),
+        _("Matériel"),
+        _("État du prêt"),
+        _("Retour prévu"),
+        _("En retard"),
+        _("Convention acceptée le"),
+    ]
+
+    def rows():
+        for need in needs:
+            for loan in list(need.loans.all()) or [None]:
+                late = loan is not None and loan.status == "remis" and loan.expected_return < today
+                yield [
                     str(need.person),
                     need.student.division.code if need.student_id and need.student.division_id else "",
                     need.missing_label,
-                    f"{timezone.localtime(need.declared_at):%Y-%m-%d}",
+                    timezone.localtime(need.declared_at).date(),
                     need.get_status_display(),
                     need.get_decision_display() if need.decision else "",
                     need.decision_reference,
                     loan.device.asset_tag if loan else "",
                     loan.get_status_display() if loan else "",
-                    f"{loan.expected_return:%Y-%m-%d}" if loan else "",
+                    loan.expected_return if loan else "",
                     _("oui") if late else "",
-                    f"{timezone.localtime(loan.agreement_accepted_at):%Y-%m-%d}"
+                    timezone.localtime(loan.agreement_accepted_at).date()
                     if loan and loan.agreement_accepted_at
                     else "",
                 ]
-            )
-    return response
+
+    # The project's one CSV download: names and references typed by people are neutralised there.
+    return csv_response(f"equipement-{today:%Y-%m-%d}.csv", header, rows())
 
 
 @login_required
@@ -509,9 +508,6 @@ def readiness_export(request, pk: int):
     """The readiness of one class as a spreadsheet for the référent numérique."""
     require_role(request.user, *READINESS_ROLES)
     division = access_readiness_division(request.user, pk)
-    from continuite.audit.services import audit_record
-    from continuite.imports.exports import csv_response
-
     rows = readiness_rows(division=division, day=timezone.localdate())
     audit_record(
         user=request.user,
