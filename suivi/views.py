@@ -755,7 +755,9 @@ def notice_letter(request, pk: int, notice_pk: int):
     """The notice as the school's letter, one page per legal guardian, to print and hand over (a family
     without email gets it this way); the same text as the mail, with the acknowledgement slip."""
     case = access_case(request.user, pk)
-    notice = get_object_or_404(Notice.objects.filter(case=case, stage=NoticeStage.NOTICE), pk=notice_pk)
+    notice = get_object_or_404(
+        Notice.objects.filter(case=case, stage=NoticeStage.NOTICE).select_related("sent_by"), pk=notice_pk
+    )
     # query: the outbox rows of this notice (one per guardian), with the guardian
     rows = list(
         Notification.objects.filter(content_type__app_label="suivi", content_type__model="notice", object_id=notice.pk)

@@ -126,3 +126,16 @@ def test_it_mails_the_family_signed_by_the_cpe_with_a_reply_to_and_no_html_entit
     assert "&#" not in text and "&amp;" not in text
     assert "Léa D'ALMEIDA a manqué sans justification 2 séances à distance sur 4." in text
     assert "Anne L'HERMITTE\nConseillère principale d'éducation\nLycée Jean Zay\nVie scolaire : 02 38 00 00 00" in text
+
+
+def test_it_answers_the_letter_with_a_pinned_number_of_queries(world, client, frozen, case, django_assert_num_queries):
+    services.notice_send(case=case, user=world.cpe.user, today=TUESDAY)
+    notice = services.notice_send(case=case, user=world.cpe.user, today=TODAY)
+    client.force_login(world.cpe.user)
+    # 1 session, 2 user with his profiles and unread notifications, 3 the case with student and school,
+    # 4 the notice with its sender, 5 its outbox rows with the guardians, 6 the school's suivi settings,
+    # 7 the sender's staff profile (signature), 8-10 access-log entry in a savepoint,
+    # 11-13 savepoint, session save, release (login middleware)
+    with django_assert_num_queries(13):
+        page = client.get(reverse("suivi:notice_letter", args=[case.pk, notice.pk]))
+    assert page.content.decode().count('class="letter"') == 2  # both delivered by mail: both printable

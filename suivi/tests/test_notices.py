@@ -242,3 +242,37 @@ def test_it_leaves_delivery_hours_to_the_outbox_quiet_hours(world, case):
         warn_then_notify(world, case)
     row = Notification.objects.filter(kind="suivi.notice").first()
     assert row.next_attempt_at.astimezone(NOW.tzinfo).hour == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_one_step_when_two_clicks_arrive_at_once(world):
+    """Two requests at the same moment: the case row is locked, the second one reads the first
+    one's step once it commits and sends nothing (PostgreSQL: real concurrent transactions)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
+    registers(world.student, ["absent", "absent", "present"], first_day=dt.date.today() - dt.timedelta(days=2))
+    case = CaseFactory(student=world.student)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def click():
+        try:
+            barrier.wait()
+            services.notice_send(case=case, user=world.users["cpe"], expected_step="avertissement:1")
+            outcomes.append("sent")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click) for _i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[1] == "sent" and "double clic" in sorted(outcomes)[0]
+    assert Notice.objects.filter(case=case).count() == 1
+    assert Notification.objects.filter(kind="suivi.notice_warning").count() == 1
