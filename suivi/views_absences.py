@@ -189,7 +189,9 @@ def student_followup(request, pk: int):
         AttendanceMark.objects.filter(student=student, status="absent").with_pending_request().to_process_first()
     ).select_related("register__session__subject", "settled_by", "student__division")[:100]
     justifications = (
-        Justification.objects.filter(student=student).select_related("given_by", "decided_by").order_by("-given_at")
+        Justification.objects.filter(student=student)
+        .select_related("student", "given_by", "decided_by")
+        .order_by("-given_at")
     )
     cases = Case.objects.filter(student=student).order_by("-opened_at")
     open_case = next((case for case in cases if case.is_open), None)

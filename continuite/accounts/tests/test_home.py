@@ -34,8 +34,9 @@ def more_data(world):
         ("tutor", 15),
         # session, user, needs waiting and loans (equipment panel: 2), the school's divisions with their counts
         ("direction", 5),
-        # session, user, reviews due (suivi panel), the school's divisions
-        ("cpe", 4),
+        # session, user, absences to process and families' requests (suivi panel, one query), reviews
+        # due (suivi panel), the school's divisions
+        ("cpe", 5),
         # session, user, planning panel: his children, their groups, school days, work due; agreements
         # to accept (equipment panel), home: his children, their groups
         ("parent", 9),
