@@ -1,5 +1,6 @@
-"""Demo data of suivi: registers of the past weeks in 1G3, students at vigilance and at risk, and
-Léa DURAND's open case with a history. Idempotent: a second run changes nothing."""
+"""Demo data of suivi: registers of the past weeks in 1G3, students at vigilance and at risk,
+Léa DURAND's open case with a history, absences to process and a family's request waiting for
+the vie scolaire. Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -97,6 +98,52 @@ def seed(*, etablissement, today: dt.date) -> None:
     if warned is not None and not warned.notices.exists():
         # The warning stage: the form tutor is told today, the family notice waits for the delay.
         services.notice_send(case=warned, user=cpe, today=today)
+    if lea is not None:
+        _absences(lea=lea, others=ranked[1:3], cpe=cpe, today=today)
+
+
+def _absences(*, lea, others, cpe, today: dt.date) -> None:
+    """The vie scolaire's week: Léa's mother asked to justify two absences (one refused, the latest
+    waiting for a decision); the CPE justified one absence of a classmate and settled another."""
+    from .models import AttendanceMark, Justification
+
+    parent = User.objects.filter(email="parent@demo.continuite.fr").first()
+    if parent is None or Justification.objects.filter(student=lea).exists():
+        return
+    lea_days = list(
+        AttendanceMark.objects.filter(student=lea, status="absent", absence_status="a_justifier")
+        .order_by("-register__date")
+        .values_list("register__date", flat=True)
+    )
+    if len(lea_days) >= 2:
+        refused = services.justification_request(
+            user=parent, student=lea, start=lea_days[1], end=lea_days[1], reason="autre", today=today
+        )
+        services.justification_decide(
+            user=cpe,
+            justification=refused,
+            accept=False,
+            note="Un réveil manqué n'est pas un motif recevable ; merci d'en parler avec Léa.",
+        )
+        # The latest: waiting for the vie scolaire, on the current week.
+        services.justification_request(
+            user=parent, student=lea, start=lea_days[0], end=lea_days[0], reason="mot_famille", today=today
+        )
+    for student, settle in zip(others, (False, True), strict=False):
+        mark = (
+            AttendanceMark.objects.filter(student=student, status="absent", absence_status="a_justifier")
+            .select_related("register")
+            .order_by("register__date")
+            .first()
+        )
+        if mark is None:
+            continue
+        if settle:
+            services.absence_settle(user=cpe, mark=mark, reason="Appel erroné : présent en salle ce jour-là.")
+        else:
+            day = mark.register.date
+            services.absence_justify(user=cpe, student=student, start=day, end=day, reason="convocation", today=today)
+    services.signals_compute(etablissement=lea.etablissement_id, today=today)
 
 
 def _family_without_email(students):

@@ -19,7 +19,7 @@ STAFF_ROLES = (Role.DIRECTION, Role.CPE, Role.GESTIONNAIRE, Role.ENSEIGNANT)
 # Apps that add links to a division's or a student's page: ``<app>.links.division_links(user, division)``
 # and ``<app>.links.student_links(user, student)``, each a list of (label, url), without a query.
 # The directory names them here rather than importing them, as the home page does its panels.
-PAGE_LINK_APPS = ["planning"]
+PAGE_LINK_APPS = ["planning", "suivi"]
 
 
 def page_links(kind: str, user, obj) -> list[tuple[str, str]]:

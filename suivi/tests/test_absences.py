@@ -454,3 +454,13 @@ def test_it_reads_the_pending_request_on_the_family_page(world, client, frozen):
     assert "demande envoyée, en attente de la vie scolaire" in page
     assert "demande en attente de réponse de la vie scolaire" in page
     assert CaseEvent.objects.count() == 0  # no case: the request is on the student's history only
+
+
+def test_it_links_the_students_page_to_his_absences_and_to_opening_a_case(world, client):
+    client.force_login(world.cpe.user)
+    page = client.get(reverse("ecole:student_detail", kwargs={"pk": world.student.pk})).content.decode()
+    assert f'href="{reverse("suivi:student_followup", kwargs={"pk": world.student.pk})}">Absences et suivi' in page
+    assert f'href="{reverse("suivi:case_open", kwargs={"student_pk": world.student.pk})}">Ouvrir un suivi' in page
+    client.force_login(world.teacher.user)
+    page = client.get(reverse("ecole:student_detail", kwargs={"pk": world.student.pk})).content.decode()
+    assert "Ouvrir un suivi" not in page and "Absences et suivi" not in page

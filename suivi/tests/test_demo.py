@@ -26,3 +26,19 @@ def test_it_seeds_registers_levels_and_one_case_with_a_history_idempotently(froz
 
     rows = Notification.objects.filter(kind="suivi.notice", object_id=notice.pk)
     assert rows.count() == 2 and rows.filter(acknowledged_at__isnull=False).count() == 1
+
+
+def test_it_seeds_absences_to_process_and_a_pending_request_on_the_current_week(frozen):
+    from suivi.models import AttendanceMark, Justification
+
+    etablissement = seed_directory(today=TODAY)
+    demo.seed(etablissement=etablissement, today=TODAY)
+    demo.seed(etablissement=etablissement, today=TODAY)
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    pending = Justification.objects.get(status="en_attente")
+    assert pending.student.full_name == "Léa DURAND" and pending.start >= monday
+    assert Justification.objects.filter(status="refusee", student=pending.student).count() == 1
+    to_process = AttendanceMark.objects.filter(absence_status="a_justifier", register__date__gte=monday)
+    assert to_process.count() >= 2
+    assert AttendanceMark.objects.filter(absence_status="reglee").exclude(settled_reason="").count() == 1
+    assert AttendanceMark.objects.filter(absence_status="justifiee").exists()
