@@ -37,6 +37,21 @@ class CaseQuerySet(models.QuerySet):
         rank = models.Case(models.When(level="risque", then=0), default=1, output_field=models.IntegerField())
         return self.annotate(level_rank=rank).order_by("level_rank", "opened_at", "pk")
 
+    def with_undelivered_notice(self):
+        """``undelivered``: a notice of the case that the outbox could not deliver (no email address,
+        or refused): a letter to print and a call to make. A subquery, not a query per case."""
+        from continuite.notifications.models import Notification
+
+        from .models import Notice
+
+        failed = Notification.objects.filter(
+            content_type__app_label="suivi",
+            content_type__model="notice",
+            status="failed",
+            object_id__in=Notice.objects.filter(case=OuterRef(OuterRef("pk"))).values("pk"),
+        )
+        return self.annotate(undelivered=Exists(failed))
+
     def visible_to(self, user: User):
         if not user.is_authenticated or user.etablissement_id is None:
             return self.none()

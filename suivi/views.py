@@ -299,7 +299,7 @@ def case_list(request):
         cases = cases.filter(review_on__lte=today)
     if data.get("older_than") is not None:
         cases = cases.filter(opened_at__lt=timezone.now() - dt.timedelta(days=data["older_than"]))
-    cases = cases.by_urgency()[:500]
+    cases = cases.by_urgency().with_undelivered_notice()[:500]
     return render(request, "suivi/case_list.html", {"cases": cases, "form": form, "today": today})
 
 

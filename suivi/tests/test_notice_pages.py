@@ -95,6 +95,8 @@ def test_it_says_not_delivered_and_what_to_do_for_a_guardian_without_email(world
     both = client.get(letter_url + "?tous=1").content.decode()
     assert both.count('class="letter"') == 2
     assert CaseAction.objects.filter(case=case, done_at__isnull=True).count() == 1
+    queue = client.get(reverse("suivi:case_list")).content.decode()
+    assert "avis non remis : courrier à imprimer, famille à appeler" in queue
 
 
 def test_it_refuses_a_bad_placeholder_on_the_settings_page(world, client):

@@ -29,7 +29,8 @@ def test_it_answers_the_queue_with_a_pinned_number_of_queries(world, client, dja
     _cases(world, n)
     client.force_login(world.cpe.user)
     # 1 session, 2 user with his profiles and unread notifications (navigation bar),
-    # 3 the cases with their student and division, 4-6 savepoint, session save, release (login middleware)
+    # 3 the cases with their student and division (and whether a notice was not delivered, a subquery),
+    # 4-6 savepoint, session save, release (login middleware)
     with django_assert_num_queries(6):
         response = client.get(reverse("suivi:case_list"))
     assert len(response.context["cases"]) == n
