@@ -57,3 +57,51 @@ def test_it_imports_a_small_lycee_through_the_wizard(world, page, tmp_path):
     from planning.models import TimetableSlot
 
     assert TimetableSlot.objects.filter(etablissement=world.etablissement).count() == len(school.slots)
+
+
+def test_it_survives_a_broker_outage_at_apply_and_retries_a_stuck_import(world, page, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from continuite.imports.models import ImportJob, ImportStatus
+    from continuite.imports.tasks import run_import
+
+    school = samples.lycee(world.etablissement.uai, 2026, divisions=3, pupils_per_division=2, teachers=3)
+    path = tmp_path / f"sts_emp_{school.uai}_2026.xml"
+    path.write_bytes(samples.sts_xml(school))
+    login(page, "direction@lycee.fr")
+    page.goto("/imports/")
+    page.get_by_label("STS-web").check()
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Déposer et vérifier").click()
+    page.wait_for_load_state()
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(run_import, "apply_async", broker_down)
+    page.get_by_role("button", name="3. Appliquer l'import").click()
+    page.wait_for_load_state()
+    alert = page.get_by_text("Le service qui applique les imports est injoignable pour le moment")
+    assert alert.is_visible()
+    assert page.get_by_role("button", name="3. Appliquer l'import").is_visible()  # still appliable
+    assert "En cours" not in page.content()
+    assert_no_axe_violations(page)
+
+    # The broker is back, but the job was lost on the way: it stays "en cours" until the direction acts.
+    monkeypatch.undo()
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, queued_at=timezone.now() - dt.timedelta(minutes=15)
+    )
+    page.reload()
+    assert page.get_by_role("heading", name="L'import semble bloqué").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Relancer l'import").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("L'import a été relancé.").is_visible()
+    assert page.locator("#import-progress-text").inner_text() == "Terminé — 100 %"
+    assert page.get_by_text("Fichier déposé supprimé le").is_visible()
+    assert_no_axe_violations(page)
