@@ -422,10 +422,10 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
     if left_now or gone:
         plan.notes.append(
             ngettext(
-                "%(count)d élève a quitté l'établissement depuis le dernier import (date de sortie, « Inactifs » "
-                "ou absent du fichier) : il sort des listes, son dossier est gardé trois mois.",
-                "%(count)d élèves ont quitté l'établissement depuis le dernier import (date de sortie, « Inactifs » "
-                "ou absents du fichier) : ils sortent des listes, leur dossier est gardé trois mois.",
+                "%(count)d élève n'est plus inscrit d'après ce fichier (date de sortie, « Inactifs » ou absent du "
+                "fichier) : il sort des listes, son dossier est gardé trois mois.",
+                "%(count)d élèves ne sont plus inscrits d'après ce fichier (date de sortie, « Inactifs » ou absents "
+                "du fichier) : ils sortent des listes, leur dossier est gardé trois mois.",
                 left_now + len(gone),
             )
             % {"count": left_now + len(gone)}
@@ -568,7 +568,10 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
             unknown_students += 1
             plan.problems.append(
                 Problem(
-                    _("Lien vers un élève inconnu (ELEVE_ID %(id)s) : importez le fichier des élèves du même jour.")
+                    _(
+                        "Lien vers un élève absent des élèves importés (ELEVE_ID %(id)s) : un élève déjà sorti, ou "
+                        "un fichier des élèves d'un autre jour."
+                    )
                     % {"id": link.eleve_id},
                     "RESPONSABLE_ELEVE",
                     link.line,

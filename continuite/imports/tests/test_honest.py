@@ -138,3 +138,25 @@ def test_it_checks_the_size_on_the_command_line_before_storing_anything(world, t
     with pytest.raises(CommandError, match="taille maximale"):
         call_command("import_sts", str(big), uai=world.etablissement.uai)
     assert not ImportJob.objects.exists()
+
+
+def test_it_warns_before_applying_a_file_that_would_take_away_most_students(run, world):
+    school = samples.lycee(world.etablissement.uai, 2026, divisions=3, pupils_per_division=6)
+    run(ImportKind.SIECLE_ELEVES, samples.eleves_xml(school))
+    school.pupils = school.pupils[:3]
+    job = run(ImportKind.SIECLE_ELEVES, samples.eleves_xml(school), dry_run=True)
+    assert job.report["warnings"] == [
+        "Attention : cet import retire 15 élèves sur 18. Vérifiez que le fichier est l'export complet et à jour de "
+        "l'établissement avant de l'appliquer."
+    ]
+    assert "Groupes" not in job.report["counts"]  # a row of zeros says nothing
+
+
+def test_it_prints_the_report_on_the_command_line_in_french(world, tmp_path, capsys):
+    school = samples.lycee(world.etablissement.uai, 2026, divisions=3, pupils_per_division=2)
+    path = tmp_path / "ElevesSansAdresses.xml"
+    path.write_bytes(samples.eleves_xml(school))
+    call_command("import_siecle_eleves", str(path), uai=world.etablissement.uai)
+    out = capsys.readouterr().out
+    assert "Élèves : 6 créés, 0 mis à jour, 0 inchangé, 2 retirés" in out  # the world's two students left
+    assert "(s)" not in out

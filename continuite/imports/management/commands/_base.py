@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from continuite.ecole.models import Etablissement
+from continuite.french import plural
 from continuite.imports.models import ImportStatus
 from continuite.imports.parsers.common import MAX_UPLOAD_BYTES
 from continuite.imports.services import import_cancel, import_check, import_job_create, import_run
@@ -48,21 +49,24 @@ class ImportCommand(BaseCommand):
         self.stdout.write(("Simulation" if dry_run else "Import appliqué") + f" (import n° {job.pk}) :")
         for label, row in report["counts"].items():
             self.stdout.write(
-                f"  {label} : {row['created']} créé(s), {row['updated']} mis à jour, "
-                f"{row['unchanged']} inchangé(s), {row['removed']} retiré(s)"
+                f"  {label} : {plural(row['created'], 'créé')}, {plural(row['updated'], 'mis à jour', 'mis à jour')}, "
+                f"{plural(row['unchanged'], 'inchangé')}, {plural(row['removed'], 'retiré')}"
             )
+        for warning in report.get("warnings", []):
+            self.stdout.write(self.style.WARNING(f"  {warning}"))
         for note in report.get("notes", []):
             self.stdout.write(f"  {note}")
         for problem in report["problems"]:
             where = f"{problem['element']} (ligne {problem['line']})" if problem["line"] else problem["element"]
             self.stdout.write(f"  [{problem['level']}] {where} : {problem['message']}")
         if report.get("problems_omitted"):
-            self.stdout.write(f"  … et {report['problems_omitted']} autre(s) point(s) non détaillé(s).")
+            omitted = report["problems_omitted"]
+            self.stdout.write(f"  … et {plural(omitted, 'autre point non détaillé', 'autres points non détaillés')}.")
         if dry_run:
             # Nothing will be applied from the command line's dry run: what the file held goes now.
             import_cancel(job=job)
         if not dry_run and report.get("invitable"):
+            people = plural(report["invitable"], "personne a", "personnes ont")
             self.stdout.write(
-                f"{report['invitable']} personne(s) avec un courriel sans compte : "
-                "invitez-les depuis la page Imports du portail."
+                f"{people} une adresse de courriel et pas de compte : invitez-les depuis la page Imports du portail."
             )
