@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from continuite.accounts.roles import Role
 
 from .access import access_division_timetable, access_group_timetable, access_student_timetable
-from .models import REMOTE_MODALITIES
+from .models import REMOTE_MODALITIES, SchoolDay
 from .queries import monday_of
 from .selectors import student_week
 from .timetables import division_week, group_week, with_day_homework
@@ -21,10 +21,16 @@ from .views import _monday, _week_context
 
 
 def _week(request) -> dt.date:
-    """The week asked for; without one, this week, or the coming one on a weekend."""
+    """The week asked for; without one, this week, or the coming one once this one is over."""
     if "semaine" not in request.GET:
         today = timezone.localdate()
-        if today.weekday() >= 5:
+        over = today.weekday() == 6 or (
+            today.weekday() == 5
+            and not SchoolDay.objects.filter(
+                etablissement_id=request.user.etablissement_id, date=today, is_holiday=False
+            ).exists()
+        )
+        if over:
             return monday_of(today) + dt.timedelta(days=7)
     return _monday(request)
 

@@ -295,15 +295,17 @@ class DivisionWeek:
 
 
 def tutor_week(division_ids: list[int], *, etablissement_id: int, today: dt.date, thresholds: Thresholds):
-    """The load of the tutor's divisions this week (the coming one on a weekend).
+    """The load of the tutor's divisions this week (the coming one once this one is over).
 
     Queries: the divisions, the week's days, the students' loads (one aggregate for all).
     """
     monday = monday_of(today)
-    if today.weekday() >= 5:
-        monday += dt.timedelta(days=7)
     divisions = list(Division.objects.filter(pk__in=division_ids, etablissement_id=etablissement_id).order_by("code"))
     days = week_days(etablissement_id, monday)
+    if today.weekday() >= 5 and not any(d.date >= today and not d.is_holiday for d in days):
+        # The week is over (a Sunday, or a Saturday without classes): the coming one is read (+1 query).
+        monday += dt.timedelta(days=7)
+        days = week_days(etablissement_id, monday)
     rows = student_loads(
         students=Student.objects.current().filter(division_id__in=[d.pk for d in divisions]), days=days
     )
