@@ -36,6 +36,7 @@ from .forms import (
     audience_choices,
     parse_audience,
 )
+from .lighter import lighter_days
 from .models import CalendarFeed, HomeworkKind, Modality, RemoteMode, Session, TimetableSlot
 from .queries import audience_students_q, homework_students, monday_of, session_students
 from .selectors import (
@@ -48,7 +49,7 @@ from .selectors import (
     week_days,
 )
 from .timetable import slot_overrides_from
-from .workload import RULES_TEXT, Extra, Load, Thresholds, audience_load, lighter_days, student_loads
+from .workload import RULES_TEXT, Extra, Load, Thresholds, audience_load, student_loads
 
 PLANNERS = (Role.ENSEIGNANT, Role.DIRECTION)
 
@@ -528,6 +529,7 @@ def _gauge_context(user, params) -> dict:
     )
     load = audience_load(rows, days, thresholds)
     cell = next((c for c in load.days if c.day.date == date), None)
+    overloaded = bool(minutes and cell and cell.overs)
     staff = user.staff_profile
     items = audience_items(
         etablissement_id=user.etablissement_id,
@@ -541,9 +543,7 @@ def _gauge_context(user, params) -> dict:
         "cell": cell,
         "load": load,
         "thresholds": thresholds,
-        "lighter": lighter_days(load, minutes=minutes, thresholds=thresholds, not_before=timezone.localdate())
-        if minutes and cell and cell.overs
-        else [],
+        "lighter": _lighter(user, params, students, date, minutes, thresholds) if overloaded else [],
         "items": items,
         "rules": RULES_TEXT,
     }
@@ -575,15 +575,37 @@ def _session_gauge(request, form, *, audience_key: str, date, minutes: int, sess
 
 def _homework_gauge(request, form, homework_pk=None) -> str:
     due = _value(form, "due_date")
+    given = _value(form, "given_on")
     params = {
         "pour": _value(form, "audience"),
         "date": due.isoformat() if isinstance(due, dt.date) else due,
+        "donne": given.isoformat() if isinstance(given, dt.date) else given,
         "minutes": _value(form, "estimated_minutes", 0),
         "kind": _value(form, "kind"),
     }
     if homework_pk:
         params["travail"] = homework_pk
     return _gauge_html(request, params)
+
+
+def _lighter(user, params, students, due_date: dt.date, minutes: int, thresholds: Thresholds):
+    """The gauge's "Jours plus légers" (see ``planning.lighter``); ``donne`` is the day the work is given."""
+    today = timezone.localdate()
+    try:
+        given_on = dt.date.fromisoformat(str(params.get("donne", "")))
+    except ValueError:
+        given_on = today
+    return lighter_days(
+        etablissement_id=user.etablissement_id,
+        students=students,
+        due_date=due_date,
+        given_on=given_on,
+        today=today,
+        minutes=minutes,
+        is_assessment=params.get("kind") == HomeworkKind.ASSESSMENT,
+        thresholds=thresholds,
+        exclude_homework_id=_int(params.get("travail")) or None,
+    )
 
 
 # --- Students and parents ------------------------------------------------------------------------------

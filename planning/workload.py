@@ -435,15 +435,3 @@ def audience_load(rows: list[StudentLoad], days: list[SchoolDay], thresholds: Th
         share_applies=thresholds.share_applies(week.remote),
         excesses=excesses,
     )
-
-
-def lighter_days(load: AudienceLoad, *, minutes: int, thresholds: Thresholds, not_before: dt.date) -> list[DayCell]:
-    """School days of the week where ``minutes`` more work keep the audience under the daily threshold."""
-    candidates = [
-        cell
-        for cell in load.days
-        if not cell.day.is_holiday
-        and cell.day.date >= not_before
-        and cell.load.async_minutes + minutes <= thresholds.async_day
-    ]
-    return sorted(candidates, key=lambda c: (c.load.async_minutes + c.load.video, c.day.date))[:2]

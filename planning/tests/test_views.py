@@ -66,15 +66,16 @@ def test_it_renders_the_teacher_week_with_a_fixed_number_of_queries(calendar, cl
     assert "Classe virtuelle" in response.text
 
 
-@pytest.mark.parametrize("extra", [0, 4], ids=["small", "bigger"])
-def test_it_answers_the_gauge_with_a_fixed_number_of_queries(calendar, client, django_assert_num_queries, extra):
+@pytest.mark.parametrize("extra,over", [(0, False), (4, True), (12, True)], ids=["small", "bigger", "biggest"])
+def test_it_answers_the_gauge_with_a_fixed_number_of_queries(calendar, client, django_assert_num_queries, extra, over):
     timetable(calendar, extra)
     client.force_login(calendar.teacher.user)
     url = reverse("planning:gauge") + f"?pour=d{calendar.division.pk}&date=2026-12-01&minutes=30&kind=exercice"
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14 if over else 12):
         # 1 session, 2 user (roles, unread notifications), 3 the audience, 4 school days, 5 thresholds,
         # 6 the students' loads (one query), 7 their divisions and groups, 8 other teachers' work,
-        # 9 their sessions, 10-12 the session's save
+        # 9 their sessions, 10-12 the session's save; over the daily limit, the lighter days:
+        # 13 the school days of two weeks, 14 the students' loads over them
         response = client.get(url)
     assert response.status_code == 200
 
@@ -88,7 +89,8 @@ def test_it_turns_the_gauge_and_proposes_lighter_days_over_the_threshold(calenda
     assert 'data-state="ok"' in light.text and "110 min" in light.text
     heavy = client.get(base + "&minutes=45")
     assert 'data-state="over"' in heavy.text and "135 min" in heavy.text
-    assert 'data-pick-date="2026-11-30"' in heavy.text  # Monday is free
+    assert 'data-pick-date="2026-12-02"' in heavy.text  # Wednesday is free
+    assert 'data-pick-date="2026-11-30"' not in heavy.text  # today, the day the work is given
     assert "Travail 0" in heavy.text or "90 min" in heavy.text  # the other teacher's work is listed
 
 

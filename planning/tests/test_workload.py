@@ -8,7 +8,7 @@ from continuite.ecole.models import Student
 from continuite.ecole.tests.factories import StudentFactory
 from planning.models import HomeworkKind, Modality, RemoteMode, SchoolDay
 from planning.tests.factories import HomeworkFactory, SessionFactory
-from planning.workload import Extra, Load, Thresholds, audience_load, lighter_days, student_loads
+from planning.workload import Extra, Load, Thresholds, audience_load, student_loads
 
 MONDAY = dt.date(2026, 11, 30)
 TUESDAY = MONDAY + dt.timedelta(days=1)
@@ -143,7 +143,7 @@ def test_it_counts_assessments_due_each_day_and_flags_two_on_one_day(calendar):
     assert load.days[1].overs == ["assessments"]
 
 
-def test_it_adds_the_change_being_considered_and_proposes_lighter_days(calendar):
+def test_it_adds_the_change_being_considered(calendar):
     w = calendar
     HomeworkFactory(division=w.division, due_date=TUESDAY, estimated_minutes=90)
     days = week(w.etablissement)
@@ -155,8 +155,6 @@ def test_it_adds_the_change_being_considered_and_proposes_lighter_days(calendar)
     load = audience_load(rows, days, THRESHOLDS)
     assert load.days[1].load.async_minutes == 135
     assert load.days[1].overs == ["async_minutes"]
-    lighter = lighter_days(load, minutes=45, thresholds=THRESHOLDS, not_before=MONDAY)
-    assert [c.day.date for c in lighter] == [MONDAY, MONDAY + dt.timedelta(days=2)]
 
 
 def test_it_excludes_the_item_being_edited(calendar):

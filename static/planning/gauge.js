@@ -36,6 +36,7 @@
       }
     } else {
       p.set("minutes", value("estimated_minutes") || 0);
+      if (value("given_on")) { p.set("donne", value("given_on")); }
       p.set("kind", value("kind"));
     }
     if (form.dataset.homework) { p.set("travail", form.dataset.homework); }
