@@ -96,7 +96,7 @@ def test_it_shows_the_student_week_on_a_phone(world, mobile_page):
     "email,path,heading",
     [
         ("direction@lycee.fr", "/planning/etablissement/charge/", "Charge de l'établissement"),
-        ("direction@lycee.fr", "/planning/etablissement/seuils/", "Seuils de charge de l'établissement"),
+        ("direction@lycee.fr", "/planning/etablissement/seuils/", "Jours de classe et seuils de charge"),
         ("direction@lycee.fr", "/planning/creneau/nouveau/", "Saisir un créneau de l'emploi du temps"),
         ("pp@lycee.fr", "DIVISION_SWITCH", "Basculer une classe"),
         ("prof@lycee.fr", "/planning/seance/nouvelle/", "Nouvelle séance"),
