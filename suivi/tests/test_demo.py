@@ -42,3 +42,23 @@ def test_it_seeds_absences_to_process_and_a_pending_request_on_the_current_week(
     assert to_process.count() >= 2
     assert AttendanceMark.objects.filter(absence_status="reglee").exclude(settled_reason="").count() == 1
     assert AttendanceMark.objects.filter(absence_status="justifiee").exists()
+
+
+def test_it_seeds_a_warning_stage_and_a_family_reached_by_post(frozen):
+    from continuite.notifications.models import Notification
+
+    etablissement = seed_directory(today=TODAY)
+    demo.seed(etablissement=etablissement, today=TODAY)
+    demo.seed(etablissement=etablissement, today=TODAY)
+    # A case at the warning stage: the form tutor told, the family notice waiting for the delay.
+    waiting = [
+        case for case in Case.objects.open() if list(case.notices.values_list("stage", flat=True)) == ["avertissement"]
+    ]
+    assert len(waiting) == 1 and "(professeur principal)" in waiting[0].notices.get().told
+    # A family without email: the notice failed for that guardian, a letter and a call task on the case.
+    failed = Notification.objects.get(kind="suivi.notice", status="failed")
+    notice = Notice.objects.get(pk=failed.object_id)
+    assert failed.guardian.email == "" and failed.guardian.mobile
+    assert notice.case.actions.filter(what__startswith=f"Appeler {failed.guardian}").count() == 1
+    # The form tutor has actions of his own, one due on the day (and his reminder).
+    assert Notification.objects.filter(kind="suivi.actions_due", user__email="pp@demo.continuite.fr").exists()
