@@ -183,7 +183,7 @@ def test_it_shows_saturday_in_the_week_only_for_a_school_with_saturday_classes(c
     assert response.status_code == 302
     client.force_login(w.teacher.user)
     text = _text(client.get(reverse("planning:week") + f"?semaine={MONDAY.isoformat()}"))
-    assert "<th scope=\"col\">Samedi 5 décembre</th>" in text and "08:00–12:00" in text
+    assert '<th scope="col">Samedi 5 décembre</th>' in text and "08:00–12:00" in text
 
 
 def test_it_shows_no_saturday_in_the_week_of_a_school_without_saturday_classes(calendar, client):
