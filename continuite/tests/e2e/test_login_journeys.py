@@ -20,7 +20,7 @@ HOME_HEADINGS = {
 @pytest.mark.parametrize("role", sorted(HOME_HEADINGS))
 def test_it_logs_each_role_in_to_its_home(world, page, role):
     login(page, world.user(role).email)
-    assert page.get_by_role("heading", name=HOME_HEADINGS[role]).is_visible()
+    assert page.get_by_role("heading", name=HOME_HEADINGS[role], exact=True).is_visible()
     assert_no_axe_violations(page)
 
 
