@@ -110,10 +110,13 @@ def _absences(*, lea, others, cpe, today: dt.date) -> None:
     parent = User.objects.filter(email="parent@demo.continuite.fr").first()
     if parent is None or Justification.objects.filter(student=lea).exists():
         return
-    lea_days = list(
-        AttendanceMark.objects.filter(student=lea, status="absent", absence_status="a_justifier")
-        .order_by("-register__date")
-        .values_list("register__date", flat=True)
+    lea_days = sorted(
+        set(
+            AttendanceMark.objects.filter(student=lea, status="absent", absence_status="a_justifier").values_list(
+                "register__date", flat=True
+            )
+        ),
+        reverse=True,
     )
     if len(lea_days) >= 2:
         refused = services.justification_request(

@@ -193,10 +193,20 @@ ABSENCE_STATES = [("a_traiter", _("À traiter")), ("toutes", _("Toutes"))]
 class AbsenceFilterForm(forms.Form):
     """The vie scolaire's list: by day, class and student; the absences to process by default."""
 
-    day = forms.DateField(label=_("Jour"), required=False, widget=DateInput())
-    division = forms.ModelChoiceField(label=_("Classe"), required=False, queryset=None, empty_label=_("Toutes"))
-    student = forms.CharField(label=_("Élève (nom)"), required=False, max_length=100)
-    state = forms.ChoiceField(label=_("État"), required=False, choices=ABSENCE_STATES)
+    day = forms.DateField(label=_("Jour"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+    division = forms.ModelChoiceField(
+        label=_("Classe"),
+        required=False,
+        queryset=None,
+        empty_label=_("Toutes"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    student = forms.CharField(
+        label=_("Élève (nom)"), required=False, max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    state = forms.ChoiceField(
+        label=_("État"), required=False, choices=ABSENCE_STATES, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, divisions=None, **kwargs):
         super().__init__(*args, **kwargs)

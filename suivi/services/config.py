@@ -35,6 +35,8 @@ def settings_update(*, etablissement: Etablissement, user, **values: int) -> Sui
         raise ValidationError(_("Le seuil de vigilance doit être inférieur au seuil de risque (absences)."))
     if current.vigilance_missing_work >= current.risque_missing_work:
         raise ValidationError(_("Le seuil de vigilance doit être inférieur au seuil de risque (travaux non rendus)."))
+    if current.vigilance_min_absences > current.risque_min_absences:
+        raise ValidationError(_("Le nombre minimal d'absences de la vigilance ne peut pas dépasser celui du risque."))
     current.full_clean()
     current.save()
     _audit(user=user, action="change", obj=current)

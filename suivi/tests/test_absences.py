@@ -113,7 +113,7 @@ def test_it_lets_the_cpe_refuse_a_request_with_a_reason_and_the_history_shows_bo
     client.force_login(world.cpe.user)
     page = client.get(reverse("suivi:student_followup", kwargs={"pk": world.student.pk})).content.decode()
     assert "Refusée" in page and "motif : Aucun justificatif écrit fourni." in page
-    assert "Saisie par Camille Test" in page
+    assert "Demandée par Camille Test" in page
 
 
 def test_it_justifies_the_absences_of_an_accepted_request(world, frozen):
@@ -363,8 +363,7 @@ def test_it_lists_the_absences_to_process_first_with_the_requests(world, client,
     response = client.get(reverse("suivi:absence_list"), {"state": "toutes"})
     assert [mark.pk for mark in response.context["rows"]] == [to_justify.pk, justified.pk]
     page = response.content.decode()
-    assert "Demandes de justification des familles (1)" not in page
-    assert "Demande de justification des familles (1)" in page
+    assert "Demandes de justification des familles (1)" in page
     assert "Demande de la famille en attente" in page
     assert "lundi 30 novembre, matin (10:00)" in page
     # The default view: only what is still to process.
@@ -464,3 +463,11 @@ def test_it_links_the_students_page_to_his_absences_and_to_opening_a_case(world,
     client.force_login(world.teacher.user)
     page = client.get(reverse("ecole:student_detail", kwargs={"pk": world.student.pk})).content.decode()
     assert "Ouvrir un suivi" not in page and "Absences et suivi" not in page
+
+
+def test_it_refuses_a_vigilance_minimum_above_the_risque_one_in_french(world):
+    with pytest.raises(ValidationError, match="ne peut pas dépasser celui du risque"):
+        services.settings_update(
+            etablissement=world.etablissement, user=world.cpe.user, vigilance_min_absences=5, risque_min_absences=3
+        )
+    assert services.settings_get(etablissement=world.etablissement).vigilance_min_absences == 2

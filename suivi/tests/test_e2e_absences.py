@@ -94,6 +94,11 @@ def test_the_cpe_processes_the_absences_of_the_list(world, browser, live_server)
     expect(summary.get_by_role("row", name="Léa DURAND").get_by_role("cell")).to_have_text(["1", "1", "0"])
     assert_no_axe_violations(page)
 
+    # On a phone, the page itself never scrolls sideways (the tables scroll in their frame).
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 800})
+
     # From the student's page, a case is opened by hand.
     page.get_by_role("link", name="Léa DURAND").first.click()
     expect(page.get_by_role("heading", name="Absences et suivi de Léa DURAND")).to_be_visible()
