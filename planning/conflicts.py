@@ -81,7 +81,9 @@ class Conflict:
                 parts.append(_("la même salle (%(room)s)") % {"room": self.second.room})
             else:
                 parts.append(str(KIND_LABELS[kind]))
-        return ", ".join(parts)
+        if len(parts) > 1:
+            return _("%(first)s et %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+        return parts[0]
 
 
 def slot_label(slot) -> str:

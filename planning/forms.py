@@ -236,6 +236,7 @@ class ThresholdsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["class_weekdays"].initial = list(self.instance.class_weekdays)
+        self.order_fields(["class_weekdays"])  # the school's week first, then its limits
         self.helper = _helper()
 
 

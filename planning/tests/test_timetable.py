@@ -300,3 +300,13 @@ def test_it_removes_the_saturdays_of_the_calendar_when_classes_stop_on_saturday(
     services.planning_settings_update(etablissement=w.etablissement, class_weekdays=[0, 1, 2, 3, 4, 5])
     services.planning_settings_update(etablissement=w.etablissement, class_weekdays=[0, 1, 2, 3, 4])
     assert not SchoolDay.objects.filter(etablissement=w.etablissement, weekday=5, date__gte=MONDAY).exists()
+
+
+def test_it_names_every_reason_of_a_conflict(calendar):
+    w = calendar
+    _create(w, division=w.division, room="B104")
+    with pytest.raises(services.SlotDecisionNeeded) as caught:
+        _create(w, division=w.division, room="B104", start=dt.time(8, 30), end=dt.time(9, 30))
+    assert caught.value.conflicts[0].reasons == (
+        "le même enseignant (Claire MARTIN), la même salle (B104) et des élèves en commun"
+    )
