@@ -441,7 +441,7 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
         )
     for item, _student in leaving_later:
         plan.notes.append(
-            _("%(name)s (%(division)s) sortira le %(date)s : il reste dans les listes jusqu'à cette date.")
+            _("%(name)s (%(division)s) : sortie prévue le %(date)s, reste dans les listes jusqu'à cette date.")
             % {
                 "name": f"{item.first_name} {item.last_name}",
                 "division": item.division_code or "?",

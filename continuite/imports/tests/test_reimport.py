@@ -133,7 +133,7 @@ def test_it_reimports_a_school_every_week_without_corrupting_a_family(
     eleves, resp = jobs["eleves"].report, jobs["responsables"].report
     assert eleves["counts"]["Élèves"] == {"created": 0, "updated": 2, "unchanged": 2, "removed": 1}
     assert any("1 élève n'est plus inscrit d'après ce fichier" in note for note in eleves["notes"])
-    assert any("Chloé LEMAÎTRE (1G4) sortira le 16/10/2026" in note for note in eleves["notes"])
+    assert any("Chloé LEMAÎTRE (1G4) : sortie prévue le 16/10/2026" in note for note in eleves["notes"])
     assert resp["counts"]["Responsables"]["created"] == 1
     assert any("changé d'adresse de courriel" in note for note in resp["notes"])
 

@@ -9,7 +9,7 @@ from continuite.ecole.demo import DEMO_PASSWORD, demo_logins, seed_directory
 
 # Each app that has demo data exposes ``<app>.demo.seed(etablissement=..., today=...)``,
 # idempotent by itself; they run in this order, after the directory.
-DEMO_APPS = ["outils", "planning", "suivi", "equipement", "continuite.notifications"]
+DEMO_APPS = ["outils", "planning", "suivi", "equipement", "continuite.notifications", "continuite.imports"]
 
 
 class Command(BaseCommand):
