@@ -161,7 +161,7 @@ def student_week(student, monday: dt.date) -> WeekGrid:
 
 
 def division_heatmap(division: Division, monday: dt.date, thresholds: Thresholds) -> dict:
-    """The form tutor's view: 5 queries (days, loads, memberships, teachers' shares × 2)."""
+    """The form tutor's view: 6 queries (days, loads, memberships, teachers' shares × 2, the week's work)."""
     days = week_days(division.etablissement_id, monday)
     students = Student.objects.current().filter(division=division)
     rows = student_loads(students=students, days=days)
@@ -203,10 +203,16 @@ def division_heatmap(division: Division, monday: dt.date, thresholds: Thresholds
     for row in session_share:
         name = f"{row['teachers__first_name'] or ''} {row['teachers__last_name'] or ''}".strip() or "—"
         shares[name]["video"] += row["minutes"] or 0
+    homework = (
+        Homework.objects.filter(audience, due_date__range=(start, end), etablissement_id=division.etablissement_id)
+        .select_related("subject", "division", "group", "created_by")
+        .order_by("due_date", "pk")
+    )
     return {
         "days": days,
         "load": load,
         "groups": groups,
+        "homework": list(homework),
         "shares": sorted(shares.items(), key=lambda item: -(item[1]["async_minutes"] + item[1]["video"])),
         "student_rows": sorted(rows, key=lambda r: -r.week.total_minutes)[:5],
     }

@@ -129,3 +129,14 @@ def test_it_plans_a_video_class_and_two_works_in_at_most_8_clicks(world, page):
     reading = page.locator(".list-group-item", has_text="Fiche de lecture")
     assert reading.get_by_text("Lire les pages 40 à 45.").is_visible()
     assert_no_axe_violations(page)
+
+
+def test_it_fits_the_session_and_work_forms_on_a_phone(world, mobile_page):
+    school_calendar_build(school_year=SchoolYear.objects.get(etablissement=world.etablissement))
+    slot = SlotFactory(division=world.division, subject=world.subject, teachers=[world.teacher], weekday=0)
+    login(mobile_page, "prof@lycee.fr")
+    for path in (f"/planning/creneau/{slot.pk}/2026-11-30/", f"/planning/travail/nouveau/?pour=d{world.division.pk}"):
+        mobile_page.goto(path)
+        assert mobile_page.locator("#jauge [data-state]").first.is_visible()
+        assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert_no_axe_violations(mobile_page)

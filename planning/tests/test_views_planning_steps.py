@@ -235,3 +235,25 @@ def test_it_deletes_an_off_timetable_session_and_refuses_once_marked(week, clien
     done = client.post(reverse("planning:session_delete", args=[session.pk]), follow=True)
     assert "Séance du mercredi 2 décembre supprimée : Sciences économiques et sociales, 1G3." in text(done)
     assert not Session.objects.exists()
+
+
+def test_it_offers_a_session_outside_the_timetable_from_an_empty_cell(week, client):
+    client.force_login(week.teacher.user)
+    page = client.get(reverse("planning:week") + WEEK)
+    # Tuesday 08:00 is free in Claire's week (her 08:00 band is Monday's): one link, the cell's date and hour.
+    add = reverse("planning:session_new") + "?date=2026-12-01&amp;debut=08:00&amp;fin=09:00"
+    assert f'href="{add}"' in page.text
+    assert "+ séance hors emploi du temps mardi 1 08:00" in text(page)
+
+
+def test_it_lists_the_weeks_work_with_its_subject_to_the_form_tutor(week, client):
+    w = week
+    HomeworkFactory(
+        division=w.division, created_by=w.teacher, subject=w.subject, title="QCM chapitre 3", kind="evaluation"
+    )
+    client.force_login(w.tutor.user)
+    words = text(client.get(reverse("planning:division_load", args=[w.division.pk]) + WEEK))
+    assert (
+        "Sciences économiques et sociales — Évaluation : QCM chapitre 3 · 1G3 · pour le mardi 1er décembre, 30 min"
+        " · Claire MARTIN" in words
+    )
