@@ -285,6 +285,6 @@ def next_lesson_date(staff, *, division=None, group=None, after: dt.date) -> dt.
         is_holiday=False,
     ).order_by("date")
     return next(
-        (day.date for day in days if any(s.weekday == day.weekday and s.runs_in(day.week_parity) for s in slots)),
+        (day.date for day in days if any(s.runs_on(day) for s in slots)),
         None,
     )

@@ -286,3 +286,17 @@ def test_it_fills_the_subject_of_existing_work_where_unambiguous(maths):
         ambiguous.pk: None,
         in_session.pk: "Mathématiques",
     }
+
+
+def test_it_takes_the_time_of_a_lesson_removed_from_the_timetable(maths):
+    w = maths
+    SlotFactory(
+        division=w.division,
+        subject=w.maths,
+        teachers=[w.maths_teacher],
+        weekday=0,
+        start=dt.time(14),
+        end=dt.time(15),
+        valid_until=MONDAY - dt.timedelta(days=7),
+    )
+    assert plan_off_timetable(w, start=dt.time(14), end=dt.time(15)).is_outside_timetable
