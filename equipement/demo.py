@@ -217,9 +217,10 @@ def _seed_paper_copies_in_1g3(*, etablissement, today: dt.date) -> None:
 
     monday = today - dt.timedelta(days=today.weekday())
     work = [
-        ("SES : fiche de lecture à déposer", _school_days_before(today, 4), "papier"),
-        ("SES : questionnaire en ligne", _school_days_before(today, 2), "non_rendu"),
-        ("SES : étude de cas à déposer sur l'ENT", monday + dt.timedelta(days=9), None),
+        # The student reads the subject before the title ("Sciences économiques et sociales — Exercice : ...").
+        ("Fiche de lecture à déposer", _school_days_before(today, 4), "papier"),
+        ("Questionnaire en ligne", _school_days_before(today, 2), "non_rendu"),
+        ("Étude de cas à déposer sur l'ENT", monday + dt.timedelta(days=9), None),
     ]
     for title, due, status in work:
         if Homework.objects.filter(etablissement=etablissement, group=ses, title=title).exists():
