@@ -243,7 +243,7 @@ def test_it_offers_a_session_outside_the_timetable_from_an_empty_cell(week, clie
     # Tuesday 08:00 is free in Claire's week (her 08:00 band is Monday's): one link, the cell's date and hour.
     add = reverse("planning:session_new") + "?date=2026-12-01&amp;debut=08:00&amp;fin=09:00"
     assert f'href="{add}"' in page.text
-    assert "+ séance hors emploi du temps mardi 1 08:00" in text(page)
+    assert "+ séance hors emploi du temps mardi 1er décembre 08:00" in text(page)
 
 
 def test_it_lists_the_weeks_work_with_its_subject_to_the_form_tutor(week, client):
