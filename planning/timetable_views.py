@@ -108,4 +108,6 @@ def student_timetable(request, pk: int):
         title=_("La semaine de %(name)s") % {"name": student.full_name},
         caption=_("Séances de %(name)s") % {"name": student.full_name},
         student=student,
+        # his groups, to read which half-group is in class when (one query)
+        student_groups=list(student.groups.order_by("kind", "code")),
     )

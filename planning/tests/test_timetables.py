@@ -92,6 +92,7 @@ def test_it_shows_the_direction_a_student_week(timetable, client):
     url = reverse("planning:student_timetable", args=[w.student.pk]) + WEEK
     page, html = read(client, w.user("direction"), url)
     assert "La semaine de Léa DURAND" in page
+    assert "Classe 1G3 · groupes : 1G3-A, Spécialité SES" in page
     assert "3 séances cette semaine, dont 1 à distance · 1 travail à rendre" in page
     assert "QCM chapitre 3" in page
     assert f'href="{reverse("planning:division_timetable", args=[w.division.pk])}?semaine=2026-11-30"' in html
@@ -155,8 +156,8 @@ def more_data(w):
         # the tutor's divisions, the group's divisions (gate)
         ("group", 10),
         # session, user, the student (gate), the tutor's divisions (gate); his groups, the week's days,
-        # slots, sessions, work with "done", authors' subjects
-        ("student", 10),
+        # slots, sessions, work with "done", authors' subjects; his groups with their names
+        ("student", 11),
     ],
 )
 def test_it_renders_each_timetable_with_a_fixed_number_of_queries(
