@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuite.accounts.roles import Role
+from continuite.csvexport import csv_uncell
 from continuite.ecole.models import Guardian, LinkKind, Staff, Student
 from continuite.ecole.services import save_validated
 
@@ -625,7 +626,9 @@ def devices_import_csv(*, user, content: str) -> tuple[int, int]:
     errors: list[str] = []
     rows: list[Device] = []
     seen: set[str] = set()
-    for line, row in enumerate(reader, start=2):
+    for line, raw in enumerate(reader, start=2):
+        # The export neutralised cells that a spreadsheet would run as formulas: back to the values.
+        row = {key: csv_uncell(value) for key, value in raw.items()}
         try:
             fields = _device_fields(
                 {

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +17,8 @@ from django.views.decorators.http import require_POST
 from continuite.accounts.roles import Role
 from continuite.audit.models import AuditAction
 from continuite.audit.services import audit_record
+from continuite.csvexport import csv_name, csv_response
 from continuite.ecole.access import require_role
-from continuite.imports.exports import csv_response
 
 from . import services
 from .access import access_device, access_loan, access_need, access_readiness_division, access_readiness_student
@@ -58,13 +56,6 @@ def _log_view(request, obj, student) -> None:
     """A student's equipment file tells about his family's situation: every reading is in the access log."""
     if student is not None:
         audit_record(user=request.user, action=AuditAction.VIEW, obj=obj, student=student, request=request)
-
-
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # lets spreadsheet software read the accents
-    return response, csv.writer(response, delimiter=";")
 
 
 # --- Needs ---------------------------------------------------------------------------------------
@@ -225,7 +216,7 @@ def export_csv(request):
             for loan in list(need.loans.all()) or [None]:
                 late = loan is not None and loan.status == "remis" and loan.expected_return < today
                 yield [
-                    str(need.person),
+                    csv_name(need.person),
                     need.student.division.code if need.student_id and need.student.division_id else "",
                     need.missing_label,
                     timezone.localtime(need.declared_at).date(),
@@ -337,11 +328,15 @@ def device_import(request):
 def device_export(request):
     require_role(request.user, *MANAGER_ROLES)
     devices = Device.objects.visible_to(request.user).order_by("kind", "asset_tag")
-    response, writer = _csv_response("inventaire.csv")
-    writer.writerow(services.CSV_COLUMNS)
-    for d in devices:
-        writer.writerow([d.asset_tag, d.kind, d.model, d.serial_number, d.owner, d.state, d.location, d.kit, d.notes])
-    return response
+    # Read back by the inventory import, which strips the neutralising apostrophe (round trip).
+    return csv_response(
+        "inventaire.csv",
+        services.CSV_COLUMNS,
+        (
+            [d.asset_tag, d.kind, d.model, d.serial_number, d.owner, d.state, d.location, d.kit, d.notes]
+            for d in devices
+        ),
+    )
 
 
 # --- Loans ---------------------------------------------------------------------------------------

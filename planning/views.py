@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from continuite.accounts.roles import Role
+from continuite.csvexport import csv_response
 from continuite.ecole.access import require_role
 from continuite.ecole.models import SchoolYear, Student
 from continuite.french import long_date
@@ -907,21 +907,14 @@ def slot_delete(request, pk: int):
 # --- Exports -----------------------------------------------------------------------------------------
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
-    return response, csv.writer(response, delimiter=";")
-
-
 @login_required
 def division_week_csv(request, pk: int):
     division = access_division_load(request.user, pk)
     monday = _monday(request)
     thresholds = _thresholds(request.user)
     data = division_heatmap(division, monday, thresholds)
-    response, writer = _csv_response(f"charge-{division.code}-{monday.isoformat()}.csv")
-    writer.writerow(
+    return csv_response(
+        f"charge-{division.code}-{monday.isoformat()}.csv",
         [
             "date",
             "jour férié ou vacances",
@@ -930,12 +923,10 @@ def division_week_csv(request, pk: int):
             "évaluations",
             "à distance (min)",
             "seuils dépassés",
-        ]
-    )
-    for cell in data["load"].days:
-        writer.writerow(
+        ],
+        (
             [
-                cell.day.date.isoformat(),
+                cell.day.date,
                 cell.day.holiday_name,
                 cell.load.video,
                 cell.load.async_minutes,
@@ -943,8 +934,9 @@ def division_week_csv(request, pk: int):
                 cell.load.remote,
                 " ; ".join(thresholds.rule("day", metric) for metric in cell.overs),
             ]
-        )
-    return response
+            for cell in data["load"].days
+        ),
+    )
 
 
 @login_required
@@ -952,8 +944,8 @@ def school_load_csv(request):
     require_role(request.user, Role.DIRECTION)
     monday = _monday(request)
     (week_data,) = school_overview(request.user.etablissement_id, [monday], _thresholds(request.user))
-    response, writer = _csv_response(f"charge-etablissement-{monday.isoformat()}.csv")
-    writer.writerow(
+    return csv_response(
+        f"charge-etablissement-{monday.isoformat()}.csv",
         [
             "semaine",
             "division",
@@ -962,21 +954,20 @@ def school_load_csv(request):
             "évaluations",
             "part visio (%)",
             "seuils dépassés",
-        ]
-    )
-    for division, load in week_data["divisions"]:
-        writer.writerow(
+        ],
+        (
             [
-                monday.isoformat(),
+                monday,
                 division.code,
                 load.week.video,
                 load.week.async_minutes,
                 load.week.assessments,
-                "" if load.video_share is None else load.video_share,
+                load.video_share,
                 " ; ".join(load.rules),
             ]
-        )
-    return response
+            for division, load in week_data["divisions"]
+        ),
+    )
 
 
 # --- Calendar feeds ----------------------------------------------------------------------------------

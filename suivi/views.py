@@ -705,7 +705,7 @@ def export_csv(request):
     """The follow-up for the administration: cases, levels and status, without any free text."""
     require_role(request.user, Role.CPE, Role.DIRECTION)
     from continuite.audit.services import audit_record
-    from continuite.imports.exports import csv_response
+    from continuite.csvexport import csv_name, csv_response
 
     cases = Case.objects.visible_to(request.user).select_related("student__division").order_by("opened_at")
     audit_record(
@@ -731,15 +731,15 @@ def export_csv(request):
             [
                 case.pk,
                 case.student.ine,
-                f"{case.student.last_name} {case.student.first_name}",
+                csv_name(case.student),
                 case.student.division.code if case.student.division else "",
                 case.get_level_display(),
                 case.get_status_display(),
-                timezone.localtime(case.opened_at).strftime("%d/%m/%Y"),
-                case.review_on.strftime("%d/%m/%Y") if case.review_on else "",
+                timezone.localtime(case.opened_at).date(),
+                case.review_on,
                 case.notice_level,
-                timezone.localtime(case.escalated_at).strftime("%d/%m/%Y") if case.escalated_at else "",
-                timezone.localtime(case.closed_at).strftime("%d/%m/%Y") if case.closed_at else "",
+                timezone.localtime(case.escalated_at).date() if case.escalated_at else None,
+                timezone.localtime(case.closed_at).date() if case.closed_at else None,
                 case.get_outcome_display() if case.outcome else "",
             ]
             for case in cases
