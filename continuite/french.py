@@ -46,9 +46,14 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {word}"
 
 
-def week_label(monday: datetime.date, parity: str = "") -> str:
-    """ "semaine 49 (A) du 30 novembre au 4 décembre"; the parity is omitted when the school has none."""
+def week_label(monday: datetime.date, parity: str = "", last_day: datetime.date | None = None) -> str:
+    """ "semaine 49 (A) du 30 novembre au 4 décembre"; the parity is omitted when the school has none.
+
+    ``last_day``: the week's last day with classes, when it is a Saturday ("… au 5 décembre").
+    """
     number = monday.isocalendar().week
     friday = monday + datetime.timedelta(days=4)
+    if last_day is not None and last_day > friday:
+        friday = last_day
     letter = f" ({parity})" if parity else ""
     return f"semaine {number}{letter} du {day_month(monday)} au {day_month(friday)}"

@@ -21,6 +21,10 @@ def test_it_keeps_zero_and_one_in_the_singular():
 def test_it_labels_a_week_with_its_number_and_parity():
     assert french.week_label(datetime.date(2026, 11, 30), "A") == "semaine 49 (A) du 30 novembre au 4 décembre"
     assert french.week_label(datetime.date(2026, 11, 30)) == "semaine 49 du 30 novembre au 4 décembre"
+    saturday = datetime.date(2026, 12, 5)  # a school with classes on Saturday
+    assert french.week_label(datetime.date(2026, 11, 30), "A", last_day=saturday) == (
+        "semaine 49 (A) du 30 novembre au 5 décembre"
+    )
 
 
 def test_it_offers_the_same_wording_in_templates():

@@ -39,3 +39,15 @@ def semaine(monday, parity=""):
         return ""
     label = french.week_label(monday, parity or "")
     return label[0].upper() + label[1:]
+
+
+@register.simple_tag(takes_context=True)
+def semaine_affichee(context):
+    """The week label of a page: its ``monday``, the parity and the last day of its ``days`` (or ``grid.days``)."""
+    monday = context.get("monday")
+    if not monday:
+        return ""
+    days = context.get("days") or getattr(context.get("grid"), "days", None) or []
+    parity = context.get("parity") or (days[0].week_parity if days else "")
+    label = french.week_label(monday, parity or "", last_day=max((d.date for d in days), default=None))
+    return label[0].upper() + label[1:]
