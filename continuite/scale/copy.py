@@ -60,6 +60,25 @@ class IdAllocator:
         return first
 
 
+def with_defaults(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]):
+    """Add the model's NOT NULL columns that the generator does not name, with their defaults.
+
+    COPY bypasses Django, and the database knows no default: a field added to a model later (a
+    blank link, a flag) would otherwise stop the region generator with a not-null violation.
+    """
+    extra_columns, extra_values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or field.primary_key:
+            continue
+        if field.has_default() or field.empty_strings_allowed:
+            extra_columns.append(field.column)
+            extra_values.append(field.get_default())
+    if not extra_columns:
+        return list(columns), rows
+    extra = tuple(extra_values)
+    return [*columns, *extra_columns], (tuple(row) + extra for row in rows)
+
+
 def _csv_value(value) -> str:
     if value is None:
         return r"\N"

@@ -29,7 +29,7 @@ from continuite.ecole.models import (
     TeachingAssignment,
 )
 
-from .copy import IdAllocator, copy_rows, m2m_table, table
+from .copy import IdAllocator, copy_rows, m2m_table, table, with_defaults
 
 BENCH_PASSWORD = "Continuite-bench-2026"  # noqa: S105 (fictitious region, benchmark only)
 DIVISIONS_PER_LEVEL = 14
@@ -121,6 +121,7 @@ class RegionGenerator:
     # --- pieces --------------------------------------------------------------------------------
 
     def _copy(self, model, columns, rows) -> None:
+        columns, rows = with_defaults(model, columns, rows)
         self.rows += copy_rows(table(model), columns, rows)
 
     def _copy_m2m(self, model, field_name, pairs) -> None:
@@ -348,6 +349,7 @@ class RegionGenerator:
                             division_id,
                             lycee.year_start,
                             None,
+                            str(s),  # SIECLE's ELEVE_ID, unique in the region like the real ones
                         )
                     )
                     lycee.students.append((s, division_id))
@@ -370,6 +372,7 @@ class RegionGenerator:
                                 f"famille{gd}@example.org",
                                 "06 00 00 00 00",
                                 True,
+                                str(gd),  # SIECLE's PERSONNE_ID
                             )
                         )
                         link_rows.append((gd, s, "legal1" if rank == 0 else "legal2", ""))
@@ -389,13 +392,24 @@ class RegionGenerator:
                 "division_id",
                 "entry_date",
                 "exit_date",
+                "siecle_id",
             ],
             student_rows,
         )
         self._copy_m2m(Student, "groups", membership)
         self._copy(
             Guardian,
-            ["id", "etablissement_id", "civility", "last_name", "first_name", "email", "mobile", "accepts_sms"],
+            [
+                "id",
+                "etablissement_id",
+                "civility",
+                "last_name",
+                "first_name",
+                "email",
+                "mobile",
+                "accepts_sms",
+                "siecle_id",
+            ],
             guardian_rows,
         )
         link_first = self.ids.take(GuardianLink, len(link_rows))
