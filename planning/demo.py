@@ -1,6 +1,7 @@
 """Demo planning: a timetable for the demo lycée and a plausible current and next week.
 
-1G3 runs a hybrid A/B rota over both weeks; next week the 1G3 gets too much work on Tuesday (the
+1G3 runs a hybrid A/B rota over both weeks, its spécialités included (its students at a distance by
+halves, the other divisions in class); next week the 1G3 gets too much work on Tuesday (the
 form tutor is notified). Idempotent: a school that already has slots is left unchanged.
 """
 
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, TeachingAssignment
 
 from . import services
-from .models import HomeworkKind, Modality, RemoteMode, TimetableSlot
+from .models import HomeworkKind, Modality, RemoteMode, Session, TimetableSlot
 from .queries import monday_of
+from .selectors import groups_drawn_from
 
 # Core lessons: one-hour bands in the mornings and at 13:00; spécialités: two-hour blocks in the
 # afternoons. The timetable is built without conflict: a teacher is never in two places at once,
@@ -157,6 +159,9 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
     next_monday = monday + dt.timedelta(days=7)
     hybrid = Division.objects.filter(etablissement=etablissement, code="1G3").current().first()
     if hybrid is not None:
+        # The rota covers 1G3's spécialités too: its students follow their half, the other
+        # divisions' students of those groups stay in class.
+        shared = {d.group.pk: services.SHARED_HYBRID for d in groups_drawn_from(hybrid) if d.is_shared}
         _try(
             services.division_modality_switch,
             division=hybrid,
@@ -165,7 +170,21 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
             modality=Modality.HYBRIDE,
             hybrid_rota=True,
             hybrid_remote_mode=RemoteMode.LIVE,
+            shared_groups=shared,
         )
+        # Not every remote hour is a virtual class: on Thursdays and Fridays the half at a distance
+        # works on its own.
+        for session in Session.objects.filter(
+            division=hybrid, modality=Modality.HYBRIDE, date__range=(monday, next_monday + dt.timedelta(days=4))
+        ).select_related("slot"):
+            if session.date.weekday() >= 3:
+                _try(
+                    services.session_update,
+                    session=session,
+                    modality=Modality.HYBRIDE,
+                    hybrid_room_half=session.hybrid_room_half,
+                    hybrid_remote_mode=RemoteMode.AUTONOMY,
+                )
     # Some divisions have a virtual class or an asynchronous lesson on Wednesday and Friday.
     for slot in (
         TimetableSlot.objects.filter(etablissement=etablissement, division__code__in=["TG1", "TG2", "201", "1G5"])

@@ -11,14 +11,15 @@ from continuite.ecole.models import Division, Group, Staff, Subject, TeachingAss
 from .models import (
     WEEKDAY_NAMES,
     AsyncPlace,
+    HalfGroup,
     HandInMode,
     HomeworkKind,
     Modality,
     PlanningSettings,
     RemoteMode,
-    WeekParity,
     WeekPattern,
 )
+from .services import SHARED_ALL, SHARED_HYBRID
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -62,7 +63,7 @@ def parse_audience(value: str, user) -> tuple[Division | None, Group | None]:
 class ModalityForm(forms.Form):
     modality = forms.ChoiceField(label=_("Modalité"), choices=Modality.choices, widget=forms.RadioSelect)
     hybrid_room_half = forms.ChoiceField(
-        label=_("Hybride : demi-groupe en classe"), choices=[("", "—")] + WeekParity.choices, required=False
+        label=_("Hybride : demi-groupe en classe"), choices=[("", "—")] + HalfGroup.choices, required=False
     )
     hybrid_remote_mode = forms.ChoiceField(
         label=_("Hybride : l'autre demi-groupe"), choices=[("", "—")] + RemoteMode.choices, required=False
@@ -249,19 +250,54 @@ class WeekCopyForm(forms.Form):
 class DivisionSwitchForm(forms.Form):
     start = forms.DateField(label=_("Du"), widget=DATE)
     end = forms.DateField(label=_("Au"), widget=DATE)
-    modality = forms.ChoiceField(label=_("Modalité"), choices=Modality.choices)
+    modality = forms.ChoiceField(
+        label=_("Modalité"),
+        choices=[
+            (Modality.VISIO, _("Classe virtuelle (toute la classe à distance)")),
+            (Modality.ASYNC_DISTANCE, _("Travail à distance en autonomie")),
+            (Modality.PRESENCE, _("Retour en classe (fin de la bascule)")),
+        ],
+        help_text=_("Ignorée avec la rotation hybride A/B."),
+    )
     hybrid_rota = forms.BooleanField(
         label=_("Rotation hybride A/B (un demi-groupe en classe, l'autre à distance, alterné par semaine)"),
         required=False,
     )
     first_half_in_room = forms.ChoiceField(
-        label=_("Demi-groupe en classe en semaine A"), choices=WeekParity.choices, initial="A"
+        label=_("Demi-groupe en classe en semaine A"), choices=HalfGroup.choices, initial="A"
     )
     hybrid_remote_mode = forms.ChoiceField(label=_("Le demi-groupe à distance"), choices=RemoteMode.choices)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, division=None, shared=(), **kwargs):
+        """``shared``: the groups shared with other divisions, each asked for a decision."""
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        self.shared = list(shared)
+        code = division.code if division is not None else ""
+        for drawn in self.shared:
+            self.fields[f"groupe_{drawn.group.pk}"] = forms.ChoiceField(
+                label=_("%(group)s (aussi des élèves de %(others)s)")
+                % {"group": drawn.group.label or drawn.group.code, "others": ", ".join(drawn.other_divisions)},
+                choices=[
+                    (SHARED_ALL, _("Tout le groupe bascule (à distance, ou en rotation A/B)")),
+                    (
+                        SHARED_HYBRID,
+                        _("Hybride : les élèves de la %(code)s à distance, les autres en classe") % {"code": code},
+                    ),
+                ],
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        decisions = {}
+        for drawn in self.shared:
+            value = data.pop(f"groupe_{drawn.group.pk}", "")
+            if value:
+                decisions[drawn.group.pk] = value
+        data["shared_groups"] = decisions
+        return data
 
 
 class SlotForm(forms.Form):

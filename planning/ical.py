@@ -43,7 +43,7 @@ def _build(name: str, etablissement_id: int, slots_q: Q, sessions_q, today: dt.d
         sessions_q = sessions_q(slots, start, end)
     sessions = list(
         Session.objects.filter(sessions_q, date__range=(start, end), etablissement_id=etablissement_id).select_related(
-            "subject", "division", "group"
+            "subject", "division", "group", "hybrid_remote_division"
         )
     )
     cal = Calendar()
@@ -75,10 +75,8 @@ def _event(occ: Occurrence, stamp: dt.datetime) -> Event:
     session = occ.session
     if session is not None:
         if session.modality == Modality.HYBRIDE:
-            lines.append(
-                f"Demi-groupe {session.hybrid_room_half} en classe, demi-groupe {session.remote_half} à distance "
-                f"({session.get_hybrid_remote_mode_display()})."
-            )
+            label = session.hybrid_label
+            lines.append(f"{label[:1].upper()}{label[1:]} ({session.get_hybrid_remote_mode_display()}).")
         if session.link:
             lines.append(f"Lien : {session.link}")
         if session.modality in (Modality.VISIO, Modality.HYBRIDE):

@@ -34,6 +34,7 @@ class Occurrence:
     audience: object
     slot: TimetableSlot | None = None
     session: Session | None = None
+    situation: str | None = None  # a student's week: "classe" or "distance" in a hybrid session
 
     @property
     def modality(self) -> str:
@@ -58,6 +59,8 @@ class WeekGrid:
     bands: list[tuple[dt.time, dt.time]]
     cells: dict[tuple[int, dt.date], list[Occurrence]] = field(default_factory=dict)
     homework: list = field(default_factory=list)
+    half: str | None = None  # a student's week: his half-group
+    situation: str | None = None  # a student's week: see ``week_situation``
 
     @property
     def parity(self) -> str:
@@ -108,7 +111,7 @@ def _grid(days, occ: list[Occurrence]) -> WeekGrid:
 
 
 _RELATED = ("subject", "division", "group")
-_SESSION_RELATED = (*_RELATED, "tool")
+_SESSION_RELATED = (*_RELATED, "tool", "hybrid_remote_division")
 
 
 def teacher_week(staff, monday: dt.date) -> WeekGrid:
@@ -157,7 +160,46 @@ def student_week(student, monday: dt.date) -> WeekGrid:
         .annotate(done=Exists(HomeworkDone.objects.filter(homework=OuterRef("pk"), student=student)))
         .order_by("due_date", "pk")
     )
+    grid.half = student_half(student)
+    grid.situation = mark_situations(
+        [o for entries in grid.cells.values() for o in entries], half=grid.half, division_id=student.division_id
+    )
     return grid
+
+
+# --- A student's own situation in hybrid sessions (his week, the home pages) ---------------------------
+
+
+def student_half(student) -> str | None:
+    """The student's half-group ("A"/"B") in his own division, or None: 1 query."""
+    return (
+        Student.groups.through.objects.filter(
+            student_id=student.pk, group__kind="demi", group__division_id=student.division_id
+        )
+        .values_list("group__half", flat=True)
+        .first()
+    )
+
+
+def mark_situations(entries, *, half: str | None, division_id: int | None) -> str | None:
+    """Set ``situation`` ("classe"/"distance") on each hybrid entry and say the week's, no query.
+
+    ``entries`` are ``Occurrence`` objects (or anything with ``session`` and ``situation``), the
+    sessions read with their ``hybrid_remote_division``. Returns "classe" or "distance" when every
+    hybrid session of the list puts the student in the same place, "mixte" when it differs, None
+    without a hybrid session. The same rule as the workload (``Session.situation_of``).
+    """
+    seen = set()
+    for entry in entries:
+        session = entry.session
+        if session is None or session.modality == Modality.CANCELLED:
+            continue
+        entry.situation = session.situation_of(half=half, division_id=division_id)
+        if entry.situation:
+            seen.add(entry.situation)
+    if not seen:
+        return None
+    return seen.pop() if len(seen) == 1 else "mixte"
 
 
 def division_heatmap(division: Division, monday: dt.date, thresholds: Thresholds) -> dict:
@@ -287,4 +329,50 @@ def next_lesson_date(staff, *, division=None, group=None, after: dt.date) -> dt.
     return next(
         (day.date for day in days if any(s.runs_on(day) for s in slots)),
         None,
+    )
+
+
+@dataclass
+class DrawnGroup:
+    """A group some of a division's students attend, and the other divisions its students come from."""
+
+    group: object
+    other_divisions: list[str]
+    has_lessons: bool = True
+
+    @property
+    def is_shared(self) -> bool:
+        """Shared with other divisions and taught in the timetable: a switch must decide for it."""
+        return bool(self.other_divisions) and self.has_lessons
+
+
+def groups_drawn_from(division: Division) -> list[DrawnGroup]:
+    """The groups (spécialités, options, half-groups) a division's current students attend: 3 queries.
+
+    A group whose other students come from divisions that are not switched, and that has lessons
+    in the timetable, is shared: switching the division asks what to do with it.
+    """
+    from continuite.ecole.models import Group
+
+    through = Student.groups.through
+    own_groups = through.objects.filter(student__division=division, student__exit_date__isnull=True).values("group_id")
+    rows = (
+        through.objects.filter(group_id__in=own_groups, student__exit_date__isnull=True)
+        .values_list("group_id", "student__division_id", "student__division__code")
+        .distinct()
+    )
+    others: dict[int, set[str]] = defaultdict(set)
+    for group_id, division_id, code in rows:
+        others.setdefault(group_id, set())
+        if division_id is not None and division_id != division.pk:
+            others[group_id].add(code)
+    groups = Group.objects.in_bulk(list(others))
+    taught = set(TimetableSlot.objects.current().filter(group_id__in=list(others)).values_list("group_id", flat=True))
+    return sorted(
+        (
+            DrawnGroup(group=groups[pk], other_divisions=sorted(codes), has_lessons=pk in taught)
+            for pk, codes in others.items()
+            if pk in groups
+        ),
+        key=lambda d: (d.group.kind != "demi", d.group.code),
     )

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, Staff, Student, Subject
+from continuite.ecole.models import Division, Etablissement, Group, GroupKind, SchoolYear, Staff, Student, Subject
 from continuite.ecole.services import save_validated
 from continuite.french import long_date
 
 from .models import (
     WEEKDAY_NAMES,
     CalendarFeed,
+    HalfGroup,
     HandInMode,
     Homework,
     HomeworkDone,
@@ -205,17 +206,49 @@ def _validate_modality(
     hybrid_remote_mode: str,
     link: str,
     tool,
+    hybrid_remote_division=None,
 ) -> None:
     if modality not in Modality.values:
         raise ValidationError(_("Modalité inconnue."))
     if modality == Modality.HYBRIDE:
-        if division is None:
-            raise ValidationError(_("Une séance hybride se fait avec une division partagée en demi-groupes A et B."))
-        if hybrid_room_half not in WeekParity.values or hybrid_remote_mode not in RemoteMode.values:
-            raise ValidationError(
-                _("Dites quel demi-groupe est en classe et si l'autre suit en direct ou travaille en autonomie.")
-            )
+        _validate_hybrid(division, group, hybrid_room_half, hybrid_remote_mode, hybrid_remote_division)
     _check_link(etablissement=etablissement, modality=modality, link=link, tool=tool)
+
+
+def _validate_hybrid(division, group, room_half: str, remote_mode: str, remote_division) -> None:
+    """Hybrid for any audience whose students have half-groups, or a shared group with one division away."""
+    if remote_mode not in RemoteMode.values or room_half not in ("", *HalfGroup.values):
+        raise ValidationError(
+            _("Dites quel demi-groupe est en classe et si l'autre suit en direct ou travaille en autonomie.")
+        )
+    if remote_division is not None:
+        if group is None or group.kind == GroupKind.HALF:
+            raise ValidationError(
+                _("Seul un groupe partagé par plusieurs classes peut mettre une seule classe à distance.")
+            )
+        if not Student.objects.current().filter(groups=group, division=remote_division).exists():
+            raise ValidationError(
+                _("Aucun élève de la %(division)s n'est dans ce groupe.") % {"division": remote_division.code}
+            )
+    elif not room_half:
+        raise ValidationError(
+            _("Dites quel demi-groupe est en classe et si l'autre suit en direct ou travaille en autonomie.")
+        )
+    if room_half and not audience_has_halves(division=division, group=group):
+        raise ValidationError(
+            _("Une séance hybride par demi-groupes demande des demi-groupes A et B : ce public n'en a pas.")
+        )
+
+
+def audience_has_halves(*, division: Division | None, group: Group | None) -> bool:
+    """A division with half-groups, or a group (spécialité, option) whose students belong to half-groups."""
+    if division is not None:
+        return Group.objects.filter(kind=GroupKind.HALF, division=division).exists()
+    if group is None or group.kind == GroupKind.HALF:
+        return False
+    return Student.groups.through.objects.filter(
+        student__groups=group, student__exit_date__isnull=True, group__kind=GroupKind.HALF
+    ).exists()
 
 
 def _check_link(*, etablissement: Etablissement, modality: str, link: str, tool) -> None:
@@ -246,11 +279,13 @@ def _session_fields(
     paper_version: bool,
     notes: str,
     tool,
+    hybrid_remote_division=None,
 ) -> dict:
     is_hybrid = modality == Modality.HYBRIDE
     fields = {
         "modality": modality,
         "hybrid_room_half": hybrid_room_half if is_hybrid else "",
+        "hybrid_remote_division": hybrid_remote_division if is_hybrid else None,
         "hybrid_remote_mode": hybrid_remote_mode if is_hybrid else "",
         "link": link if modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE) else "",
         "async_place": async_place if modality == Modality.ASYNC_PRESENCE else "",
@@ -279,11 +314,14 @@ def session_plan(
     async_place: str = "",
     paper_version: bool = False,
     notes: str = "",
+    hybrid_remote_division: Division | None = None,
 ) -> Session | None:
     """Set the modality of one occurrence of a slot (a week override).
 
     Only what differs from the recurring slot is stored: back to "en présence" with nothing else
     to say, the override is removed (unless something, such as a register, points at it).
+    ``hybrid_remote_division``: a shared group in hybrid, that division's students at a distance
+    (by half-groups too with ``hybrid_room_half``), the others in the room.
     """
     day = _school_day(slot.etablissement, date)
     if not slot.runs_on(day):
@@ -297,9 +335,18 @@ def session_plan(
         hybrid_remote_mode=hybrid_remote_mode,
         link=link,
         tool=tool,
+        hybrid_remote_division=hybrid_remote_division,
     )
     fields = _session_fields(
-        modality, hybrid_room_half, hybrid_remote_mode, link, async_place, paper_version, notes, tool
+        modality,
+        hybrid_room_half,
+        hybrid_remote_mode,
+        link,
+        async_place,
+        paper_version,
+        notes,
+        tool,
+        hybrid_remote_division=hybrid_remote_division,
     )
     # Two plans of the same occurrence at once (two tabs, a teacher and the direction): the second
     # waits for the first, then finds its session and updates it instead of inserting a duplicate.
@@ -554,7 +601,11 @@ def session_update(
     paper_version: bool = False,
     notes: str = "",
 ) -> Session | None:
-    """Change a session's modality (an override of a slot goes through ``session_plan``)."""
+    """Change a session's modality (an override of a slot goes through ``session_plan``).
+
+    A shared group's session with one division at a distance (a switch) keeps it while it stays hybrid.
+    """
+    remote_division = session.hybrid_remote_division if modality == Modality.HYBRIDE else None
     if session.slot_id is not None:
         return session_plan(
             slot=session.slot,
@@ -567,6 +618,7 @@ def session_update(
             async_place=async_place,
             paper_version=paper_version,
             notes=notes,
+            hybrid_remote_division=remote_division,
         )
     _validate_modality(
         etablissement=session.etablissement,
@@ -577,9 +629,18 @@ def session_update(
         hybrid_remote_mode=hybrid_remote_mode,
         link=link,
         tool=tool,
+        hybrid_remote_division=remote_division,
     )
     for name, value in _session_fields(
-        modality, hybrid_room_half, hybrid_remote_mode, link, async_place, paper_version, notes, tool
+        modality,
+        hybrid_room_half,
+        hybrid_remote_mode,
+        link,
+        async_place,
+        paper_version,
+        notes,
+        tool,
+        hybrid_remote_division=remote_division,
     ).items():
         setattr(session, name, value)
     save_validated(session)
@@ -592,40 +653,63 @@ def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.dat
     """Copy the teacher's overrides of a week onto the same slots of other weeks; returns the copies made.
 
     An occurrence that does not exist in the target week (holiday, semaine A/B) is skipped; a
-    session outside the timetable is not copied (it was planned for that date).
+    session outside the timetable is not copied (it was planned for that date). A hybrid rota
+    alternates: copied onto a week of the other parity, the other half-group is in the room.
     """
+    from .alerts import overload_checks_deferred
+
+    source_monday = monday_of(from_monday)
     sources = list(
-        Session.objects.in_week(monday_of(from_monday))
+        Session.objects.in_week(source_monday)
         .filter(teachers=staff, slot__isnull=False)
-        .select_related("slot", "slot__etablissement", "slot__division", "slot__group")
+        .select_related("slot", "slot__etablissement", "slot__division", "slot__group", "hybrid_remote_division")
     )
+    source_parity = {
+        d.date: d.week_parity
+        for d in SchoolDay.objects.filter(etablissement=staff.etablissement).in_week(source_monday)
+    }
     tool_of = {s.pk: getattr(s, "tool", None) for s in sources}
     made = 0
-    for target in to_mondays:
-        target = monday_of(target)
-        if target == monday_of(from_monday):
-            continue
-        days = {d.date: d for d in SchoolDay.objects.filter(etablissement=staff.etablissement).in_week(target)}
-        for source in sources:
-            date = target + dt.timedelta(days=source.slot.weekday)
-            day = days.get(date)
-            if day is None or not source.slot.runs_on(day):
+    with overload_checks_deferred():
+        for target in to_mondays:
+            target = monday_of(target)
+            if target == source_monday:
                 continue
-            session_plan(
-                slot=source.slot,
-                date=date,
-                modality=source.modality,
-                by=staff,
-                hybrid_room_half=source.hybrid_room_half,
-                hybrid_remote_mode=source.hybrid_remote_mode,
-                link=source.link,
-                tool=tool_of[source.pk],
-                async_place=source.async_place,
-                paper_version=source.paper_version,
-                notes=source.notes,
-            )
-            made += 1
+            days = {d.date: d for d in SchoolDay.objects.filter(etablissement=staff.etablissement).in_week(target)}
+            for source in sources:
+                date = target + dt.timedelta(days=source.slot.weekday)
+                day = days.get(date)
+                if day is None or not source.slot.runs_on(day):
+                    continue
+                room_half = source.hybrid_room_half
+                if room_half and source_parity.get(source.date) not in (None, day.week_parity):
+                    room_half = other_half(room_half)
+                session_plan(
+                    slot=source.slot,
+                    date=date,
+                    modality=source.modality,
+                    by=staff,
+                    hybrid_room_half=room_half,
+                    hybrid_remote_mode=source.hybrid_remote_mode,
+                    link=source.link,
+                    tool=tool_of[source.pk],
+                    async_place=source.async_place,
+                    paper_version=source.paper_version,
+                    notes=source.notes,
+                    hybrid_remote_division=source.hybrid_remote_division,
+                )
+                made += 1
     return made
+
+
+def other_half(half: str) -> str:
+    return HalfGroup.B if half == HalfGroup.A else HalfGroup.A
+
+
+SWITCH_MODALITIES = (Modality.VISIO, Modality.ASYNC_DISTANCE, Modality.PRESENCE)
+# What happens to a group shared with divisions that stay in class (the switch page asks).
+SHARED_ALL = "tous"  # the whole group follows the switch
+SHARED_HYBRID = "hybride"  # the switched division's students at a distance, the others in the room
 
 
 @transaction.atomic
@@ -637,44 +721,109 @@ def division_modality_switch(
     modality: str,
     hybrid_rota: bool = False,
     hybrid_remote_mode: str = RemoteMode.LIVE,
-    first_half_in_room: str = WeekParity.A,
+    first_half_in_room: str = HalfGroup.A,
+    shared_groups: dict[int, str] | None = None,
     by: Staff | None = None,
 ) -> int:
-    """Put every slot of a division over a period in one modality (a lockdown, a hybrid A/B rota).
+    """Put every session a division's students attend over a period in one modality (a lockdown, a rota).
+
+    It covers the division's slots and the slots of the groups drawn from it (spécialités,
+    options, half-groups). A group shared with other divisions follows the decision given for it
+    in ``shared_groups`` ({group id: SHARED_ALL or SHARED_HYBRID}); a missing decision is refused,
+    never left in présence. Back "en présence", a shared group's sessions return to class only
+    where this division's switch had put its students at a distance.
 
     With ``hybrid_rota``, the half-group in the room alternates by week: in semaine A the half
     ``first_half_in_room``, in semaine B the other one. Returns the number of occurrences planned.
     """
+    from .alerts import overload_checks_deferred
+    from .selectors import groups_drawn_from
+
     if start > end:
         raise ValidationError(_("La période doit commencer avant de finir."))
     if (end - start).days > 120:
         raise ValidationError(_("Une bascule porte sur quatre mois au plus."))
     if hybrid_rota:
         modality = Modality.HYBRIDE
+    elif modality not in SWITCH_MODALITIES:
+        raise ValidationError(_("Une classe bascule en classe virtuelle, en travail à distance ou revient en classe."))
+    if hybrid_remote_mode not in RemoteMode.values or first_half_in_room not in HalfGroup.values:
+        raise ValidationError(_("Dites quel demi-groupe est en classe et ce que fait l'autre."))
+    drawn = groups_drawn_from(division)
+    shared = {d.group.pk: d for d in drawn if d.is_shared}
+    decisions = shared_groups or {}
+    if modality != Modality.PRESENCE:
+        missing = [d for pk, d in shared.items() if decisions.get(pk) not in (SHARED_ALL, SHARED_HYBRID)]
+        if missing:
+            raise ValidationError(
+                _("Décidez pour chaque groupe partagé avec des classes qui restent en classe : %(groups)s.")
+                % {"groups": ", ".join(d.group.code for d in missing)}
+            )
     slots = list(
-        TimetableSlot.objects.filter(division=division)
+        TimetableSlot.objects.filter(Q(division=division) | Q(group__in=[d.group.pk for d in drawn]))
         .current()
         .select_related("etablissement", "division", "group")
         .prefetch_related("teachers")
     )
-    days = SchoolDay.objects.filter(etablissement=division.etablissement, date__range=(start, end), is_holiday=False)
-    other = WeekParity.B if first_half_in_room == WeekParity.A else WeekParity.A
+    days = list(
+        SchoolDay.objects.filter(etablissement=division.etablissement, date__range=(start, end), is_holiday=False)
+    )
+    existing = {
+        (s.slot_id, s.date): s
+        for s in Session.objects.filter(
+            slot__in=[slot.pk for slot in slots if slot.group_id in shared], date__range=(start, end)
+        )
+    }
+    remote_alone = Modality.VISIO if hybrid_remote_mode == RemoteMode.LIVE else Modality.ASYNC_DISTANCE
     count = 0
-    for day in days:
-        for slot in slots:
-            if not slot.runs_on(day):
-                continue
-            room_half = (first_half_in_room if day.week_parity == WeekParity.A else other) if hybrid_rota else ""
-            session_plan(
-                slot=slot,
-                date=day.date,
-                modality=modality,
-                by=by,
-                hybrid_room_half=room_half,
-                hybrid_remote_mode=hybrid_remote_mode if modality == Modality.HYBRIDE else "",
-            )
-            count += 1
+    with overload_checks_deferred():
+        for day in days:
+            room_half = ""
+            if hybrid_rota:
+                room_half = first_half_in_room if day.week_parity == WeekParity.A else other_half(first_half_in_room)
+            for slot in slots:
+                if not slot.runs_on(day):
+                    continue
+                plan = {"modality": modality, "hybrid_room_half": room_half, "hybrid_remote_division": None}
+                if slot.group_id in shared:
+                    before = existing.get((slot.pk, day.date))
+                    if modality == Modality.PRESENCE:
+                        if before is None or before.hybrid_remote_division_id != division.pk:
+                            continue  # not put at a distance by this division's switch
+                    elif decisions[slot.group_id] == SHARED_HYBRID:
+                        _check_shared_free(slot, day.date, before, division)
+                        if before is not None and before.modality in (Modality.VISIO, Modality.ASYNC_DISTANCE):
+                            continue  # already at a distance for everyone: this division's students too
+                        plan["modality"] = Modality.HYBRIDE
+                        plan["hybrid_remote_division"] = division
+                elif slot.group_id and slot.group.kind == GroupKind.HALF and hybrid_rota:
+                    # A half-group's own lesson: in class the weeks its half is in the room.
+                    plan = {
+                        "modality": Modality.PRESENCE if slot.group.half == room_half else remote_alone,
+                        "hybrid_room_half": "",
+                        "hybrid_remote_division": None,
+                    }
+                if plan["modality"] == Modality.HYBRIDE:
+                    plan["hybrid_remote_mode"] = (
+                        hybrid_remote_mode
+                        if hybrid_rota
+                        else (RemoteMode.LIVE if modality == Modality.VISIO else RemoteMode.AUTONOMY)
+                    )
+                session_plan(slot=slot, date=day.date, by=by, **plan)
+                count += 1
     return count
+
+
+def _check_shared_free(slot: TimetableSlot, date: dt.date, before: Session | None, division: Division) -> None:
+    """A shared group's session already has another division at a distance: one division only per session."""
+    if before is not None and before.hybrid_remote_division_id not in (None, division.pk):
+        raise ValidationError(
+            _(
+                "Le %(date)s, le groupe %(group)s a déjà une autre classe à distance : choisissez "
+                "« tout le groupe » pour ce groupe."
+            )
+            % {"date": _fmt(date), "group": slot.group.code}
+        )
 
 
 # --- Homework -------------------------------------------------------------------------------------

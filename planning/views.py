@@ -19,7 +19,7 @@ from continuite.accounts.roles import Role
 from continuite.csvexport import csv_response
 from continuite.ecole.access import require_role
 from continuite.ecole.models import SchoolYear, Student
-from continuite.french import long_date
+from continuite.french import long_date, plural
 
 from . import services
 from .access import access_division_load, access_homework, access_session, access_slot
@@ -42,6 +42,7 @@ from .queries import audience_students_q, homework_students, monday_of, session_
 from .selectors import (
     audience_items,
     division_heatmap,
+    groups_drawn_from,
     next_lesson_date,
     school_overview,
     student_week,
@@ -711,9 +712,16 @@ def thresholds_edit(request):
 
 @login_required
 def division_switch(request, pk: int):
-    """Switch a whole division to a modality for a period (lockdown, hybrid A/B rota)."""
+    """Switch a whole division for a period (lockdown, hybrid A/B rota), with the groups drawn from it."""
     division = access_division_load(request.user, pk)
-    form = DivisionSwitchForm(request.POST or None, initial={"hybrid_remote_mode": RemoteMode.LIVE})
+    drawn = groups_drawn_from(division)
+    shared = [d for d in drawn if d.is_shared]
+    form = DivisionSwitchForm(
+        request.POST or None,
+        initial={"hybrid_remote_mode": RemoteMode.LIVE, "modality": Modality.VISIO},
+        division=division,
+        shared=shared,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             count = services.division_modality_switch(
@@ -723,10 +731,21 @@ def division_switch(request, pk: int):
             form.add_error(None, exc)
         else:
             messages.success(
-                request, _("%(n)d séance(s) planifiée(s) pour la %(code)s.") % {"n": count, "code": division.code}
+                request,
+                _("%(sessions)s planifiées pour la %(code)s et ses groupes.")
+                % {"sessions": plural(count, str(_("séance"))), "code": division.code},
             )
             return redirect("planning:division_load", pk=division.pk)
-    return render(request, "planning/division_switch.html", {"form": form, "division": division})
+    return render(
+        request,
+        "planning/division_switch.html",
+        {
+            "form": form,
+            "division": division,
+            "own_groups": [d.group for d in drawn if not d.other_divisions and d.has_lessons],
+            "shared": [(d, form[f"groupe_{d.group.pk}"]) for d in shared],
+        },
+    )
 
 
 def _current_year(user) -> SchoolYear:

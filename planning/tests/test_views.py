@@ -129,9 +129,10 @@ def test_it_hides_another_divisions_session_from_a_student(calendar, client):
 def test_it_renders_the_student_week_with_a_fixed_number_of_queries(calendar, client, django_assert_num_queries, extra):
     timetable(calendar, extra)
     client.force_login(calendar.student.user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         # 1 session, 2 user (with his profiles and unread notifications), 3 school days, 4 his groups,
-        # 5 slots, 6 sessions, 7 work due with "done", 8 his own load, 9-11 the session's save
+        # 5 slots, 6 sessions, 7 work due with "done", 8 his half-group, 9 his own load,
+        # 10-12 the session's save
         response = client.get(reverse("planning:my_week") + WEEK)
     assert response.status_code == 200
 
