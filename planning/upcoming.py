@@ -207,8 +207,8 @@ def _as_lived(occ: Occurrence, student: Student, half: str) -> Upcoming:
     session = occ.session
     remote = None
     if session is not None and session.modality == Modality.HYBRIDE:
-        if session.division_id and session.division_id == student.division_id and half:
-            remote = half != session.hybrid_room_half
+        # The rule of the student's week and of the workload (a group's halves, a division away).
+        remote = session.situation_of(half=half or None, division_id=student.division_id) == "distance"
     may_open = bool(
         session is not None
         and session.link

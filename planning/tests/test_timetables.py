@@ -66,7 +66,7 @@ def test_it_shows_the_form_tutor_his_division_week(timetable, client):
     assert f"Semaine 49 ({parity}) du 30 novembre au 4 décembre" in page
     assert "Lundi 30 novembre" in page and "Mardi 1er décembre" in page
     assert "3 séances cette semaine, dont 1 à distance · 1 travail à rendre" in page
-    assert "Hybride (demi-groupes) A en classe, B à distance" in page
+    assert "Hybride (demi-groupes) demi-groupe A en classe, demi-groupe B à distance" in page
     assert "Maths · 1G3 En présence" in page
     assert "Spécialité SES" in page  # the group his students attend
     assert "Sciences économiques et sociales · QCM chapitre 3 Évaluation · environ 30 min" in page
@@ -156,8 +156,8 @@ def more_data(w):
         # the tutor's divisions, the group's divisions (gate)
         ("group", 10),
         # session, user, the student (gate), the tutor's divisions (gate); his groups, the week's days,
-        # slots, sessions, work with "done", authors' subjects; his groups with their names
-        ("student", 11),
+        # slots, sessions, work with "done", his half-group, authors' subjects; his groups with their names
+        ("student", 12),
     ],
 )
 def test_it_renders_each_timetable_with_a_fixed_number_of_queries(
