@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from continuite.ecole.models import Division, Etablissement, Group, SchoolYear, TeachingAssignment
 
 from . import services
+from .alerts import overload_checks_deferred
 from .models import HomeworkKind, Modality, RemoteMode, Session, TimetableSlot
 from .queries import monday_of
 from .selectors import groups_drawn_from
@@ -387,5 +388,7 @@ def seed(*, etablissement: Etablissement, today: dt.date) -> None:
     if TimetableSlot.objects.filter(etablissement=etablissement).exists():
         return
     _seed_timetable(etablissement, year)
-    _seed_weeks(etablissement, today)
+    # The load of each division and week is checked once, when everything is planned (not per change).
+    with overload_checks_deferred():
+        _seed_weeks(etablissement, today)
     _seed_off_timetable(etablissement, today)
