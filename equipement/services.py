@@ -209,6 +209,8 @@ def _notify(*, etablissement, kind: str, template: str, context: dict, key: str,
         idempotency_key=f"{key}-{_recipient_key(recipient)}",
         related=related,
         channels=("email", "portal") if "user" in recipient or recipient["guardian"].user_id else ("email",),
+        # Loans are the direction's decisions: a family's answer goes to the school's address.
+        reply_to=etablissement.contact_email,
         **recipient,
     )
 

@@ -150,5 +150,7 @@ def overload_check(*, etablissement, division_id: int | None, group_id: int | No
                     f"planning:overload:{division.pk}:{monday.isoformat()}:{record.alerts_sent}:{tutor.user.pk}"
                 ),
                 related=division,
+                # Several teachers make a week's load: the tutor's answer goes to the school's address.
+                reply_to=etablissement.contact_email,
             )
     return over

@@ -402,6 +402,7 @@ def slot_change(
         slot=new,
         teachers=[*old_teachers, *teachers],
         fates=fates,
+        by=by,
         summary=_("Le créneau « %(old)s » devient « %(new)s » à partir du %(date)s.")
         % {"old": old_label, "new": slot_label(new), "date": long_date(from_date)},
     )
@@ -481,13 +482,14 @@ def slot_delete(
         slot=None,
         teachers=teachers,
         fates=fates,
+        by=by,
         summary=_("Le créneau « %(old)s » est retiré de l'emploi du temps à partir du %(date)s.")
         % {"old": label, "date": long_date(from_date)},
     )
     _after_changes(etablissement, weeks)
 
 
-def _tell_teachers(*, etablissement, slot, teachers: list[Staff], fates, summary: str) -> None:
+def _tell_teachers(*, etablissement, slot, teachers: list[Staff], fates, summary: str, by: Staff | None) -> None:
     """One notice per teacher concerned: the change, and what became of his planned sessions."""
     from continuite.notifications.services import notify
 
@@ -496,6 +498,8 @@ def _tell_teachers(*, etablissement, slot, teachers: list[Staff], fates, summary
         recipients.update({t.pk: t for t in session_teachers})
     batch = uuid.uuid4().hex
     url = settings.SITE_URL + reverse("planning:week")
+    reply_to = (by.email or (by.user.email if by.user_id else "")) if by is not None else ""
+    reply_to = reply_to or etablissement.contact_email
     for staff in recipients.values():
         user = getattr(staff, "user", None)
         if user is None:
@@ -513,6 +517,8 @@ def _tell_teachers(*, etablissement, slot, teachers: list[Staff], fates, summary
             user=user,
             idempotency_key=f"planning:slot-change:{batch}:{user.pk}",
             related=slot,
+            # A teacher's question about the change goes to whoever made it.
+            reply_to=reply_to,
         )
 
 

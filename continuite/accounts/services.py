@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
@@ -49,6 +51,13 @@ def invitation_url(user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def invitation_expiry():
+    """When a link made now stops working: Django's password-reset tokens live PASSWORD_RESET_TIMEOUT."""
+    from django.utils import timezone
+
+    return timezone.localtime(timezone.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT))
+
+
 @transaction.atomic
 def user_invite(*, user: User) -> None:
     """Send the user his invitation through the notifications outbox (delivered after commit).
@@ -67,7 +76,12 @@ def user_invite(*, user: User) -> None:
         etablissement=user.etablissement,
         kind="accounts.invitation",
         template="accounts/email/invitation",
-        context={"user": user, "url": invitation_url(user), "etablissement": user.etablissement},
+        context={
+            "user": user,
+            "url": invitation_url(user),
+            "etablissement": user.etablissement,
+            "expires_at": invitation_expiry(),
+        },
         user=user,
         channels=("email",),
         idempotency_key=f"accounts.invitation:{user.pk}:{timezone.now():%Y%m%d%H%M}",

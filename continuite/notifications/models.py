@@ -9,6 +9,8 @@ portal channel is the notification centre.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -130,8 +132,20 @@ class Notification(models.Model):
 
     @property
     def message_id(self) -> str:
-        """The Message-ID of the mail: the same for every attempt, so a duplicate is recognisable."""
-        return f"<notification-{self.pk}@continuite.local>"
+        """The Message-ID of the mail: the same for every attempt, so a duplicate is recognisable.
+
+        On the site's own domain; unique across databases (each school's database numbers its rows
+        from 1): the row's creation instant and the database's name are hashed in with its number.
+        """
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        created = self.created_at.isoformat() if self.created_at else ""
+        digest = hashlib.sha256(f"{database_name()}|{self.pk}|{created}".encode()).hexdigest()[:16]
+        return f"<notification-{self.pk}.{digest}@{host}>"
+
+
+def database_name() -> str:
+    """The name of the database the rows are numbered in (one per school in some deployments)."""
+    return str(settings.DATABASES["default"].get("NAME", ""))
 
 
 class NotificationSettings(models.Model):

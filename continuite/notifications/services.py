@@ -23,8 +23,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db import connection as database
 from django.db.models import F, Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -90,10 +90,18 @@ def next_allowed_time(at: dt.datetime, *, quiet_start: dt.time, quiet_end: dt.ti
 # --- Writing a notice --------------------------------------------------------------------------
 
 
+def render_plain(template_name: str, context: dict) -> str:
+    """A template rendered as plain text: no HTML escaping ("L'HERMITTE", never "L&#x27;HERMITTE").
+
+    Subjects and text parts are not HTML; the HTML part keeps Django's escaping.
+    """
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def _render(template: str, context: dict) -> tuple[str, str, str]:
     with translation.override("fr"):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
+        subject = " ".join(render_plain(f"{template}_subject.txt", context).split())
+        text = render_plain(f"{template}.txt", context)
         try:
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
@@ -303,6 +311,31 @@ def acknowledgement_url(notification: Notification) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def _with_preferences(notification: Notification, text: str, html: str) -> tuple[str, str]:
+    """Every mail ends with where its recipient chooses what he receives (or whom to ask, without an
+    account)."""
+    with translation.override("fr"):
+        if notification.user_id:
+            url = f"{settings.SITE_URL}{reverse('notifications:preferences')}"
+            label = _("Choisir les notifications que vous recevez")
+            text = f"{text.rstrip()}\n\n--\n{label} : {url}\n"
+            footer = f'<p><small><a href="{escape(url)}">{escape(label)}</a></small></p>'
+        else:
+            contact = notification.etablissement.contact_email if notification.etablissement_id else ""
+            line = _("Vous recevez ce courriel comme responsable légal, sans compte sur le portail.")
+            ask = (
+                _("Pour ne plus le recevoir par courriel, écrivez à l'établissement : %(contact)s.")
+                % {"contact": contact}
+                if contact
+                else _("Pour ne plus le recevoir par courriel, adressez-vous à l'établissement.")
+            )
+            text = f"{text.rstrip()}\n\n--\n{line} {ask}\n"
+            footer = f"<p><small>{escape(line)} {escape(ask)}</small></p>"
+    if html:
+        html = html.replace("</body>", f"{footer}</body>") if "</body>" in html else html + footer
+    return text, html
+
+
 def build_message(notification: Notification) -> EmailMultiAlternatives:
     """The mail of a notice; its Message-ID is fixed per row so that a duplicate is recognisable."""
     text, html = notification.body_text, notification.body_html
@@ -314,6 +347,7 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
             if html:
                 link = f'<p><a href="{escape(url)}">{escape(label)}</a></p>'
                 html = html.replace("</body>", f"{link}</body>") if "</body>" in html else html + link
+    text, html = _with_preferences(notification, text, html)
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=text,

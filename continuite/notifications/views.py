@@ -43,14 +43,18 @@ def notification_read_all(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    require_role(request.user, Role.CPE, Role.DIRECTION)
+    """Every mail links here: the daily digest for the vie scolaire and the direction, and for everyone
+    what reaches him by mail and whom to ask to stop it."""
+    contact = request.user.etablissement.contact_email if request.user.etablissement_id else ""
+    if not request.user.roles & {Role.CPE, Role.DIRECTION}:
+        return render(request, "notifications/preferences.html", {"form": None, "contact": contact})
     current = NotificationPreference.objects.filter(user=request.user).first()
     form = PreferenceForm(request.POST or None, initial={"daily_digest": bool(current and current.daily_digest)})
     if request.method == "POST" and form.is_valid():
         services.notification_preference_set(user=request.user, daily_digest=form.cleaned_data["daily_digest"])
         messages.success(request, _("Votre choix est enregistré."))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    return render(request, "notifications/preferences.html", {"form": form, "contact": contact})
 
 
 @login_required

@@ -340,6 +340,8 @@ def justification_decide(*, user, justification: Justification, accept: bool, no
             context={"justification": justification, "student": student, "period": values["period"]},
             user=justification.given_by,
             idempotency_key=f"suivi:justification_decided:{justification.pk}",
+            # The family's answer goes to the vie scolaire member who decided.
+            reply_to=user.email or student.etablissement.contact_email,
             related=justification,
         )
     _audit(user=user, action="change", obj=justification, student=student)

@@ -30,7 +30,7 @@ ENTRIES = [
         expect=only(("parent",), ok=302, others=404),
     ),
     Entry("notifications:read_all", method="post", expect=only(EVERYONE, ok=302)),
-    Entry("notifications:preferences", expect=only(("cpe", "direction"))),
+    Entry("notifications:preferences", expect=only(EVERYONE)),
     Entry("notifications:school_settings", expect=only(("direction",))),
     Entry("notifications:delivery_report", expect=only(("direction",))),
     # the personal link of a mail works without logging in

@@ -67,7 +67,8 @@ def test_it_claims_and_reads_a_notice_in_one_query_on_postgresql(db, django_asse
 def test_it_uses_a_fixed_message_id_per_notice(db):
     notification = NotificationFactory()
     notification_deliver(notification_id=notification.pk)
-    assert mail.outbox[0].extra_headers["Message-ID"] == f"<notification-{notification.pk}@continuite.local>"
+    assert mail.outbox[0].extra_headers["Message-ID"] == notification.message_id
+    assert notification.message_id.startswith(f"<notification-{notification.pk}.")
 
 
 def test_it_does_not_send_a_row_another_worker_holds(db):

@@ -1,0 +1,191 @@
+"""Every mail template of the portal, rendered as it leaves: plain text never HTML-escaped, a Message-ID
+on the site's domain, a Reply-To where an answer is expected, and the recipient's preferences link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import re
+from email import policy
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from continuite.notifications import models as notification_models
+from continuite.notifications.models import Notification
+from continuite.notifications.services import build_message, notification_deliver, notify
+
+from .factories import NotificationFactory
+
+NAME = "Théo L'HERMITTE"
+TITLE = "Prêt par l'établissement & co"
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+def mail_templates() -> list[str]:
+    """Every mail of the project: a ``<name>_subject.txt`` next to its ``<name>.txt``."""
+    found = sorted(
+        str(path.relative_to(TEMPLATES)).removesuffix("_subject.txt")
+        for path in TEMPLATES.glob("**/*_subject.txt")
+        if ("notifications" in path.parts or "email" in path.parts)
+        and path.with_name(path.name.replace("_subject.txt", ".txt")).exists()
+    )
+    assert len(found) >= 20  # equipment, planning, suivi, digest, invitation, login change, ...
+    return found
+
+
+class Anything:
+    """Whatever a template asks of a variable: an object, a list, a date part, a name with an apostrophe."""
+
+    def __str__(self):
+        return NAME
+
+    __html__ = None  # not safe: the HTML part must escape it
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Anything()
+
+    def __getitem__(self, key):
+        return Anything()
+
+    def __call__(self, *args, **kwargs):
+        return Anything()
+
+    def __iter__(self):
+        return iter([Anything()])
+
+    def __len__(self):
+        return 1
+
+    def __index__(self):
+        return 1
+
+    def __hash__(self):  # a month or a weekday in the date filters' tables
+        return hash(1)
+
+    def __eq__(self, other):
+        return other is self or other == 1
+
+    def __int__(self):
+        return 1
+
+    def __sub__(self, other):
+        return 1
+
+    def __lt__(self, other):
+        return False
+
+    __gt__ = __le__ = __ge__ = __lt__
+
+
+def context_for(template: str) -> dict:
+    """Every name the template's three parts use, each an ``Anything`` whose text is ``NAME``."""
+    source = "".join(
+        (TEMPLATES / f"{template}{suffix}").read_text(encoding="utf-8")
+        for suffix in ("_subject.txt", ".txt", ".html")
+        if (TEMPLATES / f"{template}{suffix}").exists()
+    )
+    names = set(re.findall(r"[{][{%][^}]*?\b([a-z_][a-z0-9_]*)", source))
+    names |= {n for tag in re.findall(r"[{][{%](.*?)[%}][}]", source) for n in re.findall(r"\b([a-z_]\w*)\b", tag)}
+    context = {name: Anything() for name in names}
+    context.update(title=TITLE, body=f"{NAME} a rendu {TITLE}.", url="https://continuite.example.fr/x")
+    return context
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def parsed(notification: Notification) -> email.message.EmailMessage:
+    raw = build_message(notification).message().as_bytes()
+    return email.message_from_bytes(raw, policy=policy.default)
+
+
+@override_settings(SITE_URL="https://continuite.lycee-zay.fr")
+@pytest.mark.parametrize("template", mail_templates())
+def test_it_renders_every_mail_without_html_entities(world, frozen, template):
+    world.cpe.user.first_name, world.cpe.user.last_name = "Théo", "L'HERMITTE"
+    world.cpe.user.save()
+    notification = notify(
+        etablissement=world.etablissement,
+        kind="test.every-template",
+        template=template,
+        context=context_for(template),
+        user=world.cpe.user,
+        idempotency_key=f"test:{template}",
+        reply_to="cpe@lycee.fr",
+    )
+    message = parsed(notification)
+    subject, text = message["Subject"], message.get_body(("plain",)).get_content()
+    for part in (subject, text):
+        assert "&#x27;" not in part and "&#39;" not in part and "&amp;" not in part and "&quot;" not in part, part
+    assert "L'HERMITTE" in subject + text, (subject, text)
+    assert message["Message-ID"].endswith("@continuite.lycee-zay.fr>")
+    assert message["Reply-To"] == "cpe@lycee.fr"
+    assert f"https://continuite.lycee-zay.fr{reverse('notifications:preferences')}" in text
+    assert "Choisir les notifications que vous recevez" in text
+    html = message.get_body(("html",))
+    if html is not None:
+        content = html.get_content()
+        assert "L'HERMITTE" not in content.replace("L&#x27;HERMITTE", "")  # the HTML part escapes
+        assert reverse("notifications:preferences") in content
+
+
+def test_it_tells_a_guardian_without_account_whom_to_ask(world, frozen):
+    world.etablissement.contact_email = "ce.0450001a@ac-orleans-tours.fr"
+    world.etablissement.save()
+    world.guardian2.email = "marc.durand@example.fr"
+    world.guardian2.save()
+    notification = notify(
+        etablissement=world.etablissement,
+        kind="test.guardian",
+        template="notifications/email/message",
+        context={"title": TITLE, "body": "Un message."},
+        guardian=world.guardian2,
+        channels=("email",),
+        idempotency_key="test:guardian",
+    )
+    text = parsed(notification).get_body(("plain",)).get_content()
+    assert (
+        "Vous recevez ce courriel comme responsable légal, sans compte sur le portail. Pour ne plus le recevoir "
+        "par courriel, écrivez à l'établissement : ce.0450001a@ac-orleans-tours.fr." in text
+    )
+
+
+@override_settings(SITE_URL="https://continuite.lycee-zay.fr:8443")
+def test_it_keeps_one_message_id_per_notice_across_retries_and_unique_across_databases(db, monkeypatch):
+    notification = NotificationFactory()
+    first = notification.message_id
+    assert re.fullmatch(rf"<notification-{notification.pk}\.[0-9a-f]{{16}}@continuite\.lycee-zay\.fr>", first)
+    # A retry reads the row again: the same Message-ID, so the receiving server sees one mail.
+    notification.refresh_from_db()
+    assert notification.message_id == first
+    notification_deliver(notification_id=notification.pk)
+    assert mail.outbox[0].extra_headers["Message-ID"] == first
+    # Another school's database numbers its rows from 1 too: same pk, another Message-ID.
+    monkeypatch.setattr(notification_models, "database_name", lambda: "continuite_0370002b")
+    assert notification.message_id != first
+
+
+def test_it_says_when_the_invitation_link_expires(world, frozen, django_capture_on_commit_callbacks):
+    from continuite.accounts.services import user_invite
+
+    world.teacher.user.first_name, world.teacher.user.last_name = "Théo", "L'HERMITTE"
+    world.teacher.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        user_invite(user=world.teacher.user)
+    message = email.message_from_bytes(mail.outbox[-1].message().as_bytes(), policy=policy.default)
+    text = message.get_body(("plain",)).get_content()
+    # Django's password-reset tokens live PASSWORD_RESET_TIMEOUT (3 days): 30 November 11:00 in Paris + 3 days.
+    assert settings.PASSWORD_RESET_TIMEOUT == 3 * 24 * 3600
+    assert "Il est valable jusqu'au jeudi 3 décembre 2026 à 11h00" in text
+    assert "Bonjour Théo L'HERMITTE," in text
