@@ -6,7 +6,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 # Claims in which the ENT NetO'Centre (and other académie ENTs) may carry the school's UAI.
@@ -32,6 +33,30 @@ def ent_uais(extra_data: dict) -> set[str]:
     return {uai for uai in found if uai}
 
 
+def ent_refusal(request, sociallogin) -> HttpResponse:
+    """The French page of an ENT identity that maps onto no account: why, whom to ask, and the way back."""
+    from continuite.accounts.models import User
+    from continuite.ecole.models import Etablissement
+
+    extra = sociallogin.account.extra_data or {}
+    addresses = [a for a in sociallogin.email_addresses if a.email]
+    address = (addresses[0].email if addresses else (sociallogin.user.email if sociallogin.user else "")) or ""
+    verified = any(a.verified for a in addresses)
+    if not address:
+        reason = "no_email"
+    elif not verified and User.objects.filter(email__iexact=address, is_active=True).exists():
+        reason = "unverified"
+    else:
+        reason = "unknown"
+    schools = list(Etablissement.objects.filter(uai__in=ent_uais(extra)).order_by("name"))
+    return render(
+        request,
+        "account/ent_refused.html",
+        {"reason": reason, "address": address, "schools": schools, "provider": sociallogin.account.get_provider()},
+        status=403,
+    )
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """The ENT proves who the person is; the portal decides which local account that is.
 
@@ -41,7 +66,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
-        return False
+        # Reached only when no local account matched: say why, and whom to ask, instead of
+        # allauth's bare "sign-up closed" page.
+        raise ImmediateHttpResponse(ent_refusal(request, sociallogin))
 
     def pre_social_login(self, request, sociallogin) -> None:
         user = sociallogin.user
