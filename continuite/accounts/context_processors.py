@@ -1,15 +1,17 @@
 from django.conf import settings
 
-from .navigation import navigation_for
+from .navigation import menu_for, navigation_for
 
 
 def portal(request):
     """What the base layout needs on every page: the user's roles and navigation."""
     user = request.user
     roles = user.roles if user.is_authenticated else frozenset()
+    links = navigation_for(request) if user.is_authenticated else []
     return {
         "user_roles": roles,
-        "nav_items": navigation_for(request) if user.is_authenticated else [],
+        "nav_items": links,
+        "nav_menu": menu_for(request, links) if user.is_authenticated else [],
         "demo_mode": not settings.PRODUCTION,
         "mfa_required": settings.MFA_REQUIRED_FOR_SENSITIVE_ROLES,
     }

@@ -3,6 +3,10 @@
     ITEMS = [NavItem(label=_("Mon planning"), url_name="planning:week", roles={Role.ENSEIGNANT}, order=20)]
 
 An entry is shown to a user who holds one of its roles; no query is made to build the bar.
+
+The direction and the CPE hold a dozen entries: ``menu_for`` groups a user's entries of one app
+(planning, suivi, équipement) and the administration pages (order ≥ 80) under one drop-down, so the
+bar fits on one line from 992 px up. A group of a single entry stays a plain link.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
 
@@ -23,6 +28,7 @@ class NavItem:
     url_name: str
     roles: frozenset[Role] = field(default_factory=frozenset)
     order: int = 50
+    app: str = ""
 
     def visible_for(self, roles: frozenset[Role]) -> bool:
         return bool(self.roles & roles)
@@ -38,7 +44,7 @@ def all_items() -> tuple[NavItem, ...]:
             if exc.name != f"{config.name}.navigation":
                 raise
             continue
-        items.extend(getattr(module, "ITEMS", []))
+        items.extend(_with_app(item, config.label) for item in getattr(module, "ITEMS", []))
     return tuple(sorted(items, key=lambda item: (item.order, str(item.label))))
 
 
@@ -52,3 +58,40 @@ def navigation_for(request) -> list[dict]:
             active = current == url or (url != "/" and current.startswith(url))
             entries.append({"label": item.label, "url": url, "active": active})
     return entries
+
+
+def _with_app(item: NavItem, app: str) -> NavItem:
+    return item if item.app else NavItem(item.label, item.url_name, item.roles, item.order, app)
+
+
+# Entries of these apps share a drop-down; entries from this order on are administration pages.
+APP_GROUPS = {"planning": _("Planning"), "suivi": _("Suivi"), "equipement": _("Équipement")}
+ADMINISTRATION_FROM = 80
+
+
+def _group_of(item: NavItem):
+    if item.order >= ADMINISTRATION_FROM:
+        return _("Administration")
+    return APP_GROUPS.get(item.app)
+
+
+def menu_for(request, links: list[dict] | None = None) -> list[dict]:
+    """The bar's entries: links, and groups ``{"label", "children", "active"}`` of two links or more."""
+    visible = [item for item in all_items() if item.visible_for(request.user.roles)]
+    links = navigation_for(request) if links is None else links
+    by_group: dict[str, list[dict]] = {}
+    for item, link in zip(visible, links, strict=True):
+        group = _group_of(item)
+        if group is not None:
+            by_group.setdefault(str(group), []).append(link)
+    menu: list[dict] = []
+    placed: set[str] = set()
+    for item, link in zip(visible, links, strict=True):
+        group = _group_of(item)
+        members = by_group.get(str(group)) if group is not None else None
+        if not members or len(members) < 2:
+            menu.append(link)
+        elif str(group) not in placed:
+            placed.add(str(group))
+            menu.append({"label": group, "children": members, "active": any(m["active"] for m in members)})
+    return menu

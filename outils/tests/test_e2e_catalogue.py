@@ -82,7 +82,7 @@ def test_it_lets_the_referent_edit_a_tool_for_his_school(catalogue, page):
 
 def test_it_shows_families_their_page(catalogue, page):
     login(page, "parent@lycee.fr")
-    page.get_by_role("link", name="L'ENT en famille").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="L'ENT en famille").click()
     assert page.get_by_role("heading", name="Obtenir ses codes d'accès à l'ENT").is_visible()
     assert page.get_by_role("table").get_by_text("Pod", exact=True).is_visible()
     assert_no_axe_violations(page)

@@ -40,8 +40,8 @@ def test_it_shows_the_login_page_without_violation(world, page):
 
 def test_it_works_on_a_phone(world, mobile_page):
     login(mobile_page, "pp@lycee.fr")
-    mobile_page.get_by_role("button", name="Ouvrir le menu").click()
-    mobile_page.get_by_role("link", name="Divisions").click()
+    mobile_page.locator("details.portal-menu summary").click()
+    mobile_page.locator("details.portal-menu").get_by_role("link", name="Divisions").click()
     assert mobile_page.get_by_role("heading", name="Divisions").is_visible()
     width = mobile_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
