@@ -78,11 +78,23 @@ def plan_timetable(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, to
 
     new_subjects: dict[str, Subject] = {}
     slots: dict[tuple, dict] = {}
+    from planning.services import planning_settings_get
+
+    class_weekdays = set(planning_settings_get(etablissement=etab).weekdays)
     for course in parsed.courses:
         where = course.element
-        if course.weekday > 4:
+        if course.weekday not in class_weekdays:
+            day = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")[course.weekday]
             plan.problems.append(
-                Problem(_("Cours le samedi : le portail ne gère que du lundi au vendredi."), where, course.line)
+                Problem(
+                    _(
+                        "Cours le %(day)s : ce n'est pas un jour de classe de l'établissement. Ajoutez-le dans "
+                        "« Jours de classe et seuils de charge », puis importez à nouveau."
+                    )
+                    % {"day": day},
+                    where,
+                    course.line,
+                )
             )
             continue
         audience = divisions.get(course.structure_code) or groups.get(course.structure_code)

@@ -160,3 +160,28 @@ def test_it_prints_the_report_on_the_command_line_in_french(world, tmp_path, cap
     out = capsys.readouterr().out
     assert "Élèves : 6 créés, 0 mis à jour, 0 inchangé, 2 retirés" in out  # the world's two students left
     assert "(s)" not in out
+
+
+def _saturday_edt() -> bytes:
+    return exports.edt().replace(
+        b"<JOUR>lundi</JOUR>\r\n    <H.DEBUT>08h00</H.DEBUT>", b"<JOUR>samedi</JOUR>\r\n    <H.DEBUT>08h00</H.DEBUT>"
+    )
+
+
+def test_it_imports_saturday_morning_courses_in_a_school_with_saturday_classes(run, world):
+    from planning.services import planning_settings_update
+
+    planning_settings_update(etablissement=world.etablissement, class_weekdays=[0, 1, 2, 3, 4, 5])
+    job = run(ImportKind.EDT, _saturday_edt())
+    assert not [p for p in job.report["problems"] if "samedi" in p["message"]], job.report["problems"]
+    assert TimetableSlot.objects.filter(weekday=5).values_list("division__code", "subject__code").get() == (
+        "1G3",
+        "SES",
+    )
+
+
+def test_it_says_which_setting_to_change_for_saturday_courses_in_a_school_without(run, world):
+    job = run(ImportKind.EDT, _saturday_edt())
+    messages = [p["message"] for p in job.report["problems"]]
+    assert any(m.startswith("Cours le samedi : ce n'est pas un jour de classe") for m in messages), messages
+    assert not TimetableSlot.objects.filter(weekday=5).exists()
