@@ -47,7 +47,9 @@ def _int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
-DEBUG = _bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for (DEBUG=true): the demo is used by school staff and families, who must read
+# the portal's French error pages, never Django's technical ones (which also list every URL).
+DEBUG = _bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -237,6 +239,9 @@ STORAGES = {
         )
     },
 }
+# Outside production, whitenoise serves the static files straight from the apps and static/, so the
+# demo needs no collectstatic and works with DEBUG off.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -48,3 +48,28 @@ def test_it_refuses_a_bad_value_with_a_clear_message(env, message):
 def test_it_starts_embedded_with_no_variable():
     result = start_with(CONTINUITE_ENV="development")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("value", ["12", "moins"])
+def test_it_refuses_a_bad_trusted_proxy_count(value):
+    result = start_with(CONTINUITE_ENV="development", TRUSTED_PROXY_COUNT=value)
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
+
+
+def test_it_runs_the_demo_without_django_s_technical_pages():
+    """The demo runs without DEBUG: an unknown page reads « Page introuvable », never Django's URL list."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='continuite.settings'; django.setup();"
+        "from django.conf import settings; print(settings.DEBUG, settings.WHITENOISE_USE_FINDERS)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    clean["CONTINUITE_ENV"] = "development"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "True"], result.stderr
+
+
+def test_it_answers_an_unknown_page_in_french(client, db):
+    page = client.get("/cette-page-n-existe-pas/")
+    assert page.status_code == 404
+    assert "Page introuvable" in page.content.decode() and "URLconf" not in page.content.decode()
