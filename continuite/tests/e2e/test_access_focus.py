@@ -23,7 +23,8 @@ MEASURE = """(el) => {
   if (shadow && style.boxShadow !== 'none') rings.push(rgb(shadow[0]));
   const own = background(el), page = background(el.parentElement);
   const best = Math.max(0, ...rings.filter(Boolean).map((c) => Math.min(ratio(c, own), ratio(c, page))));
-  return {best: Math.round(best * 100) / 100, outline: style.outlineColor + ' ' + style.outlineWidth, shadow: style.boxShadow};
+  return {best: Math.round(best * 100) / 100, outline: style.outlineColor + ' ' + style.outlineWidth,
+          shadow: style.boxShadow};
 }"""
 
 
