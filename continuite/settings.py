@@ -196,6 +196,14 @@ if any(_ent_values) and not all(_ent_values):
     raise ImproperlyConfigured(
         "The ENT login needs ENT_OIDC_SERVER_URL, ENT_OIDC_CLIENT_ID and ENT_OIDC_SECRET together."
     )
+# The ENT through CAS (NetO'Centre and many académie ENTs speak CAS), configured when its server is set.
+ENT_CAS_SERVER_URL = env.str("ENT_CAS_SERVER_URL", default="")
+ENT_CAS_VERSION = env.str("ENT_CAS_VERSION", default="3")
+ENT_CAS_NAME = env.str("ENT_CAS_NAME", default="ENT (CAS)")
+# The CAS attribute that carries the person's email (NetO'Centre: "mail").
+ENT_CAS_EMAIL_ATTRIBUTE = env.str("ENT_CAS_EMAIL_ATTRIBUTE", default="mail")
+if ENT_CAS_VERSION not in ("1", "2", "3", "CAS_2_SAML_1_0"):
+    raise ImproperlyConfigured("ENT_CAS_VERSION must be 1, 2, 3 or CAS_2_SAML_1_0.")
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,

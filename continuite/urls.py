@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from continuite.accounts import cas as ent_cas
 from continuite.accounts import views as account_views
 from continuite.ecole import errors
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
+    path("comptes/cas/login/", ent_cas.cas_login, name="ent_cas_login"),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("ecole/", include("continuite.ecole.urls")),

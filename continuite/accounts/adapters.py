@@ -36,9 +36,7 @@ def ent_uais(extra_data: dict) -> set[str]:
 def ent_refusal(request, sociallogin) -> HttpResponse:
     """The French page of an ENT identity that maps onto no account: why, whom to ask, and the way back."""
     from continuite.accounts.models import User
-    from continuite.ecole.models import Etablissement
 
-    extra = sociallogin.account.extra_data or {}
     addresses = [a for a in sociallogin.email_addresses if a.email]
     address = (addresses[0].email if addresses else (sociallogin.user.email if sociallogin.user else "")) or ""
     verified = any(a.verified for a in addresses)
@@ -48,13 +46,41 @@ def ent_refusal(request, sociallogin) -> HttpResponse:
         reason = "unverified"
     else:
         reason = "unknown"
-    schools = list(Etablissement.objects.filter(uai__in=ent_uais(extra)).order_by("name"))
+    return refusal_page(
+        request,
+        reason=reason,
+        address=address,
+        uais=ent_uais(sociallogin.account.extra_data or {}),
+        provider_name=sociallogin.account.get_provider().name,
+    )
+
+
+def refusal_page(request, *, reason: str, address: str, uais: set[str], provider_name: str) -> HttpResponse:
+    """Why the ENT identity opens no account, and the secretariat of the school(s) the ENT names."""
+    from continuite.ecole.models import Etablissement
+
+    schools = list(Etablissement.objects.filter(uai__in=uais).order_by("name"))
     return render(
         request,
         "account/ent_refused.html",
-        {"reason": reason, "address": address, "schools": schools, "provider": sociallogin.account.get_provider()},
+        {"reason": reason, "address": address, "schools": schools, "provider": {"name": provider_name}},
         status=403,
     )
+
+
+def wrong_school(request, user, uais: set[str]) -> HttpResponse | None:
+    """The same rule for every ENT login: when the ENT names the person's school, it must be the
+    account's établissement."""
+    if uais and (user.etablissement is None or user.etablissement.uai not in uais):
+        messages.error(
+            request,
+            _(
+                "Votre compte ENT ne correspond pas à l'établissement de votre compte Continuité. "
+                "Contactez le secrétariat de votre lycée."
+            ),
+        )
+        return redirect("account_login")
+    return None
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -74,16 +100,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = sociallogin.user
         if user is None or user.pk is None:
             return
-        uais = ent_uais(sociallogin.account.extra_data or {})
-        if uais and (user.etablissement is None or user.etablissement.uai not in uais):
-            messages.error(
-                request,
-                _(
-                    "Votre compte ENT ne correspond pas à l'établissement de votre compte Continuité. "
-                    "Contactez le secrétariat de votre lycée."
-                ),
-            )
-            raise ImmediateHttpResponse(redirect("account_login"))
+        refused = wrong_school(request, user, ent_uais(sociallogin.account.extra_data or {}))
+        if refused is not None:
+            raise ImmediateHttpResponse(refused)
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)

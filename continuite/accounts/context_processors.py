@@ -14,4 +14,5 @@ def portal(request):
         "nav_menu": menu_for(request, links) if user.is_authenticated else [],
         "demo_mode": not settings.PRODUCTION,
         "mfa_required": settings.MFA_REQUIRED_FOR_SENSITIVE_ROLES,
+        "ent_cas_name": settings.ENT_CAS_NAME if settings.ENT_CAS_SERVER_URL else "",
     }

@@ -1,7 +1,9 @@
-from continuite.tests.matrix import EVERYONE, LOGIN, Entry, only
+from continuite.tests.matrix import EVERYONE, LOGIN, MATRIX_ROLES, Entry, only
 
 ENTRIES = [
     Entry("home", expect=only(EVERYONE)),
+    # The ENT's CAS login exists only when ENT_CAS_SERVER_URL is set (test_ent_cas covers it then).
+    Entry("ent_cas_login", expect=dict.fromkeys(MATRIX_ROLES, 404)),
     Entry(
         "ecole:division_list",
         expect=only(("teacher", "tutor", "cpe", "direction", "gestionnaire")),
