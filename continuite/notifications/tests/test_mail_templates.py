@@ -189,3 +189,15 @@ def test_it_says_when_the_invitation_link_expires(world, frozen, django_capture_
     assert settings.PASSWORD_RESET_TIMEOUT == 3 * 24 * 3600
     assert "Il est valable jusqu'au jeudi 3 décembre 2026 à 11h00" in text
     assert "Bonjour Théo L'HERMITTE," in text
+
+
+def test_it_tells_every_recipient_on_the_preferences_page_whom_to_ask(world, client):
+    world.etablissement.contact_email = "secretariat@lycee-zay.fr"
+    world.etablissement.save()
+    client.force_login(world.user("parent"))
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get(reverse("notifications:preferences")).text).split())
+    assert "Pour ne plus recevoir un type de courriel, écrivez à l'établissement : secretariat@lycee-zay.fr" in page
+    assert "vous choisissez ici" not in page  # no choice offered to a parent
+    client.force_login(world.user("cpe"))
+    page = client.get(reverse("notifications:preferences")).text
+    assert "vous choisissez ici" in page and 'name="daily_digest"' in page
