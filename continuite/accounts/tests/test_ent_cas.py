@@ -110,3 +110,21 @@ def test_it_sends_the_anonymous_to_the_ent_and_the_logged_in_home(world, client)
 def test_it_offers_no_cas_login_when_not_configured(client, db):
     assert client.get(reverse("ent_cas_login")).status_code == 404
     assert "(CAS)" not in client.get(reverse("account_login")).content.decode()
+
+
+@pytest.mark.e2e
+def test_it_shows_the_refusal_page_in_a_browser_accessibly(world, page, live_server, cas_url, configured):
+    from continuite.tests.e2e.fixtures import assert_no_axe_violations
+
+    page.goto("/comptes/login/")
+    assert_no_axe_violations(page)  # with the CAS button
+    page.get_by_role("link", name="Se connecter avec ENT NetO'Centre (CAS)").click()
+    page.locator('input[name="username"]').fill("F1700zzz")
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.locator('form button[type="submit"], form input[type="submit"]').first.click()
+    page.wait_for_url(f"{live_server.url}/comptes/cas/login/*")
+    assert page.get_by_role("heading", level=1).inner_text() == "Connexion par l'ENT impossible"
+    assert "Aucun compte Continuité n'est ouvert pour l'adresse inconnu@lycee.fr." in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Retour à la page de connexion").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Connexion"
