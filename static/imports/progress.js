@@ -9,7 +9,14 @@
   var text = document.getElementById("import-progress-text");
   function poll() {
     fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
+      .then(function (response) {
+        // An expired session answers with the login page: say so instead of polling it forever.
+        if (response.redirected || response.status === 401 || response.status === 403) {
+          text.textContent = "Votre session a expiré : rechargez la page après vous être reconnecté.";
+          throw new Error("session");
+        }
+        return response.json();
+      })
       .then(function (data) {
         bar.value = data.progress;
         bar.textContent = data.progress + " %";
@@ -20,7 +27,7 @@
           window.setTimeout(poll, 1000);
         }
       })
-      .catch(function () { window.setTimeout(poll, 3000); });
+      .catch(function (error) { if (error.message !== "session") { window.setTimeout(poll, 3000); } });
   }
   window.setTimeout(poll, 1000);
 })();

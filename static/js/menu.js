@@ -25,3 +25,14 @@
     closeAll(event.target.closest("details[data-menu]"));
   });
 })();
+
+// A form sent back with errors: its summary (role="alert") takes the focus and the title says
+// "Erreur" — the server does both for a form named "form"; this covers every other form.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-form-errors]");
+  if (!summary) { return; }
+  var prefix = "Erreur : ";
+  if (document.title.indexOf(prefix) !== 0) { document.title = prefix + document.title; }
+  if (document.activeElement === document.body || document.activeElement === null) { summary.focus(); }
+})();

@@ -53,13 +53,42 @@
       credentials: "same-origin",
       signal: controller.signal
     }).then(function (response) {
+      if (sessionEnded(response)) { return null; }
       if (!response.ok) { throw new Error(response.status); }
       return response.text();
     }).then(function (html) {
-      gauge.innerHTML = html;
       gauge.removeAttribute("aria-busy");
+      if (html === null) { tellSessionEnded(); return; }
+      expired = false;
+      gauge.innerHTML = html;
     }).catch(function () { gauge.removeAttribute("aria-busy"); });
   }
+
+  // An expired session: the server answers with its login page. Never show that page inside the
+  // gauge; say so, and offer to log in again in another tab so that the form here keeps its content.
+  var expired = false;
+  function sessionEnded(response) {
+    return response.status === 401 || response.status === 403 ||
+      (response.redirected && new URL(response.url).pathname === (document.body.dataset.loginUrl || "/comptes/login/"));
+  }
+  function tellSessionEnded() {
+    expired = true;
+    var next = window.location.pathname + window.location.search;
+    var box = document.createElement("div");
+    box.className = "alert alert-warning";
+    box.setAttribute("role", "alert");
+    var link = document.createElement("a");
+    link.className = "alert-link";
+    link.href = (document.body.dataset.loginUrl || "/comptes/login/") + "?next=" + encodeURIComponent(next);
+    link.target = "_blank";
+    link.textContent = "Vous reconnecter (nouvel onglet)";
+    box.append("Votre session a expiré : la jauge ne peut plus se mettre à jour. Votre saisie est gardée sur cette page. ");
+    box.append(link);
+    box.append(", puis revenez ici pour enregistrer.");
+    gauge.replaceChildren(box);
+  }
+  // Back from the other tab, logged in again: the gauge resumes.
+  window.addEventListener("focus", function () { if (expired) { refresh(); } });
 
   function later() {
     window.clearTimeout(timer);
