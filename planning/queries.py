@@ -141,14 +141,28 @@ class HomeworkQuerySet(_PlanningQuerySet):
 
 
 def session_students(session):
-    """Current students of the session's audience; for hybride, ``half`` says each one's half-group."""
-    from django.db.models import OuterRef, Subquery
+    """Current students expected in a session; for hybride, ``half`` says each one's half-group.
+
+    A hybrid session expects only the students at a distance (the same rule as
+    ``Session.situation_of``): its register is the remote students', the half in the room is not on it.
+    """
+    from django.db.models import Exists, OuterRef, Subquery
 
     from continuite.ecole.models import Group, Student
+
+    from .models import Modality
 
     qs = Student.objects.current().filter(
         audience_students_q(division_id=session.division_id, group_id=session.group_id)
     )
+    if session.modality == Modality.HYBRIDE:
+        if session.hybrid_remote_division_id:
+            qs = qs.filter(division_id=session.hybrid_remote_division_id)
+        if session.hybrid_room_half:
+            in_room = Group.objects.filter(
+                kind="demi", half=session.hybrid_room_half, division_id=OuterRef("division_id"), students=OuterRef("pk")
+            )
+            qs = qs.exclude(Exists(in_room))
     if session.division_id:
         half = Group.objects.filter(kind="demi", division_id=session.division_id, students=OuterRef("pk")).values(
             "half"
