@@ -120,7 +120,13 @@ def _absences(*, lea, others, cpe, today: dt.date) -> None:
     )
     if len(lea_days) >= 2:
         refused = services.justification_request(
-            user=parent, student=lea, start=lea_days[1], end=lea_days[1], reason="autre", today=today
+            user=parent,
+            student=lea,
+            start=lea_days[1],
+            end=lea_days[1],
+            reason="autre",
+            explanation="Léa ne s'est pas réveillée à temps pour la classe virtuelle.",
+            today=today,
         )
         services.justification_decide(
             user=cpe,
@@ -130,7 +136,13 @@ def _absences(*, lea, others, cpe, today: dt.date) -> None:
         )
         # The latest: waiting for the vie scolaire, on the current week.
         services.justification_request(
-            user=parent, student=lea, start=lea_days[0], end=lea_days[0], reason="mot_famille", today=today
+            user=parent,
+            student=lea,
+            start=lea_days[0],
+            end=lea_days[0],
+            reason="maladie",
+            explanation="Léa avait de la fièvre et est restée couchée ; le certificat du médecin suit.",
+            today=today,
         )
     for student, settle in zip(others, (False, True), strict=False):
         mark = (

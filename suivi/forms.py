@@ -123,6 +123,13 @@ class JustifyForm(forms.Form):
     start = forms.DateField(label=_("Du"), widget=DateInput())
     end = forms.DateField(label=_("Au"), widget=DateInput())
     reason = forms.ChoiceField(label=_("Motif"), choices=JustificationReason.choices)
+    explanation = forms.CharField(
+        label=_("Explication (facultatif)"),
+        help_text=_("Ce qui s'est passé, en quelques mots, pour la vie scolaire."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SettingsForm(forms.ModelForm):

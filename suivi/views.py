@@ -531,7 +531,12 @@ def case_justify(request, pk: int):
         pk,
         partial(JustifyForm, prefix="justif"),
         lambda case, d: services.absence_justify(
-            user=request.user, student=case.student, start=d["start"], end=d["end"], reason=d["reason"]
+            user=request.user,
+            student=case.student,
+            start=d["start"],
+            end=d["end"],
+            reason=d["reason"],
+            explanation=d["explanation"],
         ),
         _("Justification enregistrée."),
     )
@@ -646,6 +651,8 @@ def family_absences(request):
     """A guardian's view of his children's absences from video classes, with a form to justify them."""
     require_role(request.user, Role.PARENT)
     children = Student.objects.filter(guardian_links__guardian=request.user.guardian_profile).select_related("division")
+    # A refused request keeps what the family typed, with the reason next to the field.
+    forms_kept: dict[int, JustifyForm] = {}
     if request.method == "POST":
         student_pk = request.POST.get("student", "")
         if not student_pk.isdigit():
@@ -660,19 +667,17 @@ def family_absences(request):
                     start=form.cleaned_data["start"],
                     end=form.cleaned_data["end"],
                     reason=form.cleaned_data["reason"],
+                    explanation=form.cleaned_data["explanation"],
                 )
             except ValidationError as exc:
-                _error(request, exc)
+                form.add_error(None, exc)
             else:
                 messages.success(
                     request,
                     _("Merci : votre demande est transmise à la vie scolaire, qui vous répondra ici."),
                 )
                 return HttpResponseRedirect(request.path)
-        else:
-            messages.error(
-                request, _("Le formulaire contient des erreurs : %(errors)s") % {"errors": _form_errors(form)}
-            )
+        forms_kept[student.pk] = form
     since = timezone.localdate() - dt.timedelta(days=60)
     absences = (
         AttendanceMark.objects.filter(student__in=children, status=AttendanceStatus.ABSENT, register__date__gte=since)
@@ -689,7 +694,12 @@ def family_absences(request):
     ):
         requests.setdefault(justification.student_id, []).append(justification)
     rows = [
-        (child, by_child.get(child.pk, []), requests.get(child.pk, []), JustifyForm(prefix=f"c{child.pk}"))
+        (
+            child,
+            by_child.get(child.pk, []),
+            requests.get(child.pk, []),
+            forms_kept.get(child.pk) or JustifyForm(prefix=f"c{child.pk}"),
+        )
         for child in children
     ]
     days_ahead = services.settings_get(etablissement=request.user.etablissement_id).justification_days_ahead

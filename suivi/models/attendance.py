@@ -34,7 +34,10 @@ class AbsenceStatus(models.TextChoices):
 
 
 class JustificationReason(models.TextChoices):
-    # Deliberately neutral: no health or family-situation detail is kept (GDPR minimisation).
+    # The categories the vie scolaire uses (illness and a medical appointment are the most frequent);
+    # no diagnosis is asked: the family's own words go in Justification.explanation.
+    ILLNESS = "maladie", _("Maladie")
+    MEDICAL = "rdv_medical", _("Rendez-vous médical")
     FAMILY_NOTE = "mot_famille", _("Justificatif écrit des responsables")
     OFFICIAL = "convocation", _("Convocation officielle, examen")
     TRANSPORT = "transport", _("Problème de transport")
@@ -108,6 +111,8 @@ class Justification(models.Model):
     start = models.DateField(_("du"))
     end = models.DateField(_("au"))
     reason = models.CharField(_("motif"), max_length=12, choices=JustificationReason.choices)
+    # What the family (or the vie scolaire) writes about the absence, read by the CPE who decides.
+    explanation = models.CharField(_("explication"), max_length=500, blank=True)
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("saisi par")
     )

@@ -179,6 +179,37 @@ def _period_text(justification: Justification) -> str:
     return _("du %(start)s au %(end)s") % {"start": day_month(justification.start), "end": day_month(justification.end)}
 
 
+def _absences_between(student: Student, start: dt.date, end: dt.date) -> bool:
+    return AttendanceMark.objects.filter(
+        student=student, status=AttendanceStatus.ABSENT, register__date__range=(start, end)
+    ).exists()
+
+
+def _clean_explanation(explanation: str) -> str:
+    explanation = " ".join(explanation.split())
+    if len(explanation) > 500:
+        raise ValidationError(_("L'explication tient en 500 caractères au plus."))
+    return explanation
+
+
+def _explanation_text(justification: Justification) -> str:
+    """The family's words, quoted on the case history after the reason."""
+    if not justification.explanation:
+        return ""
+    return " " + _("Explication : « %(text)s »") % {"text": justification.explanation}
+
+
+def _greeting(user) -> str:
+    """« Madame » or « Monsieur » when the guardian's civility is known, as a letter would."""
+    guardian = getattr(user, "guardian_profile", None)
+    civility = (guardian.civility if guardian else "").lower().rstrip(".")
+    if civility in ("mme", "madame"):
+        return _("Madame")
+    if civility in ("m", "monsieur"):
+        return _("Monsieur")
+    return _("Madame, Monsieur")
+
+
 def _on_case(*, student: Student, user, text: str, evidence: dict) -> None:
     """Write a step of the student's absences on his open case, if he has one."""
     case = Case.objects.open().filter(student=student).first()
@@ -208,7 +239,14 @@ def _justify_marks(justification: Justification) -> int:
 
 @transaction.atomic
 def absence_justify(
-    *, user, student: Student, start: dt.date, end: dt.date, reason: str, today: dt.date | None = None
+    *,
+    user,
+    student: Student,
+    start: dt.date,
+    end: dt.date,
+    reason: str,
+    explanation: str = "",
+    today: dt.date | None = None,
 ) -> Justification:
     """The vie scolaire justifies a student's absences over a period, with or without an open case.
 
@@ -227,6 +265,7 @@ def absence_justify(
         start=start,
         end=end,
         reason=reason,
+        explanation=_clean_explanation(explanation),
         given_by=user,
         given_at=now,
         status=JustificationStatus.ACCEPTED,
@@ -238,7 +277,8 @@ def absence_justify(
         student=student,
         user=user,
         text=_("Absences justifiées par la vie scolaire %(period)s : %(reason)s.")
-        % {"period": _period_text(justification), "reason": justification.get_reason_display()},
+        % {"period": _period_text(justification), "reason": justification.get_reason_display()}
+        + _explanation_text(justification),
         evidence={"justification": justification.pk, "absences": count},
     )
     _audit(user=user, action="create", obj=justification, student=student)
@@ -248,7 +288,14 @@ def absence_justify(
 
 @transaction.atomic
 def justification_request(
-    *, user, student: Student, start: dt.date, end: dt.date, reason: str, today: dt.date | None = None
+    *,
+    user,
+    student: Student,
+    start: dt.date,
+    end: dt.date,
+    reason: str,
+    explanation: str = "",
+    today: dt.date | None = None,
 ) -> Justification:
     """A guardian asks the vie scolaire to justify his child's absences over a period.
 
@@ -264,21 +311,35 @@ def justification_request(
     days_ahead = settings_get(etablissement=student.etablissement_id).justification_days_ahead
     last_day = today + dt.timedelta(days=days_ahead)
     if end > last_day:
+        # Keyed by field: the family's form shows it next to the end date.
         raise ValidationError(
-            _(
-                "Une absence à venir se justifie au plus %(n)s jours à l'avance (jusqu'au %(day)s) : "
-                "pour une absence plus lointaine, prenez contact avec la vie scolaire."
-            )
-            % {"n": days_ahead, "day": day_month(last_day)}
-            if days_ahead
-            else _("Seules les absences passées ou du jour se justifient ici.")
+            {
+                "end": _(
+                    "Une absence à venir se justifie au plus %(n)s jours à l'avance (jusqu'au %(day)s) : "
+                    "pour une absence plus lointaine, prenez contact avec la vie scolaire."
+                )
+                % {"n": days_ahead, "day": day_month(last_day)}
+                if days_ahead
+                else _("Seules les absences passées ou du jour se justifient ici.")
+            }
         )
+    # A past period without any recorded absence has nothing to justify: said to the family at once
+    # rather than sent to the CPE to refuse. Today and the days ahead stay open (the register may
+    # not be taken yet).
+    if end < today and not _absences_between(student, start, end):
+        period = (
+            _("le %(day)s") % {"day": day_month(start)}
+            if start == end
+            else _("du %(start)s au %(end)s") % {"start": day_month(start), "end": day_month(end)}
+        )
+        raise ValidationError(_("Aucune absence n'est enregistrée %(period)s : rien à justifier.") % {"period": period})
     justification = Justification.objects.create(
         etablissement_id=student.etablissement_id,
         student=student,
         start=start,
         end=end,
         reason=reason,
+        explanation=_clean_explanation(explanation),
         given_by=user,
         given_at=timezone.now(),
         status=JustificationStatus.PENDING,
@@ -287,7 +348,8 @@ def justification_request(
         student=student,
         user=user,
         text=_("Demande de justification des responsables %(period)s : %(reason)s (en attente).")
-        % {"period": _period_text(justification), "reason": justification.get_reason_display()},
+        % {"period": _period_text(justification), "reason": justification.get_reason_display()}
+        + _explanation_text(justification),
         evidence={"justification": justification.pk},
     )
     for cpe in _cpe_users(student.etablissement_id):
@@ -327,21 +389,34 @@ def justification_decide(*, user, justification: Justification, accept: bool, no
     if accept:
         count = _justify_marks(justification)
         text = _("Demande de justification %(period)s acceptée (%(reason)s).") % values
+        if note:
+            text += " " + _("Mot de la vie scolaire : %(note)s") % values
         _signals_after_commit(student.etablissement_id)
     else:
         count = 0
         text = _("Demande de justification %(period)s refusée (%(reason)s) : %(note)s") % values
     _on_case(student=student, user=user, text=text, evidence={"justification": justification.pk, "absences": count})
     if justification.given_by_id is not None:
+        # Written like the notices: a greeting, the deciding CPE's signature with the vie scolaire's
+        # contact, and the family's answer goes to that CPE (else to the vie scolaire).
+        from .notices import notice_signer  # notices reads absences: imported here, not at the top
+
+        signer = notice_signer(user=user, etablissement=student.etablissement)
         _notify(
             etablissement=student.etablissement,
             kind="suivi.justification_decided",
             template="suivi/notifications/justification_decided",
-            context={"justification": justification, "student": student, "period": values["period"]},
+            context={
+                "justification": justification,
+                "student": student,
+                "period": values["period"],
+                "greeting": _greeting(justification.given_by),
+                "signature": signer["signature"],
+                "etablissement": student.etablissement,
+            },
             user=justification.given_by,
             idempotency_key=f"suivi:justification_decided:{justification.pk}",
-            # The family's answer goes to the vie scolaire member who decided.
-            reply_to=user.email or student.etablissement.contact_email,
+            reply_to=signer["reply_to"],
             related=justification,
         )
     _audit(user=user, action="change", obj=justification, student=student)

@@ -72,6 +72,7 @@ def test_it_keeps_a_guardians_request_pending_and_the_absences_to_justify(world,
 
 
 def test_it_tells_the_cpe_of_a_new_request(world, frozen):
+    absence(world.student, MONDAY)
     request(world, MONDAY, MONDAY)
     told = Notification.objects.get(kind="suivi.justification_requested")
     assert told.user == world.cpe.user
@@ -127,6 +128,7 @@ def test_it_justifies_the_absences_of_an_accepted_request(world, frozen):
 
 
 def test_it_lets_only_the_vie_scolaire_decide(world, frozen):
+    absence(world.student, MONDAY)
     pending = request(world, MONDAY, MONDAY)
     with pytest.raises(ValidationError, match="Seule la vie scolaire"):
         services.justification_decide(user=world.teacher.user, justification=pending, accept=True)
