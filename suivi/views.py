@@ -336,7 +336,11 @@ def _timeline(case: Case) -> list[dict]:
 @login_required
 def case_detail(request, pk: int):
     """The case file; each opening is written to the access log."""
-    case = access_case(request.user, pk)
+    return _case_page(request, access_case(request.user, pk))
+
+
+def _case_page(request, case: Case, **bound):
+    """The case page; ``bound`` is a refused form, shown again as typed with its errors."""
     services._audit(user=request.user, action="view", obj=case, student=case.student, request=request)
     guardians = Guardian.objects.filter(links__student=case.student).order_by("links__kind")
     today = timezone.localdate()
@@ -371,23 +375,38 @@ def case_detail(request, pk: int):
             close_form=CloseForm(),
             justify_form=JustifyForm(prefix="justif"),
         )
+        context.update(bound)
     return render(request, "suivi/case_detail.html", context)
 
 
+# Where each form of the case page sits in its context (to show a refused one again).
+_CASE_FORMS = {
+    InterviewForm: "interview_form",
+    ActionForm: "action_form",
+    ContactForm: "contact_form",
+    EscalateForm: "escalate_form",
+    CloseForm: "close_form",
+    JustifyForm: "justify_form",
+}
+
+
 def _case_post(request, pk: int, form_class, apply, success: str, **form_kwargs):
+    """Apply a form of the case page; a refused one comes back as typed, the error next to its
+    field, instead of an emptied form."""
     case = access_case(request.user, pk, for_write=True)
     kwargs = {key: value(case) for key, value in form_kwargs.items()}
     form = form_class(request.POST, **kwargs)
-    if not form.is_valid():
-        messages.error(request, _("Le formulaire contient des erreurs : %(errors)s") % {"errors": _form_errors(form)})
-        return redirect(case)
-    try:
-        apply(case, form.cleaned_data)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, success)
-    return redirect(case)
+    if form.is_valid():
+        try:
+            apply(case, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, success)
+            return redirect(case)
+    messages.error(request, _("Rien n'est enregistré : corrigez le formulaire ci-dessous."))
+    name = _CASE_FORMS[getattr(form_class, "func", form_class)]
+    return _case_page(request, case, **{name: form})
 
 
 def _form_errors(form) -> str:

@@ -117,11 +117,12 @@ def case_action_add(*, case: Case, user, what: str, owner: Staff, review_on: dt.
     _check_open(case)
     what = what.strip()
     if not what:
-        raise ValidationError(_("Décrivez l'action."))
+        raise ValidationError({"what": _("Décrivez l'action.")})
     if owner.etablissement_id != case.etablissement_id or owner.left_on is not None:
-        raise ValidationError(_("Le responsable doit être un personnel de l'établissement."))
+        raise ValidationError({"owner": _("Le responsable doit être un personnel de l'établissement.")})
     if review_on < timezone.localdate():
-        raise ValidationError(_("La date du point ne peut pas être passée."))
+        # Keyed by field: the case page shows it next to the date, the form kept as typed.
+        raise ValidationError({"review_on": _("La date du point ne peut pas être passée.")})
     action = CaseAction.objects.create(
         case=case, what=what, owner=owner, review_on=review_on, created_at=timezone.now(), created_by=user
     )

@@ -104,3 +104,19 @@ def test_it_refuses_to_mark_someone_elses_action(world, client, frozen):
 def test_it_shows_my_actions_in_the_navigation(world, client):
     client.force_login(world.teacher.user)
     assert 'href="/suivi/mes-actions/"' in client.get(reverse("home")).content.decode()
+
+
+def test_it_keeps_the_action_typed_with_the_error_next_to_the_date(world, client, frozen):
+    case = CaseFactory(student=world.student)
+    client.force_login(world.cpe.user)
+    page = client.post(
+        reverse("suivi:case_action", args=[case.pk]),
+        {"action-what": "Appeler Mme DURAND", "action-owner": world.teacher.pk, "action-review_on": "2026-11-20"},
+    ).content.decode()
+    assert "Rien n&#x27;est enregistré : corrigez le formulaire ci-dessous." in page
+    assert 'value="Appeler Mme DURAND"' in page
+    assert f'<option value="{world.teacher.pk}" selected>' in page
+    assert 'value="2026-11-20"' in page
+    error = page.index("La date du point ne peut pas être passée.")
+    assert page.rindex('id="id_action-review_on"', 0, error) > page.rindex('id="id_action-owner"', 0, error)
+    assert not case.actions.exists()

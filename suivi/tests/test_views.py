@@ -149,7 +149,7 @@ def test_it_offers_as_action_owners_the_staff_around_the_student_only(world, cli
         {"action-what": "Point avec l'élève", "action-owner": world.tutor.pk, "action-review_on": "2026-12-10"},
         follow=True,
     )
-    assert "Le formulaire contient des erreurs" in response.content.decode()
+    assert "Rien n&#x27;est enregistré : corrigez le formulaire ci-dessous." in response.content.decode()
     assert not CaseAction.objects.filter(case=case).exists()
 
 
