@@ -1,12 +1,15 @@
-"""Home panel of suivi: the CPE's absences to process and reviews due (two queries)."""
+"""Home panels of suivi: the CPE's absences to process and reviews due (two queries); a parent's
+absences still to justify and the notices he has not acknowledged (two queries)."""
 
 import datetime as dt
 
-from django.db.models import F, Func, OuterRef, Subquery
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from continuite.accounts.roles import Role
-from continuite.ecole.models import Etablissement
+from continuite.ecole.models import Etablissement, Student
+from continuite.notifications.models import Notification
+from continuite.notifications.services import acknowledgement_token
 
 from .models import AttendanceMark, Case, Justification
 from .queries import DASEN_DAYS
@@ -17,7 +20,45 @@ def _count(queryset):
     return Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
 
 
+# The window of the family's absences page.
+FAMILY_DAYS = 60
+
+
+def _parent_panel(request) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    # query: his children with their absences still "à justifier" over the family page's window
+    children = [
+        child
+        for child in Student.objects.filter(guardian_links__guardian=user.guardian_profile)
+        .annotate(
+            to_justify=Count(
+                "attendance_marks",
+                filter=Q(
+                    attendance_marks__status="absent",
+                    attendance_marks__absence_status="a_justifier",
+                    attendance_marks__register__date__gte=today - dt.timedelta(days=FAMILY_DAYS),
+                ),
+            )
+        )
+        .order_by("first_name", "pk")
+        if child.to_justify
+    ]
+    # query: the school's notices to him he has not yet acknowledged
+    notices = list(
+        Notification.objects.filter(
+            user=user, kind="suivi.notice", channel_portal=True, ack_required=True, acknowledged_at__isnull=True
+        ).order_by("-created_at")[:10]
+    )
+    for notice in notices:
+        # The acknowledgement the mail's link records, from the portal.
+        notice.ack_token = acknowledgement_token(notice)
+    return {"template": "suivi/partials/family_home.html", "context": {"children": children, "notices": notices}}
+
+
 def panels(request) -> list[dict]:
+    if Role.PARENT in request.user.roles and getattr(request.user, "guardian_profile", None) is not None:
+        return [_parent_panel(request)]
     if Role.CPE not in request.user.roles:
         return []
     today = timezone.localdate()

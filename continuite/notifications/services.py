@@ -22,7 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db import connection as database
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -600,9 +601,13 @@ def notification_acknowledge(*, token: str) -> tuple[Notification, bool]:
     """Record "J'ai pris connaissance" from a signed link, once; returns (notice, newly acknowledged)."""
     notification = notification_from_token(token)
     now = timezone.now()
-    done = Notification.objects.filter(pk=notification.pk, acknowledged_at__isnull=True).update(acknowledged_at=now)
+    # Acknowledged is read too: the portal must not show as unread what the CPE sees acknowledged.
+    done = Notification.objects.filter(pk=notification.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, read_at=Coalesce("read_at", Value(now))
+    )
     if done:
         notification.acknowledged_at = now
+        notification.read_at = notification.read_at or now
     return notification, bool(done)
 
 

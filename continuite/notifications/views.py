@@ -20,6 +20,10 @@ REPORT_SIZE = 200
 @login_required
 def notification_list(request):
     notifications = list(Notification.objects.visible_to(request.user)[:CENTRE_SIZE])
+    for notification in notifications:
+        if notification.ack_required and notification.acknowledged_at is None:
+            # The same acknowledgement as the mail's link, offered in the portal.
+            notification.ack_token = services.acknowledgement_token(notification)
     return render(request, "notifications/notification_list.html", {"notifications": notifications})
 
 

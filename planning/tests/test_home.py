@@ -289,8 +289,9 @@ def more_data(w):
         # his division and its form tutors (2), his groups
         ("student", 12),
         # session, user; planning: his children, their groups, the school days, slots, sessions, work,
-        # authors' subjects, "done" marks; equipment: agreements to accept; home: children, their groups
-        ("parent", 13),
+        # authors' subjects, "done" marks; equipment: agreements to accept; home: children, their groups;
+        # suivi: his children's absences to justify, the notices to acknowledge
+        ("parent", 15),
         # session, user; planning: school days, his slots, the sessions naming him, the sessions, his
         # assignments, the work due in his classes, authors' subjects; home: his assignments
         ("teacher", 10),
