@@ -117,6 +117,6 @@ def test_it_keeps_the_action_typed_with_the_error_next_to_the_date(world, client
     assert 'value="Appeler Mme DURAND"' in page
     assert f'<option value="{world.teacher.pk}" selected>' in page
     assert 'value="2026-11-20"' in page
-    error = page.index("La date du point ne peut pas être passée.")
+    error = page.rindex("La date du point ne peut pas être passée.")  # after the summary, by the field
     assert page.rindex('id="id_action-review_on"', 0, error) > page.rindex('id="id_action-owner"', 0, error)
     assert not case.actions.exists()

@@ -110,7 +110,7 @@ def test_it_keeps_the_familys_form_with_the_error_next_to_the_date(world, client
     assert 'value="2026-12-20"' in page and 'value="2026-12-21"' in page
     assert "Opération prévue à l&#x27;hôpital.</textarea>" in page
     assert '<option value="rdv_medical" selected>' in page
-    error = page.index("se justifie au plus 7 jours à l&#x27;avance (jusqu&#x27;au 11 décembre)")
+    error = page.rindex("se justifie au plus 7 jours à l&#x27;avance (jusqu&#x27;au 11 décembre)")
     assert page.rindex(f'id="id_{prefix}-end"', 0, error) > page.rindex(f'id="id_{prefix}-start"', 0, error)
     assert not Justification.objects.exists()
 
