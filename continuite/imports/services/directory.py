@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from continuite.ecole.models import (
     Division,
@@ -34,6 +34,12 @@ from ..parsers.siecle import ELEVES_FILE
 from ..parsers.sts import FUNCTION_FLAGS
 from .reports import BATCH, Plan
 from .reports import changed as _changed
+from .reports import changed_fields as _changed_fields
+
+
+def _named(first_name: str, last_name: str, division: str | None = None) -> str:
+    name = f"{first_name} {last_name}".strip()
+    return f"{name} ({division})" if division else name
 
 
 def level_of(code: str) -> str | None:
@@ -351,8 +357,14 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
     ).values_list("student_id", "group_id", "group__division_id"):
         memberships[student_id][group_id] = division_id
 
+    division_code_of = dict(
+        Division.objects.filter(pk__in={s.division_id for s in students.values() if s.division_id}).values_list(
+            "pk", "code"
+        )
+    )
+    arrived, left, moved = _("Arrivées"), _("Départs"), _("Changements de classe")
     new_students, changed_students, seen = [], [], set()
-    left_now, left_before, leaving_later, ine_changes = 0, 0, [], 0
+    left_now, left_before, never_registered, leaving_later, ine_changes = 0, 0, 0, [], 0
     wanted_groups: dict[str, tuple[str, list[str]]] = {}  # INE → (division code, group codes)
     file_ids = {item.eleve_id: item.ine for item in parsed.students if item.eleve_id}
     file_ines = set(file_ids.values())
@@ -374,6 +386,15 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
                 student.planned_exit_date = None
                 changed_students.append(student)
                 left_now += 1
+                reason = (
+                    _("date de sortie du %(date)s") % {"date": item.exit_date.strftime("%d/%m/%Y")}
+                    if item.exit_date
+                    else _("classe « Inactifs »")
+                )
+                who = _named(student.first_name, student.last_name, division_code_of.get(student.division_id))
+                plan.name(left, f"{who} : {reason}")
+            elif student is None:
+                never_registered += 1
             else:
                 left_before += 1
             continue
@@ -393,8 +414,13 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
         if student is None:
             new_students.append(Student(etablissement=etab, **values))
             plan.count(label, "created")
+            plan.name(arrived, _named(item.first_name, item.last_name, item.division_code))
             continue
         division = divisions.get(item.division_code)
+        old_code = division_code_of.get(student.division_id, "")
+        if item.division_code and old_code != item.division_code:
+            who = _named(item.first_name, item.last_name)
+            plan.name(moved, f"{who} : {old_code or '—'} → {item.division_code}")
         fields_changed = _changed(student, values) or student.division_id != (division.pk if division else None)
         current_groups = memberships.get(student.pk, {})
         wanted = {groups[c].pk for c in item.group_codes if c in groups}
@@ -409,6 +435,9 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
     for student in gone:
         student.exit_date = today
         student.planned_exit_date = None
+        # Most worth checking: an export that forgot a class looks exactly like this.
+        who = _named(student.first_name, student.last_name, division_code_of.get(student.division_id))
+        plan.name(left, f"{who} : {_('absent du fichier')}")
     plan.count(label, "removed", len(gone) + left_now)
     # An ELEVE_ID the file gives to another student is no longer this one's.
     stale_ids = [
@@ -438,6 +467,17 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
                 left_before,
             )
             % {"count": left_before}
+        )
+    if never_registered:
+        plan.notes.append(
+            ngettext(
+                "%(count)d élève du fichier, sorti (date de sortie passée ou « Inactifs »), n'a jamais été inscrit "
+                "dans le portail : non inscrit.",
+                "%(count)d élèves du fichier, sortis (date de sortie passée ou « Inactifs »), n'ont jamais été "
+                "inscrits dans le portail : non inscrits.",
+                never_registered,
+            )
+            % {"count": never_registered}
         )
     for item, _student in leaving_later:
         plan.notes.append(
@@ -533,6 +573,15 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
 # --- SIECLE: guardians -------------------------------------------------------------------------------
 
 GUARDIAN_FIELDS = ["siecle_id", "civility", "last_name", "first_name", "email", "mobile", "accepts_sms"]
+GUARDIAN_FIELD_LABELS = {
+    "siecle_id": gettext_lazy("identifiant SIECLE"),
+    "civility": gettext_lazy("civilité"),
+    "last_name": gettext_lazy("nom"),
+    "first_name": gettext_lazy("prénom"),
+    "email": gettext_lazy("courriel"),
+    "mobile": gettext_lazy("téléphone"),
+    "accepts_sms": gettext_lazy("accord SMS"),
+}
 
 
 def _name_key(last_name: str, first_name: str) -> tuple[str, str]:
@@ -661,9 +710,14 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
         else:
             taken.add(guardian)
             old_email = guardian.email
-            if _changed(guardian, values):
+            old_name = guardian.full_name
+            fields = _changed_fields(guardian, values)
+            if fields:
                 changed_guardians.append(guardian)
                 plan.count(label, "updated")
+                shown = [str(GUARDIAN_FIELD_LABELS[f]) for f in fields if f in GUARDIAN_FIELD_LABELS]
+                if shown:
+                    plan.name(_("Responsables modifiés"), f"{old_name} : {', '.join(shown)}")
             else:
                 plan.count(label, "unchanged")
             if guardian.user is not None and person.email and person.email != old_email:

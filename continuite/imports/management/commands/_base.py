@@ -56,6 +56,12 @@ class ImportCommand(BaseCommand):
             self.stdout.write(self.style.WARNING(f"  {warning}"))
         for note in report.get("notes", []):
             self.stdout.write(f"  {note}")
+        for listed in report.get("names", []):
+            self.stdout.write(f"  {listed['heading']} :")
+            for name in listed["names"]:
+                self.stdout.write(f"    - {name}")
+            if listed["omitted"]:
+                self.stdout.write(f"    … et {plural(listed['omitted'], 'autre')}")
         for problem in report["problems"]:
             where = f"{problem['element']} (ligne {problem['line']})" if problem["line"] else problem["element"]
             self.stdout.write(f"  [{problem['level']}] {where} : {problem['message']}")
