@@ -97,7 +97,7 @@ def job_detail(request, pk: int):
 def job_apply(request, pk: int):
     job = access_import_job(request.user, pk)
     try:
-        import_start(job=job)
+        import_start(job=job, confirmed=request.POST.get("confirm") == "1")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(job)

@@ -188,7 +188,7 @@ def _mark_running(job: ImportJob) -> ImportJob:
     return job
 
 
-def import_start(*, job: ImportJob) -> ImportJob:
+def import_start(*, job: ImportJob, confirmed: bool = False) -> ImportJob:
     """Mark a checked job as running, then hand it to the broker (the row is committed first).
 
     If the broker cannot be reached, the job goes back to "vérifié" (it can be applied again)
@@ -197,6 +197,14 @@ def import_start(*, job: ImportJob) -> ImportJob:
     """
     from ..tasks import run_import
 
+    if job.report.get("warnings") and not confirmed:
+        # The dry run warned that the file takes away most of a table: one click is not enough.
+        raise ValidationError(
+            _(
+                "Cet import retire une grande partie des données : cochez la case de confirmation pour "
+                "l'appliquer. Rien n'a été modifié."
+            )
+        )
     job = _mark_running(job)
     try:
         run_import.apply_async(
@@ -232,7 +240,7 @@ def import_retry(*, job: ImportJob) -> ImportJob:
             raise ValidationError(FILE_GONE)
         locked.status = ImportStatus.CHECKED
         locked.save(update_fields=["status"])
-    return import_start(job=locked)
+    return import_start(job=locked, confirmed=True)  # confirmed when it was first applied
 
 
 @transaction.atomic

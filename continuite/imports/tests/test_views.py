@@ -106,3 +106,38 @@ def test_it_exports_divisions_as_csv_for_excel(direction, world):
 def test_it_exports_staff_as_csv(direction, world):
     body = direction.get(reverse("imports:export_staff")).content.decode("utf-8")
     assert "MARTIN;Claire;" in body and "Enseignant" in body
+
+
+def test_it_asks_to_confirm_an_import_that_removes_most_of_a_table(
+    direction, world, django_capture_on_commit_callbacks
+):
+    school = samples.lycee(world.etablissement.uai, 2026, divisions=3, pupils_per_division=6)
+    upload(direction, "siecle_eleves", "ElevesSansAdresses.xml", samples.eleves_xml(school))
+    first = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        direction.post(reverse("imports:job_apply", args=[first.pk]))
+    school.pupils = school.pupils[:3]
+    upload(direction, "siecle_eleves", "ElevesSansAdresses.xml", samples.eleves_xml(school))
+    job = ImportJob.objects.exclude(pk=first.pk).get()
+    page = direction.get(job.get_absolute_url()).content.decode()
+    assert "cet import retire 15 élèves sur 18" in page
+    assert 'type="checkbox" name="confirm"' in page and "j'applique quand même cet import" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = direction.post(reverse("imports:job_apply", args=[job.pk]), follow=True)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED
+    said = response.content.decode().replace("&#x27;", "'")
+    assert "cochez la case de confirmation pour l'appliquer. Rien n'a été modifié." in said
+    assert world.etablissement.students.filter(exit_date__isnull=True).count() >= 18
+
+    with django_capture_on_commit_callbacks(execute=True):
+        direction.post(reverse("imports:job_apply", args=[job.pk]), {"confirm": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+
+
+def test_it_applies_an_ordinary_import_without_a_checkbox(direction, school):
+    upload(direction, "sts", "sts_emp_0450001A_2026.xml", samples.sts_xml(school))
+    page = direction.get(ImportJob.objects.get().get_absolute_url()).content.decode()
+    assert 'name="confirm"' not in page
