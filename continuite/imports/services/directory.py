@@ -573,6 +573,7 @@ def plan_eleves(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, today
 # --- SIECLE: guardians -------------------------------------------------------------------------------
 
 GUARDIAN_FIELDS = ["siecle_id", "civility", "last_name", "first_name", "email", "mobile", "accepts_sms"]
+LINK_FIELD_LABELS = {"kind": gettext_lazy("type de responsable"), "relationship": gettext_lazy("lien de parenté")}
 GUARDIAN_FIELD_LABELS = {
     "siecle_id": gettext_lazy("identifiant SIECLE"),
     "civility": gettext_lazy("civilité"),
@@ -597,9 +598,14 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
     """
     label = _("Responsables")
     links_label = _("Liens responsable-élève")
-    student_of_key = dict(
-        Student.objects.filter(etablissement=etab).exclude(siecle_id="").values_list("siecle_id", "pk")
-    )
+    student_of_key, student_name = {}, {}
+    for siecle_id, pk, first_name, last_name in (
+        Student.objects.filter(etablissement=etab)
+        .exclude(siecle_id="")
+        .values_list("siecle_id", "pk", "first_name", "last_name")
+    ):
+        student_of_key[siecle_id] = pk
+        student_name[pk] = _named(first_name, last_name)
     if not student_of_key:
         raise ValidationError(
             _(
@@ -788,9 +794,11 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
             if existing is None:
                 link_creates.append((guardian, student_id, kind, relationship))
                 plan.count(links_label, "created")
-            elif _changed(existing, {"kind": kind, "relationship": relationship}):
+            elif fields := _changed_fields(existing, {"kind": kind, "relationship": relationship}):
                 link_updates.append(existing)
                 plan.count(links_label, "updated")
+                what = ", ".join(str(LINK_FIELD_LABELS[f]) for f in fields)
+                plan.name(_("Liens modifiés"), f"{guardian.full_name} – {student_name.get(student_id, '?')} : {what}")
             else:
                 plan.count(links_label, "unchanged")
     # A link the file no longer gives is removed (SIECLE no longer names him for this student).
@@ -801,6 +809,35 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
         if student_id in students_in_file and (guardian_id, student_id) not in wanted
     ]
     plan.count(links_label, "removed", len(stale_links))
+    # Guardians the file no longer names are kept, with their links to students the file does not
+    # cite: said here, so that the counts above add up to what the portal holds.
+    absent = [g for g in guardians if g not in taken]
+    kept_links = sum(
+        1 for links in existing_links.values() for student_id in links if student_id not in students_in_file
+    )
+    for guardian in absent:
+        children = [student_name.get(s, "?") for s in existing_links.get(guardian.pk, {})]
+        plan.name(
+            _("Responsables absents du fichier (gardés)"),
+            f"{guardian.full_name} ({', '.join(children)})" if children else guardian.full_name,
+        )
+    if absent or kept_links:
+        plan.notes.append(
+            ngettext(
+                "%(count)d responsable du portail est absent du fichier : il est gardé",
+                "%(count)d responsables du portail sont absents du fichier : ils sont gardés",
+                len(absent),
+            )
+            % {"count": len(absent)}
+            + ngettext(
+                ", ainsi que %(links)d lien vers un élève que le fichier ne cite pas. Vérifiez l'export s'il devait "
+                "les contenir.",
+                ", ainsi que %(links)d liens vers des élèves que le fichier ne cite pas. Vérifiez l'export s'il devait "
+                "les contenir.",
+                kept_links,
+            )
+            % {"links": kept_links}
+        )
 
     def write():
         Guardian.objects.bulk_create(new_guardians, batch_size=BATCH)

@@ -98,3 +98,24 @@ def test_it_caps_each_list_of_names_and_counts_the_rest():
     assert report["names"][0]["omitted"] == 7
     page = text_of(render_to_string("imports/partials/report.html", {"job": {"report": report}}))
     assert "Élève 49 … et 7 autres" in page
+
+
+def test_it_accounts_for_every_guardian_and_link_the_file_no_longer_names(lycee):
+    from continuite.ecole.models import Guardian, GuardianLink
+
+    job_of(lycee, ImportKind.SIECLE_ELEVES, exports.eleves(exports.week_one()))
+    job_of(lycee, ImportKind.SIECLE_RESPONSABLES, exports.responsables(exports.week_one()))
+    later = exports.week_one()
+    later.personnes = [p for p in later.personnes if p.nom != "MÜLLER"]
+    later.personnes[0].enfants = [("145778", "2", "20")]  # Sophie DURAND becomes responsable 2
+    job = job_of(lycee, ImportKind.SIECLE_RESPONSABLES, exports.responsables(later), apply=False)
+    counts = job.report["counts"]
+    held = Guardian.objects.filter(etablissement=lycee).count()
+    listed = counts["Responsables"]["updated"] + counts["Responsables"]["unchanged"]
+    assert held == listed + 2
+    page = page_of(job)
+    assert "2 responsables du portail sont absents du fichier : ils sont gardés, ainsi que 2 liens" in page
+    assert "Responsables absents du fichier (gardés) Élodie MÜLLER (Noé MÜLLER) Élodie MÜLLER (Noé MÜLLER)" in page
+    assert "Liens modifiés Sophie DURAND – Léa DURAND : type de responsable" in page
+    links = counts["Liens responsable-élève"]
+    assert GuardianLink.objects.filter(guardian__etablissement=lycee).count() == sum(links.values()) + 2
