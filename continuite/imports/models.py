@@ -21,7 +21,7 @@ class ImportStatus(models.TextChoices):
     CHECKED = "checked", _("vérifié")
     RUNNING = "running", _("en cours")
     DONE = "done", _("terminé")
-    FAILED = "failed", _("échec")
+    FAILED = "failed", _("refusé")  # as the job's page says: nothing was written
     CANCELLED = "cancelled", _("abandonné")
 
 

@@ -141,3 +141,14 @@ def test_it_applies_an_ordinary_import_without_a_checkbox(direction, school):
     upload(direction, "sts", "sts_emp_0450001A_2026.xml", samples.sts_xml(school))
     page = direction.get(ImportJob.objects.get().get_absolute_url()).content.decode()
     assert 'name="confirm"' not in page
+
+
+def test_it_lists_a_refused_file_as_refused_with_its_reason_and_a_summary(direction, world, school):
+    upload(direction, "sts", "emp_sts_0450001A_2026.xml", samples.sts_xml(school, root="EDT_STS"))
+    upload(direction, "sts", "sts_emp_0450001A_2026.xml", samples.sts_xml(school))
+    ImportJobFactory(etablissement=world.etablissement, created_by=None, filename="cli.xml")
+    page = " ".join(direction.get(reverse("imports:job_list")).content.decode().split())
+    assert "échec" not in page
+    assert "refusé" in page and "sts_emp_&lt;UAI&gt;_&lt;année&gt;.xml" in page
+    assert "29 créées, 3 mises à jour, 0 retirées" in page
+    assert "ligne de commande" in page

@@ -19,13 +19,26 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="le fichier exporté (XML, CSV ou zip)")
-        parser.add_argument("--uai", required=True, help="UAI de l'établissement (ex. 0450000A)")
+        parser.add_argument(
+            "--uai", help="UAI de l'établissement (ex. 0450000A) ; facultatif si la base n'en compte qu'un"
+        )
         parser.add_argument("--dry-run", action="store_true", help="vérifier et simuler sans rien modifier")
 
-    def handle(self, *args, path: str, uai: str, dry_run: bool, **options):
-        etablissement = Etablissement.objects.filter(uai=uai.strip().upper()).first()
-        if etablissement is None:
-            raise CommandError(f"Aucun établissement d'UAI {uai}.")
+    def handle(self, *args, path: str, uai: str | None, dry_run: bool, **options):
+        if uai:
+            etablissement = Etablissement.objects.filter(uai=uai.strip().upper()).first()
+            if etablissement is None:
+                raise CommandError(f"Aucun établissement d'UAI {uai}.")
+        else:
+            # A portal for one lycée: no need to name it.
+            found = list(Etablissement.objects.order_by("uai")[:2])
+            if len(found) != 1:
+                raise CommandError(
+                    "La base compte plusieurs établissements : précisez lequel avec --uai UAI."
+                    if found
+                    else "Aucun établissement dans la base : créez-le d'abord (admin Django)."
+                )
+            etablissement = found[0]
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"Fichier introuvable : {path}")

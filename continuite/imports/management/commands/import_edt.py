@@ -4,5 +4,7 @@ from ._base import ImportCommand
 
 
 class Command(ImportCommand):
-    help = "Importe le fichier EDT : `manage.py import_edt FICHIER --uai UAI [--dry-run]`."
+    help = (
+        "Importe l'emploi du temps EDT (EXP_COURS.xml). Usage : `manage.py import_edt FICHIER [--uai UAI] [--dry-run]`."
+    )
     kind = ImportKind.EDT

@@ -4,5 +4,8 @@ from ._base import ImportCommand
 
 
 class Command(ImportCommand):
-    help = "Importe le fichier STS : `manage.py import_sts FICHIER --uai UAI [--dry-run]`."
+    help = (
+        "Importe l'export STS-web (sts_emp_<UAI>_<année>.xml) : personnels, matières, divisions, groupes, services."
+        " Usage : `manage.py import_sts FICHIER [--uai UAI] [--dry-run]`."
+    )
     kind = ImportKind.STS

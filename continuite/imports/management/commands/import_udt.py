@@ -4,5 +4,8 @@ from ._base import ImportCommand
 
 
 class Command(ImportCommand):
-    help = "Importe le fichier UDT : `manage.py import_udt FICHIER --uai UAI [--dry-run]`."
+    help = (
+        "Importe l'emploi du temps UnDeuxTemps (export_udt.csv)."
+        " Usage : `manage.py import_udt FICHIER [--uai UAI] [--dry-run]`."
+    )
     kind = ImportKind.UDT
