@@ -97,12 +97,18 @@ class AttendanceMarkQuerySet(models.QuerySet):
         return self.annotate(request_pending=Exists(pending))
 
     def to_process_first(self):
-        """The vie scolaire's order: absences still "à justifier" first, then the newest."""
+        """The vie scolaire's order: absences still "à justifier" first, then the newest day, each day's
+        sessions by their time."""
         rank = models.Case(
             models.When(absence_status="a_justifier", then=0), default=1, output_field=models.IntegerField()
         )
         return self.annotate(process_rank=rank).order_by(
-            "process_rank", "-register__date", "register__half_day", "student__last_name", "student__first_name", "pk"
+            "process_rank",
+            "-register__date",
+            "register__session__start",  # within a day, in the order of the sessions
+            "student__last_name",
+            "student__first_name",
+            "pk",
         )
 
 

@@ -59,7 +59,7 @@ def absence_list(request):
     marks = (
         marks.with_pending_request()
         .to_process_first()
-        .select_related("student__division", "register__session__subject", "settled_by")
+        .select_related("student__division", "register__session__subject", "settled_by", "justification__decided_by")
     )
     page = Paginator(marks, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -187,7 +187,7 @@ def student_followup(request, pk: int):
     ).get(student.pk, {})
     absences = (
         AttendanceMark.objects.filter(student=student, status="absent").with_pending_request().to_process_first()
-    ).select_related("register__session__subject", "settled_by", "student__division")[:100]
+    ).select_related("register__session__subject", "settled_by", "student__division", "justification__decided_by")[:100]
     justifications = (
         Justification.objects.filter(student=student)
         .select_related("student", "given_by", "decided_by")
