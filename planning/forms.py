@@ -240,6 +240,31 @@ class ThresholdsForm(forms.ModelForm):
         self.order_fields(["class_weekdays"])  # the school's week first, then its limits
         self.helper = _helper()
 
+    def clean_max_video_share_percent(self):
+        share = self.cleaned_data["max_video_share_percent"]
+        if share is not None and share > 100:
+            raise forms.ValidationError(_("Une part se donne en pourcentage : 100 % au plus."))
+        return share
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("max_video_minutes_per_day", "max_async_minutes_per_day"):
+            if cleaned.get(name) == 0:
+                self.add_error(name, _("Un seuil de 0 min par jour signalerait chaque jour : 1 min au moins."))
+        pairs = (
+            ("max_video_minutes_per_day", "max_video_minutes_per_week", _("la classe virtuelle")),
+            ("max_async_minutes_per_day", "max_async_minutes_per_week", _("le travail à faire")),
+            ("max_assessments_per_day", "max_assessments_per_week", _("les évaluations")),
+        )
+        for day, week, what in pairs:
+            if cleaned.get(day) is not None and cleaned.get(week) is not None and cleaned[week] < cleaned[day]:
+                self.add_error(
+                    week,
+                    _("Le seuil de la semaine pour %(what)s ne peut pas être plus bas que celui d'un jour (%(day)s).")
+                    % {"what": what, "day": cleaned[day]},
+                )
+        return cleaned
+
 
 class WeekCopyForm(forms.Form):
     weeks = forms.IntegerField(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from continuite.accounts.roles import Role
 from continuite.ecole.models import Student
+from continuite.french import week_label
 
 from . import services
 from .upcoming import REGISTER_MODALITIES, students_ahead, teacher_ahead, tutor_week
@@ -68,6 +69,14 @@ def panels(request) -> list[dict]:
                 "context": {
                     "monday": monday,
                     "parity": next((d.week_parity for d in days), ""),
+                    # The label ends on the last day of the table below (a Saturday when it has classes).
+                    "week_label": _capitalized(
+                        week_label(
+                            monday,
+                            next((d.week_parity for d in days), ""),
+                            last_day=max((d.date for d in days), default=None),
+                        )
+                    ),
                     "weeks": weeks,
                     "thresholds": thresholds,
                     "rules": RULES_TEXT,
@@ -75,3 +84,7 @@ def panels(request) -> list[dict]:
             }
         )
     return result
+
+
+def _capitalized(label: str) -> str:
+    return label[:1].upper() + label[1:]

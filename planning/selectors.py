@@ -45,6 +45,13 @@ class Occurrence:
         return self.session.get_modality_display() if self.session else str(Modality.PRESENCE.label)
 
     @property
+    def room(self) -> str:
+        """The room of the occurrence: the session's when it names one, else the slot's."""
+        if self.session is not None and self.session.room:
+            return self.session.room
+        return self.slot.room if self.slot is not None else ""
+
+    @property
     def is_outside_timetable(self) -> bool:
         return self.slot is None
 
@@ -187,16 +194,27 @@ def mark_situations(entries, *, half: str | None, division_id: int | None) -> st
     ``entries`` are ``Occurrence`` objects (or anything with ``session`` and ``situation``), the
     sessions read with their ``hybrid_remote_division``. Returns "classe" or "distance" when every
     hybrid session of the list puts the student in the same place, "mixte" when it differs, None
-    without a hybrid session. The same rule as the workload (``Session.situation_of``).
+    without a hybrid session; "classe_distance" when every lesson is at a distance with no half in
+    the room (the whole division switched). The same rule as the workload (``Session.situation_of``).
     """
     seen = set()
+    all_remote, held = True, 0
     for entry in entries:
         session = entry.session
-        if session is None or session.modality == Modality.CANCELLED:
+        if session is None:
+            all_remote, held = False, held + 1
             continue
+        if session.modality == Modality.CANCELLED:
+            continue
+        held += 1
         entry.situation = session.situation_of(half=half, division_id=division_id)
         if entry.situation:
             seen.add(entry.situation)
+        if session.modality == Modality.PRESENCE or entry.situation == "classe":
+            all_remote = False
+    if held and all_remote and not any(getattr(e.session, "hybrid_room_half", "") for e in entries):
+        # A switched division: every lesson at a distance, no half in the room (not a half-group rota).
+        return "classe_distance"
     if not seen:
         return None
     return seen.pop() if len(seen) == 1 else "mixte"
@@ -260,6 +278,17 @@ def division_heatmap(division: Division, monday: dt.date, thresholds: Thresholds
     }
 
 
+def _week_title(monday: dt.date, days) -> str:
+    from continuite.french import week_label
+
+    label = week_label(
+        monday,
+        next((d.week_parity for d in days), ""),
+        last_day=max((d.date for d in days), default=None),
+    )
+    return label[:1].upper() + label[1:]
+
+
 def school_overview(etablissement_id: int, mondays: list[dt.date], thresholds: Thresholds) -> list[dict]:
     """Per week, every current division with its load: 1 + 2 × weeks queries."""
     divisions = list(Division.objects.filter(etablissement_id=etablissement_id).current().order_by("level", "code"))
@@ -275,6 +304,8 @@ def school_overview(etablissement_id: int, mondays: list[dt.date], thresholds: T
             {
                 "monday": monday,
                 "days": days,
+                # "Semaine 49 (B) du 30 novembre au 5 décembre": the parity, and Saturday when it has classes.
+                "label": _week_title(monday, days),
                 "divisions": entries,
                 "over": [(d, load) for d, load in entries if load.is_over],
             }

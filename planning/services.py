@@ -445,6 +445,29 @@ def session_create(
     slot = next((s for s in own_slots if s.runs_on(day)), None)
     _check_free(etablissement, day, start, end, division, group, except_slot=slot)
     if slot is not None:
+        planned = (
+            Session.objects.filter(slot=slot, date=date)
+            .exclude(modality=Modality.CANCELLED)
+            .select_related("subject", "division", "group")
+            .first()
+        )
+        if planned is not None:
+            # Already planned (a link, a modality): a new session would silently overwrite it.
+            raise ValidationError(
+                _(
+                    "Vous avez déjà cours avec %(audience)s à ce moment-là : %(subject)s, %(date)s, "
+                    "%(start)s–%(end)s — modifiez cette séance."
+                ),
+                code="already_planned",
+                params={
+                    "audience": planned.audience,
+                    "subject": planned.subject,
+                    "date": long_date(date, year=False),
+                    "start": f"{planned.start:%H:%M}",
+                    "end": f"{planned.end:%H:%M}",
+                    "pk": planned.pk,
+                },
+            )
         return session_plan(
             slot=slot,
             date=date,
@@ -811,7 +834,62 @@ def division_modality_switch(
                     )
                 session_plan(slot=slot, date=day.date, by=by, **plan)
                 count += 1
+    if count:
+        _tell_switch(division=division, start=start, end=end, modality=modality, slots=slots, by=by)
     return count
+
+
+SWITCH_KIND = "planning.division_switch"
+SWITCH_TEMPLATE = "planning/notifications/division_switch"
+
+
+def _tell_switch(*, division: Division, start: dt.date, end: dt.date, modality: str, slots, by: Staff | None) -> None:
+    """Tell the teachers of the lessons concerned, the students and their families, in the switch's transaction."""
+    import uuid
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from continuite.ecole.models import Guardian
+    from continuite.french import day_month
+    from continuite.notifications.services import notify
+
+    situation = {
+        Modality.VISIO: _("à distance, en classe virtuelle"),
+        Modality.ASYNC_DISTANCE: _("à distance, en travail en autonomie"),
+        Modality.HYBRIDE: _("en demi-groupes alternés : un demi-groupe en classe, l'autre à distance"),
+        Modality.PRESENCE: _("en classe"),
+    }[modality]
+    etablissement = division.etablissement
+    context = {
+        "division": division.code,
+        "start": day_month(start),
+        "end": day_month(end),
+        "situation": situation,
+        "url": settings.SITE_URL + reverse("planning:my_week") + f"?semaine={monday_of(start).isoformat()}",
+        "teacher_url": settings.SITE_URL + reverse("planning:week") + f"?semaine={monday_of(start).isoformat()}",
+    }
+    reply_to = (by.email or (by.user.email if by.user_id else "")) if by is not None else ""
+    reply_to = reply_to or etablissement.contact_email
+    batch = uuid.uuid4().hex
+    teachers = {t.pk: t for slot in slots for t in slot.teachers.all()}
+    students = list(division.students.current().select_related("user"))
+    recipients = [("teacher", t.user, None) for t in teachers.values() if t.user_id]
+    recipients += [("student", st.user, None) for st in students if st.user_id]
+    guardians = Guardian.objects.filter(links__student__in=students).select_related("user").distinct()
+    recipients += [("family", None, g) for g in guardians]
+    for role, user, guardian in recipients:
+        notify(
+            etablissement=etablissement,
+            kind=SWITCH_KIND,
+            template=SWITCH_TEMPLATE,
+            context={**context, "role": role},
+            user=user if guardian is None else None,
+            guardian=guardian,
+            idempotency_key=f"planning:switch:{division.pk}:{batch}:{role}:{(user or guardian).pk}",
+            related=division,
+            reply_to=reply_to,
+        )
 
 
 def _check_shared_free(slot: TimetableSlot, date: dt.date, before: Session | None, division: Division) -> None:

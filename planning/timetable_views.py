@@ -6,14 +6,12 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuite.accounts.roles import Role
 
 from .access import access_division_timetable, access_group_timetable, access_student_timetable
-from .models import REMOTE_MODALITIES, SchoolDay
-from .queries import monday_of
+from .models import REMOTE_MODALITIES, Modality
 from .selectors import student_week
 from .timetables import division_week, group_week, with_day_homework
 from .upcoming import subjects_shown
@@ -22,16 +20,6 @@ from .views import _monday, _week_context
 
 def _week(request) -> dt.date:
     """The week asked for; without one, this week, or the coming one once this one is over."""
-    if "semaine" not in request.GET:
-        today = timezone.localdate()
-        over = today.weekday() == 6 or (
-            today.weekday() == 5
-            and not SchoolDay.objects.filter(
-                etablissement_id=request.user.etablissement_id, date=today, is_holiday=False
-            ).exists()
-        )
-        if over:
-            return monday_of(today) + dt.timedelta(days=7)
     return _monday(request)
 
 
@@ -39,7 +27,9 @@ def _counts(grid) -> dict:
     held = [o for occs in grid.cells.values() for o in occs if not o.is_cancelled]
     return {
         "sessions": len(held),
-        "remote": sum(1 for o in held if o.modality in REMOTE_MODALITIES),
+        # A hybrid session has half of its students in the room: counted apart, not "à distance".
+        "remote": sum(1 for o in held if o.modality in REMOTE_MODALITIES and o.modality != Modality.HYBRIDE),
+        "hybrid": sum(1 for o in held if o.modality == Modality.HYBRIDE),
         "works": len(grid.homework),
     }
 

@@ -225,6 +225,7 @@ class TeacherAhead:
     homework: list[Homework]
     divisions: list = field(default_factory=list)
     groups: list = field(default_factory=list)
+    registers_due: int = 0  # his past video and hybrid sessions of the last weeks whose register is not taken
 
 
 REGISTER_MODALITIES = (Modality.VISIO, Modality.HYBRIDE)
@@ -234,7 +235,7 @@ def teacher_ahead(staff, *, today: dt.date) -> TeacherAhead:
     """His sessions of today (or of his next school day with classes) and the work due in his classes.
 
     Queries: school days, his slots, the sessions naming him, the sessions, his divisions and
-    groups, the work due (+ one when some work has no subject).
+    groups, the work due (+ one when some work has no subject), his past registers not taken.
     """
     ahead = days_ahead(staff.etablissement_id, today)
     slots = list(TimetableSlot.objects.taught_by(staff).current().select_related(*_RELATED))
@@ -270,7 +271,17 @@ def teacher_ahead(staff, *, today: dt.date) -> TeacherAhead:
     subjects_shown(homework)
     classes = sorted({a.division for a in assignments if a.division_id}, key=lambda d: d.code)
     groups = sorted({a.group for a in assignments if a.group_id}, key=lambda g: g.code)
-    return TeacherAhead(ahead=ahead, day=day, homework=homework, divisions=classes, groups=groups)
+    # The same window as the register list of suivi (three weeks back).
+    registers_due = Session.objects.filter(
+        teachers=staff,
+        modality__in=REGISTER_MODALITIES,
+        date__range=(today - dt.timedelta(days=21), today - dt.timedelta(days=1)),
+        etablissement_id=staff.etablissement_id,
+        register__isnull=True,
+    ).count()
+    return TeacherAhead(
+        ahead=ahead, day=day, homework=homework, divisions=classes, groups=groups, registers_due=registers_due
+    )
 
 
 # The rules' names, as the tutor's panel says which one a day or the week goes over.

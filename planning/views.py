@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -56,10 +57,22 @@ PLANNERS = (Role.ENSEIGNANT, Role.DIRECTION)
 
 
 def _monday(request) -> dt.date:
+    """The week asked for; without one, this week, or the coming one once this one is over (a Sunday,
+    or a Saturday without classes), as the home pages do."""
     try:
         return monday_of(dt.date.fromisoformat(request.GET.get("semaine", "")))
     except ValueError:
-        return monday_of(timezone.localdate())
+        pass
+    from .models import SchoolDay
+
+    today = timezone.localdate()
+    over = today.weekday() == 6 or (
+        today.weekday() == 5
+        and not SchoolDay.objects.filter(
+            etablissement_id=request.user.etablissement_id, date=today, is_holiday=False
+        ).exists()
+    )
+    return monday_of(today) + dt.timedelta(days=7) if over else monday_of(today)
 
 
 def _week_context(monday: dt.date) -> dict:
@@ -275,6 +288,7 @@ def session_new(request):
         if subject is not None:
             initial["subject"] = subject.pk
     form = SessionCreateForm(request.POST or None, user=request.user, initial=initial)
+    existing_session = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("audience")
@@ -284,6 +298,9 @@ def session_new(request):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
+            planned = next((e for e in exc.error_list if e.code == "already_planned"), None)
+            if planned is not None:
+                existing_session = get_object_or_404(Session, pk=planned.params["pk"])
         else:
             if session is not None and session.is_outside_timetable:
                 messages.warning(request, _("Séance enregistrée, hors emploi du temps de la classe."))
@@ -307,6 +324,7 @@ def session_new(request):
         "planning/session_new.html",
         {
             "form": form,
+            "existing_session": existing_session,
             "rules": RULES_TEXT,
             "gauge": _session_gauge(
                 request, form, audience_key=str(_value(form, "audience")), date=date, minutes=minutes
@@ -328,7 +346,14 @@ def week_copy(request):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("%(n)d séance(s) copiée(s).") % {"n": made})
+            messages.success(
+                request,
+                _(
+                    "%(n)s. Les séances hors emploi du temps et les travaux ne sont pas copiés : "
+                    "ajoutez-les dans la semaine."
+                )
+                % {"n": plural(made, str(_("séance copiée")), str(_("séances copiées")))},
+            )
     return redirect(_week_url(monday))
 
 
@@ -442,6 +467,9 @@ def homework_delete(request, pk: int):
     require_role(request.user, *PLANNERS)
     homework = access_homework(request.user, pk, for_write=True)
     heading = homework.heading
+    if request.POST.get("confirmer") != "oui":
+        messages.error(request, _("Cochez « Je confirme la suppression de ce travail » pour le supprimer."))
+        return redirect("planning:homework_edit", pk=homework.pk)
     try:
         services.homework_delete(homework=homework, by=request.user.staff_profile)
     except ValidationError as exc:
@@ -459,11 +487,20 @@ def homework_done(request, pk: int):
     student = request.user.student_profile
     if student is None:
         raise PermissionDenied
+    done = request.POST.get("done") != "0"
     try:
-        services.homework_mark_done(homework=homework, student=student, done=request.POST.get("done") != "0")
+        services.homework_mark_done(homework=homework, student=student, done=done)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(reverse_week("planning:my_week", homework.due_date))
+    else:
+        if done:
+            messages.success(request, _("Travail noté comme fait : %(title)s.") % {"title": homework.heading})
+        else:
+            messages.success(
+                request, _("Travail noté comme pas encore fait : %(title)s.") % {"title": homework.heading}
+            )
+    # Back to the same piece of work, not to the top of the week.
+    return redirect(reverse_week("planning:my_week", homework.due_date) + f"#travail-{homework.pk}")
 
 
 def reverse_week(name: str, day: dt.date) -> str:
@@ -735,7 +772,12 @@ def division_switch(request, pk: int):
                 _("%(sessions)s planifiées pour la %(code)s et ses groupes.")
                 % {"sessions": plural(count, str(_("séance"))), "code": division.code},
             )
-            return redirect("planning:division_load", pk=division.pk)
+            start = form.cleaned_data["start"]
+            # The switched week, not the current one: what the direction just decided.
+            return redirect(
+                reverse("planning:division_load", kwargs={"pk": division.pk})
+                + f"?semaine={monday_of(start).isoformat()}"
+            )
     return render(
         request,
         "planning/division_switch.html",

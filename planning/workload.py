@@ -292,6 +292,8 @@ class Thresholds:
             return str(_("classe virtuelle : plus de %(limit)d min %(per)s") % {"limit": limit, "per": per})
         if metric == "async_minutes":
             return str(_("travail à faire : plus de %(limit)d min %(per)s") % {"limit": limit, "per": per})
+        if limit == 1:
+            return str(_("plus d'une évaluation %(per)s") % {"per": per})
         if limit < 2:
             return str(_("plus de %(limit)d évaluation %(per)s") % {"limit": limit, "per": per})
         return str(_("plus de %(limit)d évaluations %(per)s") % {"limit": limit, "per": per})

@@ -95,7 +95,7 @@ def test_it_alerts_again_when_a_threshold_is_exceeded_again(calendar):
     give(w, 40, kind=HomeworkKind.ASSESSMENT, title="Contrôle")  # 140 min and two assessments on Tuesday
     subjects = [subject(m) for m in received()]
     assert len(subjects) == 2
-    assert subjects[1].endswith("— travail à faire : plus de 120 min par jour ; plus de 1 évaluation par jour")
+    assert subjects[1].endswith("— travail à faire : plus de 120 min par jour ; plus d'une évaluation par jour")
 
 
 def test_it_sends_nothing_for_one_hybrid_hour(calendar):

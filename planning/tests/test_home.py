@@ -293,11 +293,12 @@ def more_data(w):
         # suivi: his children's absences to justify, the notices to acknowledge
         ("parent", 15),
         # session, user; planning: school days, his slots, the sessions naming him, the sessions, his
-        # assignments, the work due in his classes, authors' subjects; home: his assignments
-        ("teacher", 10),
-        # the teacher's ten, + his tutored divisions; planning: the thresholds, the divisions, the week's
-        # days, the students' loads (one aggregate); home: the division, its students, their groups
-        ("tutor", 18),
+        # assignments, the work due in his classes, authors' subjects, his past registers not taken;
+        # home: his assignments
+        ("teacher", 11),
+        # the teacher's eleven, + his tutored divisions; planning: the thresholds, the divisions, the
+        # week's days, the students' loads (one aggregate); home: the division, its students, their groups
+        ("tutor", 19),
     ],
 )
 def test_it_renders_each_home_with_a_fixed_number_of_queries(

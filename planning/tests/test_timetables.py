@@ -65,7 +65,11 @@ def test_it_shows_the_form_tutor_his_division_week(timetable, client):
     assert "Emploi du temps de la 1G3" in page
     assert f"Semaine 49 ({parity}) du 30 novembre au 4 décembre" in page
     assert "Lundi 30 novembre" in page and "Mardi 1er décembre" in page
-    assert "3 séances cette semaine, dont 1 à distance · 1 travail à rendre" in page
+    # The hybrid session has a half in the room: not counted "à distance", said apart.
+    assert (
+        "3 séances cette semaine, dont 0 à distance · 1 travail à rendre · "
+        "1 séance hybride (un demi-groupe en classe, l'autre à distance)"
+    ) in page
     assert "Hybride (demi-groupes) demi-groupe A en classe, demi-groupe B à distance" in page
     assert "Maths · 1G3 En présence" in page
     assert "Spécialité SES" in page  # the group his students attend
@@ -93,7 +97,11 @@ def test_it_shows_the_direction_a_student_week(timetable, client):
     page, html = read(client, w.user("direction"), url)
     assert "La semaine de Léa DURAND" in page
     assert "Classe 1G3 · groupes : 1G3-A, Spécialité SES" in page
-    assert "3 séances cette semaine, dont 1 à distance · 1 travail à rendre" in page
+    # The hybrid session has a half in the room: not counted "à distance", said apart.
+    assert (
+        "3 séances cette semaine, dont 0 à distance · 1 travail à rendre · "
+        "1 séance hybride (un demi-groupe en classe, l'autre à distance)"
+    ) in page
     assert "QCM chapitre 3" in page
     assert f'href="{reverse("planning:division_timetable", args=[w.division.pk])}?semaine=2026-11-30"' in html
 

@@ -174,7 +174,10 @@ def test_it_edits_and_deletes_work_and_the_gauge_follows(week, client):
     }
     assert client.post(edit, data).status_code == 302
     assert "Travail à faire 40 min 120 min" in text(client.get(gauge))
-    response = client.post(reverse("planning:homework_delete", args=[homework.pk]), follow=True)
+    refused = client.post(reverse("planning:homework_delete", args=[homework.pk]), follow=True)
+    assert "Cochez « Je confirme la suppression de ce travail » pour le supprimer." in text(refused)
+    assert Homework.objects.exists()
+    response = client.post(reverse("planning:homework_delete", args=[homework.pk]), {"confirmer": "oui"}, follow=True)
     assert "Travail supprimé : Sciences économiques et sociales — Projet : Exposé." in text(response)
     assert not Homework.objects.exists()
     assert "Travail à faire 0 min 120 min" in text(client.get(gauge))
