@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
 
 from continuite.ecole.models import Division, Student
 
@@ -42,7 +43,16 @@ class Occurrence:
 
     @property
     def modality_label(self) -> str:
-        return self.session.get_modality_display() if self.session else str(Modality.PRESENCE.label)
+        if self.session is None:
+            return str(Modality.PRESENCE.label)
+        if (
+            self.session.modality == Modality.HYBRIDE
+            and self.session.hybrid_remote_division_id
+            and not self.session.hybrid_room_half
+        ):
+            # A shared group: one division at a distance, the others in the room (no half-groups).
+            return str(_("Hybride (une classe à distance)"))
+        return self.session.get_modality_display()
 
     @property
     def room(self) -> str:

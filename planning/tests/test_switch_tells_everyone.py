@@ -90,3 +90,20 @@ def test_it_tells_the_student_her_whole_class_is_at_a_distance(calendar, client)
     assert "Cette semaine, toute votre classe est à distance : chaque séance dit comment la suivre." in page
     assert "Vous êtes dans le demi-groupe" not in page
     assert "Lien à venir : votre professeur le donnera." in page
+
+
+def test_it_labels_a_shared_group_with_one_class_away_as_such(calendar, client):
+    w = calendar
+    SlotFactory(
+        group=w.spe_group, subject=w.subject, teachers=[w.teacher], weekday=1, start=dt.time(14), end=dt.time(15)
+    )
+    services.division_modality_switch(
+        division=w.division,
+        start=MONDAY,
+        end=MONDAY + dt.timedelta(days=4),
+        modality=Modality.VISIO,
+        shared_groups={w.spe_group.pk: services.SHARED_HYBRID},
+    )
+    client.force_login(w.teacher.user)
+    page = client.get(reverse("planning:week") + f"?semaine={MONDAY.isoformat()}").text
+    assert "Hybride (une classe à distance)" in page and "Hybride (demi-groupes)" not in page
