@@ -114,7 +114,7 @@ def test_it_names_each_week_of_the_school_load_with_its_parity(calendar, client)
     page = text(client.get(reverse("planning:school_load") + "?semaine=2026-11-30"))
     assert f"Semaine 49{parity[dt.date(2026, 11, 30)]} du 30 novembre au 4 décembre" in page
     assert f"Semaine 50{parity[dt.date(2026, 12, 7)]} du 7 décembre au 11 décembre" in page
-    assert f"Charge par division, semaine 49{parity[dt.date(2026, 11, 30)]}" in page
+    assert f"Charge par division, Semaine 49{parity[dt.date(2026, 11, 30)]}" in page
 
 
 def test_it_explains_the_white_cells_of_the_heat_map(calendar, client):
