@@ -38,10 +38,12 @@ class NeedQuerySet(models.QuerySet):
     def left_without_equipment_on(self, day):
         """Students' needs that left them without a device or a connection on ``day``.
 
-        ``day`` is a date or an ``OuterRef`` to one (a hand-in's due date). The need was declared by
-        then, was not refused nor closed yet, and no device lent for it had been handed over (and
-        not yet returned): waiting for a decision, paper copies, access in the school, or a loan
-        not handed over. A missing webcam alone does not stop anyone handing in work.
+        ``day`` is a date or an ``OuterRef`` to one (a hand-in's due date). The lack had started by
+        then (the "depuis le" the family gave, else the day the need was declared: a need declared
+        today for a computer missing for three weeks covers those weeks), was not refused nor closed
+        yet, and no device lent for it had been handed over (and not yet returned): waiting for a
+        decision, paper copies, access in the school, or a loan not handed over. A missing webcam
+        alone does not stop anyone handing in work.
         """
         from .models import Loan
 
@@ -50,7 +52,8 @@ class NeedQuerySet(models.QuerySet):
             Q(returned_at__isnull=True) | Q(returned_at__date__gt=inner_day)
         )
         return (
-            self.filter(student__isnull=False, declared_at__date__lte=day)
+            self.filter(student__isnull=False)
+            .filter(Q(since__lte=day) | Q(since__isnull=True, declared_at__date__lte=day))
             .filter(Q(lacks_computer=True) | Q(lacks_tablet=True) | Q(lacks_connection=True))
             .exclude(status="refuse")
             .exclude(decision="refus")
@@ -140,6 +143,19 @@ def paper_student_ids(*, etablissement):
         .active()
         .values_list("student_id", flat=True)
         .distinct()
+    )
+
+
+def lacked_equipment_for_absence() -> Exists:
+    """For a suivi ``AttendanceMark`` row: its student had no device or connection on the session's day.
+
+    Missing a video class one could not follow for want of equipment is an equipment matter, not a
+    dropout signal; the signal aggregates and the notices' figures leave such absences out.
+    """
+    from .models import Need
+
+    return Exists(
+        Need.objects.left_without_equipment_on(OuterRef("register__date")).filter(student=OuterRef("student_id"))
     )
 
 

@@ -159,7 +159,7 @@ def attendance_by_student(*, etablissement_id: int, start: dt.date, end: dt.date
         .values("student_id")
         .annotate(
             sessions=Count("pk"),
-            unexcused=Count("pk", filter=Q(status="absent", absence_status="a_justifier")),
+            unexcused=Count("pk", filter=unexcused_absence()),
             technical=Count("pk", filter=Q(status="technique")),
         )
     )
@@ -181,6 +181,45 @@ def equipment_matter():
     from equipement.queries import lacked_equipment_for_hand_in
 
     return Q(homework__hand_in_mode__in=ONLINE_HAND_IN_MODES) & Q(lacked_equipment_for_hand_in())
+
+
+def remote_mark():
+    """An ``AttendanceMark`` condition: the student was to follow the session at a distance (a
+    classe virtuelle, or the remote half / the remote division of a hybrid session)."""
+    from django.db.models import F
+
+    from continuite.ecole.models import Group
+
+    in_room_half = Group.objects.filter(
+        kind="demi", students=OuterRef("student_id"), half=OuterRef("register__session__hybrid_room_half")
+    ).exclude(half="")
+    hybrid_remote = (
+        Q(register__session__modality="hybride")
+        & ~Exists(in_room_half)
+        & (
+            Q(register__session__hybrid_remote_division__isnull=True)
+            | Q(register__session__hybrid_remote_division_id=F("student__division_id"))
+        )
+    )
+    return Q(register__session__modality="visio") | hybrid_remote
+
+
+def equipment_absence():
+    """An ``AttendanceMark`` condition: an absence from a session the student was to follow at a
+    distance while he had no device or connection. An equipment matter, never a dropout signal:
+    it counts neither in the signals nor in a notice (without the equipment app nothing is excused)."""
+    from django.apps import apps
+
+    if not apps.is_installed("equipement"):
+        return Q(pk__in=[])
+    from equipement.queries import lacked_equipment_for_absence
+
+    return Q(status="absent") & remote_mark() & Q(lacked_equipment_for_absence())
+
+
+# Absences that count as a dropout signal: still "à justifier", and not an equipment matter.
+def unexcused_absence():
+    return Q(status="absent", absence_status="a_justifier") & ~equipment_absence()
 
 
 DASEN_DAYS = 30  # "four unjustified half-days in a month", read over the last 30 days
@@ -206,7 +245,7 @@ def half_days_by_student(
     rows = marks.values("student_id").annotate(
         missed=Count("pk"),
         half_days=Count(half_day, distinct=True),
-        unexcused_half_days=Count(half_day, filter=Q(absence_status="a_justifier"), distinct=True),
+        unexcused_half_days=Count(half_day, filter=unexcused_absence(), distinct=True),
     )
     return {row.pop("student_id"): row for row in rows}
 
@@ -296,6 +335,14 @@ def students_without_equipment(students, *, day: dt.date) -> list:
     from equipement.queries import students_without_equipment as lacking
 
     return lacking(students=students, day=day)
+
+
+def student_equipment_gap(student, *, day: dt.date):
+    """What ``student`` lacks in equipment on ``day`` and the school's answer, or None (1 query)."""
+    from continuite.ecole.models import Student
+
+    gaps = students_without_equipment(Student.objects.filter(pk=student.pk), day=day)
+    return gaps[0] if gaps else None
 
 
 def students_with_open_case(students):

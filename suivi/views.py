@@ -350,21 +350,37 @@ def _case_page(request, case: Case, **bound):
         "can_write": Role.CPE in request.user.roles and case.is_open,
         "justification": services.active_justification(case.student, today),
         "today": today,
+        # query: what the student lacks in equipment today (absences he could not follow are not signals)
+        "equipment_gap": queries.student_equipment_gap(case.student, day=today),
+        # queries: the rule and figures of today, as the signals read them (the history keeps the old ones)
+        "current": services.case_current_rule(case, today=today),
     }
     if context["can_write"]:
         notices = [entry["obj"] for entry in context["timeline"] if entry["type"] == "notice"]
         stage, level, warning = services.notice_step_in(case, notices)
+        # queries: the school's settings, the figures of today, the checks of ``notice_send``: the
+        # page says up front when the next step would not leave, and why (no button then)
+        settings = services.settings_get(etablissement=case.etablissement)
+        blocked = (
+            services.notice_blocked(
+                case=case,
+                stage=stage,
+                level=level,
+                figures=services.notice_figures(student=case.student, settings=settings, today=today),
+                settings=settings,
+                today=today,
+            )
+            if case.notice_level < services.MAX_NOTICE_LEVEL
+            else ""
+        )
         context.update(
             next_step={
                 "key": services.step_key(stage, level),
                 "stage": stage,
                 "level": level,
                 "label": NoticeStage(stage).label,
-                # query: the school's settings (the delay after the warning), only once a warning left
-                "earliest": services.notice_earliest(
-                    warning=warning,
-                    settings=services.settings_get(etablissement=case.etablissement) if warning else None,
-                ),
+                "earliest": services.notice_earliest(warning=warning, settings=settings),
+                "blocked": blocked,
             }
             if case.notice_level < services.MAX_NOTICE_LEVEL
             else None,

@@ -201,6 +201,7 @@ def student_followup(request, pk: int):
         "suivi/student_followup.html",
         {
             "student": student,
+            "equipment_gap": queries.student_equipment_gap(student, day=today),
             "counts": counts,
             "since": since,
             "absences": absences,

@@ -12,7 +12,7 @@ from continuite.accounts.roles import Role
 from continuite.accounts.services import account_create_for, user_invite
 
 from .access import access_division, access_staff, access_student, guardian_links_visible, require_role
-from .models import Division, Group, Staff, TeachingAssignment
+from .models import Division, Group, Staff, Student, TeachingAssignment
 
 STAFF_ROLES = (Role.DIRECTION, Role.CPE, Role.GESTIONNAIRE, Role.ENSEIGNANT)
 
@@ -75,6 +75,21 @@ def division_detail(request, pk: int):
     )
 
 
+def _equipment_gap(user, student):
+    """For the staff: what the student lacks in equipment today and the school's answer (1 query),
+    when the equipment app is installed; a teacher then knows why he cannot follow at a distance."""
+    from django.apps import apps
+
+    if not apps.is_installed("equipement") or not user.roles & {*STAFF_ROLES, Role.PROF_PRINCIPAL}:
+        return None
+    from django.utils import timezone
+
+    from equipement.queries import students_without_equipment
+
+    gaps = students_without_equipment(students=Student.objects.filter(pk=student.pk), day=timezone.localdate())
+    return gaps[0] if gaps else None
+
+
 @login_required
 def student_detail(request, pk: int):
     student = access_student(request.user, pk)
@@ -87,6 +102,7 @@ def student_detail(request, pk: int):
             "groups": student.groups.order_by("kind", "code"),
             "links": links,
             "page_links": page_links("student", request.user, student),
+            "equipment_gap": _equipment_gap(request.user, student),
         },
     )
 

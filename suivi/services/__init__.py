@@ -40,6 +40,7 @@ from .config import (  # noqa: F401
     settings_update,
 )
 from .notices import (  # noqa: F401
+    notice_blocked,
     notice_earliest,
     notice_figures,
     notice_next_step,
@@ -51,4 +52,11 @@ from .notices import (  # noqa: F401
     notice_step_in,
     step_key,
 )
-from .signals import Evaluation, flag_raise, signal_evaluate, signals_compute, signals_evaluate_school  # noqa: F401
+from .signals import (  # noqa: F401
+    Evaluation,
+    case_current_rule,
+    flag_raise,
+    signal_evaluate,
+    signals_compute,
+    signals_evaluate_school,
+)

@@ -20,7 +20,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +54,7 @@ def notice_figures(*, student: Student, settings: SuiviSettings, today: dt.date)
     start = queries.window_start(etablissement_id=student.etablissement_id, today=today, days=settings.window_days)
     # query: the student's marks of the window (sessions, absences still "à justifier")
     marks = AttendanceMark.objects.filter(student=student, register__date__range=(start, today)).aggregate(
-        sessions=Count("pk"), unexcused=Count("pk", filter=Q(status="absent", absence_status="a_justifier"))
+        sessions=Count("pk"), unexcused=Count("pk", filter=queries.unexcused_absence())
     )
     # query: work not handed in, as the signals count it
     missing = queries.missing_work_by_student(etablissement_id=student.etablissement_id, start=start, end=today)
@@ -295,6 +295,30 @@ def notice_step_in(case: Case, notices: list[Notice]) -> tuple[str, int, Notice 
     return (NoticeStage.NOTICE if warning else NoticeStage.WARNING), level, warning
 
 
+def notice_blocked(
+    *, case: Case, stage: str, level: int, figures: dict, settings: SuiviSettings, today: dt.date
+) -> str:
+    """Why the next step would not leave today, in French ("" when it would): a justification covers
+    the absences, nothing unjustified is left, or the situation is not worse than at the last step.
+    The case page says it up front (no button); ``notice_send`` refuses with the same words."""
+    covering = active_justification(case.student, today)
+    if covering is not None:
+        return _("Une justification valable couvre les absences jusqu'au %(end)s : aucun avis n'est envoyé.") % {
+            "end": french.day_month(covering.end)
+        }
+    if not figures["unexcused"] and not figures["missing_work"]:
+        return _(
+            "Rien n'est envoyé : du %(period)s, %(student)s n'a plus aucune absence à justifier ni aucun "
+            "travail non rendu (les absences ont pu être justifiées depuis l'ouverture du suivi). L'avis "
+            "dirait quelque chose de faux ; si l'inquiétude demeure, contactez la famille directement."
+        ) % {"period": _period(figures), "student": case.student.full_name}
+    try:
+        _check_timing(case=case, stage=stage, level=level, figures=figures, settings=settings, today=today)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
 # --- Sending ---------------------------------------------------------------------------------------
 
 
@@ -350,24 +374,11 @@ def notice_send(*, case: Case, user, today: dt.date | None = None, expected_step
             )
             % {"next": NoticeStage(stage).label.lower(), "level": level}
         )
-    covering = active_justification(case.student, today)
-    if covering is not None:
-        raise ValidationError(
-            _("Une justification valable couvre les absences jusqu'au %(end)s : aucun avis n'est envoyé.")
-            % {"end": french.day_month(covering.end)}
-        )
     settings = settings_get(etablissement=case.etablissement)
     figures = notice_figures(student=case.student, settings=settings, today=today)
-    if not figures["unexcused"] and not figures["missing_work"]:
-        raise ValidationError(
-            _(
-                "Rien n'est envoyé : du %(period)s, %(student)s n'a plus aucune absence à justifier ni aucun "
-                "travail non rendu (les absences ont pu être justifiées depuis l'ouverture du suivi). L'avis "
-                "dirait quelque chose de faux ; si l'inquiétude demeure, contactez la famille directement."
-            )
-            % {"period": _period(figures), "student": case.student.full_name}
-        )
-    _check_timing(case=case, stage=stage, level=level, figures=figures, settings=settings, today=today)
+    why = notice_blocked(case=case, stage=stage, level=level, figures=figures, settings=settings, today=today)
+    if why:
+        raise ValidationError(why)
     template = notice_templates_get(etablissement=case.etablissement)[level - 1]
     subject, body = notice_render(
         student=case.student, etablissement=case.etablissement, template=template, figures=figures, today=today

@@ -174,6 +174,29 @@ def signals_evaluate_school(*, etablissement_id: int, today: dt.date) -> dict[in
     return found
 
 
+def case_current_rule(case: Case, *, today: dt.date) -> dict:
+    """What the case page says under « Règle déclenchée »: the rules the signals read today (the
+    same evaluation as ``signals_compute``), never the figures of the day the case was opened, which
+    the history keeps; and the day the level was last set. Constant queries (one per signal kind).
+    """
+    evaluation = signals_evaluate_school(etablissement_id=case.etablissement_id, today=today).get(case.student_id)
+    rules = evaluation.rules if evaluation is not None else []
+    if rules:
+        rule = "; ".join(rules)
+    elif case.opened_by_id is not None:
+        rule = _("aucun signal calculé aujourd'hui ; suivi ouvert par le CPE : %(why)s") % {"why": case.rule}
+    else:
+        rule = _("plus aucun signal dans la fenêtre aujourd'hui")
+    # query: the last change of level (raised, lowered, reopened), else the opening
+    changed = (
+        CaseEvent.objects.filter(case=case, kind__in=[EventKind.LEVEL_UP, EventKind.LEVEL_DOWN, EventKind.REOPENED])
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    return {"rule": rule, "since": timezone.localtime(changed or case.opened_at)}
+
+
 def _level_change(case: Case, evaluation: Evaluation, *, auto_lower: bool) -> tuple[str, str] | None:
     """The case's new level and the kind of event, when the facts moved it (None: unchanged).
 

@@ -421,8 +421,9 @@ def test_it_answers_a_students_page_with_a_pinned_number_of_queries(
     client.force_login(world.cpe.user)
     # 1 session, 2 user (navigation bar), 3 the student with his division, 4 his half-days,
     # 5 his absences (with "a request waits"), 6 his justifications and requests with who gave and
-    # decided, 7 his cases, 8 the school's settings, 9-11 savepoint, session save, release
-    with django_assert_num_queries(11):
+    # decided, 7 his cases, 8 the school's settings, 9 what he lacks in equipment today,
+    # 10-12 savepoint, session save, release
+    with django_assert_num_queries(12):
         response = client.get(reverse("suivi:student_followup", kwargs={"pk": world.student.pk}))
     assert len(response.context["justifications"]) == n
 
