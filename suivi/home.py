@@ -87,6 +87,13 @@ def panels(request) -> list[dict]:
         .select_related("student__division")
         .order_by("review_on")[:20]
     )
+    # query: the open cases nobody has looked at yet (no review date set), the portal's first
+    due += list(
+        Case.objects.open()
+        .filter(etablissement_id=etablissement_id, review_on__isnull=True)
+        .select_related("student__division")
+        .order_by("opened_at")[:20]
+    )
     return [
         {
             "template": "suivi/partials/absences_to_process.html",

@@ -247,7 +247,9 @@ def flag_create(request):
 def flag_list(request):
     """The flags the user raised (the CPE and the direction: every flag of the school)."""
     require_role(request.user, *FLAG_ROLES)
-    flags = Flag.objects.visible_to(request.user).select_related("student__division", "raised_by", "case")[:200]
+    flags = Flag.objects.visible_to(request.user).select_related("student__division", "raised_by", "case__opened_by")[
+        :200
+    ]
     return render(request, "suivi/flag_list.html", {"flags": flags, "can_open": Role.CPE in request.user.roles})
 
 
@@ -795,6 +797,16 @@ def export_csv(request):
 # --- Letters to print, and each staff member's actions ------------------------------------------------
 
 
+# A letter is addressed to one guardian: "Madame, Monsieur," becomes "Madame," or "Monsieur," when his
+# civility says which (the mail, sent to both, keeps the general form).
+SALUTATIONS = {"m.": "Monsieur", "m": "Monsieur", "monsieur": "Monsieur", "mme": "Madame", "madame": "Madame"}
+
+
+def _addressed(body: str, civility: str) -> str:
+    salutation = SALUTATIONS.get((civility or "").strip().lower())
+    return body.replace("Madame, Monsieur", salutation) if salutation else body
+
+
 @login_required
 def notice_letter(request, pk: int, notice_pk: int):
     """The notice as the school's letter, one page per legal guardian, to print and hand over (a family
@@ -812,6 +824,8 @@ def notice_letter(request, pk: int, notice_pk: int):
     undelivered = [row for row in rows if row.status == "failed"]
     letters = undelivered if undelivered and request.GET.get("tous") is None else rows
     signer = services.notice_signer(user=notice.sent_by, etablissement=case.etablissement)
+    for row in letters:
+        row.letter_body = _addressed(notice.body, getattr(row.guardian, "civility", ""))
     services._audit(user=request.user, action="view", obj=case, student=case.student, request=request)
     return render(
         request,

@@ -132,3 +132,16 @@ def test_it_says_up_front_that_the_next_step_would_not_leave_and_offers_no_butto
     assert "Étape suivante : Avertissement au professeur principal, niveau 2." in text
     assert "Pas d'envoi aujourd'hui : La situation ne s'est pas aggravée depuis le dernier avis" in text
     assert "Envoyer l'étape suivante" not in text
+
+
+def test_it_says_the_portal_opened_the_case_after_a_flag_and_lists_the_new_case_on_the_cpe_home(world, client, frozen):
+    services.flag_raise(
+        user=world.teacher.user, student=world.student, kind="decrochage", observed="Ne se connecte plus.", since=TODAY
+    )
+    (case,) = services.signals_compute(etablissement=world.etablissement, today=TODAY)
+    assert case.opened_by_id is None and case.review_on is None
+    client.force_login(world.teacher.user)
+    assert "Suivi ouvert automatiquement par le portail" in _text(client.get(reverse("suivi:flag_list")))
+    client.force_login(world.cpe.user)
+    home = _text(client.get(reverse("home")))
+    assert f"Léa DURAND (1G3) — nouveau suivi du {TODAY:%d/%m/%Y}, à examiner (aucun point fixé)" in home

@@ -3,12 +3,15 @@ to print; the mail a family receives, as a mail client parses it."""
 
 import datetime as dt
 import email
+import html
 from email import policy
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import strip_tags
 
+from continuite import french
 from continuite.notifications.models import Notification
 from continuite.notifications.services import notification_deliver
 from suivi import services
@@ -141,3 +144,17 @@ def test_it_answers_the_letter_with_a_pinned_number_of_queries(world, client, fr
     with django_assert_num_queries(13):
         page = client.get(reverse("suivi:notice_letter", args=[case.pk, notice.pk]))
     assert page.content.decode().count('class="letter"') == 2  # both delivered by mail: both printable
+
+
+def test_it_addresses_each_letter_to_its_guardian_and_says_the_figures_are_those_sent(world, client, frozen, case):
+    services.notice_send(case=case, user=world.cpe.user, today=TUESDAY)
+    notice = services.notice_send(case=case, user=world.cpe.user, today=TODAY)
+    client.force_login(world.cpe.user)
+    page = client.get(reverse("suivi:notice_letter", args=[case.pk, notice.pk]))
+    text = " ".join(html.unescape(strip_tags(page.content.decode())).split())
+    # Marc DURAND ("M.") reads "Monsieur,", not the general form the mail to both keeps.
+    letter = text[text.index("Courrier") :]
+    marc = letter[letter.index("M. Marc DURAND") :]
+    assert "Monsieur, Du " in marc and "Madame, Monsieur" not in marc.split("Coupon")[0]
+    day = french.day_month(TODAY)
+    assert f"Le texte de l'avis envoyé le {day} {TODAY.year}, avec les chiffres comptés ce jour-là" in text

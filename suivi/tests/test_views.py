@@ -55,9 +55,13 @@ def test_it_answers_the_case_page_with_a_pinned_number_of_queries(world, client,
     # 1 session, 2 user with his profiles and unread notifications (navigation bar), 3 the case with
     # student, division and school, 4 savepoint, 5 access-log entry, 6 release savepoint,
     # 7 events, 8 flags, 9 actions, 10 family contacts, 11 notices, 12 their outbox rows (acknowledgements),
-    # 13 justification in progress, 14 guardians (contact form), 15 staff (action owner choices),
-    # 16-18 savepoint, session save, release (login middleware)
-    with django_assert_num_queries(18):
+    # 13 justification in progress, 14 what the student lacks in equipment today, 15-23 the rule of
+    # today (the school's settings, the window's start, one aggregate per signal kind: attendance,
+    # missing work, flags, unreachable family, half-days, needs waiting; the last change of level),
+    # 24-29 whether the next step would leave (settings, the window's start, his marks, missing work,
+    # justification in progress, the last notice), 30 guardians (contact form), 31 staff (action
+    # owner choices), 32-34 savepoint, session save, release (login middleware)
+    with django_assert_num_queries(34):
         response = client.get(case.get_absolute_url())
     assert len([e for e in response.context["timeline"] if e["type"] == "action"]) == n
 
