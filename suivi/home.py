@@ -80,19 +80,14 @@ def panels(request) -> list[dict]:
         .values("absences", "requests")
         .first()
     ) or {}
-    # query: the open cases of the school whose review is due, with their student and division
+    # query: the open cases of the school whose review is due, then those nobody has looked at yet
+    # (no review date: the portal opened them), with their student and division
     due = list(
-        Case.objects.filter(etablissement_id=etablissement_id)
-        .review_due(today)
-        .select_related("student__division")
-        .order_by("review_on")[:20]
-    )
-    # query: the open cases nobody has looked at yet (no review date set), the portal's first
-    due += list(
         Case.objects.open()
-        .filter(etablissement_id=etablissement_id, review_on__isnull=True)
+        .filter(etablissement_id=etablissement_id)
+        .filter(Q(review_on__lte=today) | Q(review_on__isnull=True))
         .select_related("student__division")
-        .order_by("opened_at")[:20]
+        .order_by(F("review_on").asc(nulls_last=True), "opened_at")[:30]
     )
     return [
         {

@@ -38,7 +38,7 @@ def more_data(world):
         # session, user, needs waiting and loans (equipment panel: 2), the school's divisions with their counts
         ("direction", 5),
         # session, user, absences to process and families' requests (suivi panel, one query), reviews
-        # due (suivi panel), the school's divisions
+        # due and new cases to examine (suivi panel), the school's divisions
         ("cpe", 5),
         # session, user, planning panel: his children, their groups, school days, work due; agreements
         # to accept (equipment panel), home: his children, their groups; suivi panel: his children's
