@@ -51,6 +51,13 @@ class FlagForm(forms.Form):
     def __init__(self, *args, students=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = students if students is not None else Student.objects.none()
+        if students is not None:
+            # Grouped by class (two students may share a name): one <optgroup> per division.
+            groups: dict[str, list] = {}
+            for student in students.order_by("division__code", "last_name", "first_name", "pk"):
+                label = student.division.code if student.division_id else _("Sans classe")
+                groups.setdefault(label, []).append((student.pk, student.full_name))
+            self.fields["student"].choices = [("", "---------"), *groups.items()]
         self.helper = _helper(_("Envoyer la fiche au CPE"))
 
 

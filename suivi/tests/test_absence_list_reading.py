@@ -45,3 +45,16 @@ def test_it_lists_a_days_absences_in_the_order_of_the_sessions(world, client, fr
     client.force_login(world.cpe.user)
     response = client.get(reverse("suivi:absence_list"), {"state": "toutes"})
     assert [mark.pk for mark in response.context["rows"]] == [marks[1].pk, marks[2].pk, marks[0].pk]
+
+
+def test_it_groups_the_flag_forms_students_by_class(world, client, frozen):
+    from continuite.ecole.tests.factories import StudentFactory
+
+    twin = StudentFactory(division=world.division2, last_name="DURAND", first_name="Léa")
+    twin.groups.set([world.spe_group])  # taught by the teacher in his SES group
+    client.force_login(world.teacher.user)
+    page = client.get(reverse("suivi:flag_create")).content.decode()
+    first = page.index(f'<optgroup label="{world.division.code}">')
+    second = page.index(f'<optgroup label="{world.division2.code}">')
+    assert first < page.index(f'<option value="{world.student.pk}">Léa DURAND</option>') < second
+    assert second < page.index(f'<option value="{twin.pk}">Léa DURAND</option>')
