@@ -39,7 +39,9 @@ def test_it_switches_1g3_and_puts_leas_specialites_at_a_distance(client):
 
         client.force_login(lea.user)
         week = client.get(reverse("planning:my_week") + "?semaine=2026-12-14").text
-    assert "Cette semaine, vous êtes à distance pour les séances hybrides." in week
+    # The whole class is away (not a half-group rota): the banner says so, without her half-group.
+    assert "Cette semaine, toute votre classe est à distance : chaque séance dit comment la suivre." in week
+    assert "Vous êtes dans le demi-groupe" not in week
     assert "Vous : en classe" not in week
     blocks = week.split('<div class="planning-occ')[1:]
     for group in specialites:
