@@ -326,14 +326,27 @@ CONTENT_SECURITY_POLICY = {
 }
 # Browser features the portal never uses (see continuite.audit.middleware).
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
 # allauth's rate limits, stated explicitly (the cache is Redis in production, shared by workers).
 # A whole lycée may reach the portal through one address (the school's network): the per-address
 # login limit is a setting (LOGIN_RATE_LIMIT, allauth's syntax, e.g. "120/m/ip").
+def _rate_limit(name: str, default: str) -> str:
+    """allauth's syntax: limits separated by commas, each ``amount/period[/ip|user|key]``."""
+    value = env.str(name, default=default)
+    limit = r"\d+/\d*[smhd](/(ip|user|key))?"
+    if not re.fullmatch(rf"{limit}(,{limit})*", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: write limits like '30/m/ip' or '10/m/ip,5/300s/key' (s, m, h or d; ip, user or key)."
+        )
+    return value
+
+
 ACCOUNT_RATE_LIMITS = {
-    "login": env.str("LOGIN_RATE_LIMIT", default="30/m/ip"),
+    "login": _rate_limit("LOGIN_RATE_LIMIT", "30/m/ip"),
     # Per address and per account: an attacker slows himself (his address, the account he tries),
     # never the school, provided the client's address is the real one (TRUSTED_PROXY_COUNT below).
-    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/300s/key"),
+    "login_failed": _rate_limit("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/300s/key"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",

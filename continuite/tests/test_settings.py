@@ -73,3 +73,21 @@ def test_it_answers_an_unknown_page_in_french(client, db):
     page = client.get("/cette-page-n-existe-pas/")
     assert page.status_code == 404
     assert "Page introuvable" in page.content.decode() and "URLconf" not in page.content.decode()
+
+
+@pytest.mark.parametrize("name,value", [("LOGIN_RATE_LIMIT", "30/minute"), ("LOGIN_FAILED_RATE_LIMIT", "foo")])
+def test_it_refuses_a_login_limit_it_cannot_read(name, value):
+    result = start_with(CONTINUITE_ENV="development", **{name: value})
+    assert result.returncode != 0
+    assert f"{name}={value!r}: write limits like" in result.stderr
+
+
+def test_it_refuses_to_seed_the_demo_in_production(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
+    env.update(CONTINUITE_ENV="production", SECRET_KEY="x" * 60, ALLOWED_HOSTS="portail.example.fr")
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "Refusé en production" in result.stderr

@@ -21,9 +21,25 @@ def _audit(*, user, action: str, obj, student=None, request=None) -> None:
 
 
 def _signals_after_commit(etablissement_id: int) -> None:
+    """Recompute the school's signals once the change is committed, through the broker.
+
+    The change itself is already saved: with the broker down, the person must not read an error
+    (he would do it again). The signals are then recomputed by the next periodic run (twice a day,
+    ``suivi.conf``), which is said in the log.
+    """
     from ..tasks import compute_signals
 
-    transaction.on_commit(lambda: compute_signals.delay(etablissement_id))
+    def enqueue():
+        try:
+            compute_signals.delay(etablissement_id)
+        except Exception as exc:  # kombu's OperationalError and any other broker failure
+            logger.warning(
+                "Courtier injoignable (%s) : signaux de l'établissement %s recalculés au prochain passage périodique.",
+                exc,
+                etablissement_id,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 def _cpe_users(etablissement_id: int):

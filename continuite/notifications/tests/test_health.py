@@ -72,3 +72,17 @@ def test_it_names_unapplied_migrations(monkeypatch):
     code, text = run_health()
     assert code == 1
     assert "1 migration(s) à appliquer" in text
+
+
+def test_it_says_the_login_limits_are_off_when_the_redis_cache_is_down(db, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "continuite.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+    code, text = run_health()
+    assert code == 1
+    assert "PROBLÈME cache Redis injoignable" in text
+    assert "les limites de tentatives de connexion sont désactivées" in text

@@ -2,7 +2,8 @@
 
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from continuite.ecole.demo import DEMO_PASSWORD, demo_logins, seed_directory
@@ -15,7 +16,19 @@ DEMO_APPS = ["outils", "planning", "suivi", "equipement", "continuite.notificati
 class Command(BaseCommand):
     help = "Crée le lycée de démonstration et affiche un identifiant par rôle."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--production",
+            action="store_true",
+            help="construire aussi la démonstration en production (comptes au mot de passe public, courriels envoyés)",
+        )
+
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["production"]:
+            raise CommandError(
+                "Refusé en production : la démonstration crée des comptes au mot de passe public et envoie des "
+                "courriels. Pour une instance de démonstration, ajoutez --production."
+            )
         today = timezone.localdate()
         etablissement = seed_directory(today=today)
         for app in DEMO_APPS:

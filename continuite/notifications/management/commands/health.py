@@ -29,7 +29,7 @@ def check_database() -> tuple[bool, str]:
         executor = MigrationExecutor(connection)
         unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as exc:  # any failure means "not healthy", said in the line
-        return False, f"base de données injoignable : {exc}"
+        return False, f"base de données inaccessible (connexion ou droits) : {exc}"
     if unapplied:
         return False, f"base de données : {len(unapplied)} migration(s) à appliquer (manage.py migrate)"
     return True, f"base de données : {connection.vendor}, à jour"
@@ -46,6 +46,22 @@ def check_broker() -> tuple[bool, str]:
     except Exception as exc:
         return False, f"courtier injoignable ({settings.CELERY_BROKER_URL.split('@')[-1]}) : {exc}"
     return True, "courtier : joignable"
+
+
+def check_cache() -> tuple[bool, str]:
+    """The cache holds the login limits: while it is down they are off (it fails open)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+
+    if not isinstance(cache, RedisCache):
+        return True, "cache : en mémoire du processus"
+    try:
+        cache._cache.get_client(write=True).ping()
+    except Exception as exc:
+        return False, f"cache Redis injoignable : {exc} — les limites de tentatives de connexion sont désactivées"
+    return True, "cache Redis : joignable (limites de connexion actives)"
 
 
 def check_outbox(*, max_delay: dt.timedelta, now: dt.datetime) -> tuple[bool, str, dict]:
@@ -81,6 +97,8 @@ class Command(BaseCommand):
         results["database"] = {"ok": db_ok, "text": db_text}
         broker_ok, broker_text = check_broker()
         results["broker"] = {"ok": broker_ok, "text": broker_text}
+        cache_ok, cache_text = check_cache()
+        results["cache"] = {"ok": cache_ok, "text": cache_text}
         if db_ok:
             outbox_ok, outbox_text, data = check_outbox(max_delay=dt.timedelta(seconds=max_delay), now=timezone.now())
             results["outbox"] = {"ok": outbox_ok, "text": outbox_text, **data}
