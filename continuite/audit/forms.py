@@ -23,7 +23,7 @@ class AuditFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "row g-2 align-items-end"
         self.helper.field_class = ""
-        self.helper.add_input(Submit("", _("Filtrer"), css_class="btn-primary"))
+        self.helper.add_input(Submit("filtrer", _("Filtrer"), css_class="btn-primary"))
 
     def clean(self):
         data = super().clean()
@@ -39,7 +39,7 @@ class SubjectSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
-        self.helper.add_input(Submit("", _("Rechercher"), css_class="btn-primary"))
+        self.helper.add_input(Submit("rechercher", _("Rechercher"), css_class="btn-primary"))
 
 
 class _RectifyForm(forms.Form):
