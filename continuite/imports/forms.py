@@ -8,9 +8,25 @@ from .models import ImportKind
 from .parsers.common import MAX_UPLOAD_BYTES
 
 
+class ExportFileField(forms.FileField):
+    """Says which file is empty and what to do, where Django only says « Le fichier soumis est vide. »"""
+
+    def to_python(self, data):
+        if data and getattr(data, "name", None) and not getattr(data, "size", 1):
+            raise ValidationError(
+                _(
+                    "Le fichier « %(name)s » est vide (0 octet) : l'export a sans doute été interrompu. "
+                    "Exportez-le de nouveau depuis le logiciel d'origine, puis déposez-le."
+                ),
+                code="empty",
+                params={"name": data.name},
+            )
+        return super().to_python(data)
+
+
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type de fichier"), choices=ImportKind.choices, widget=forms.RadioSelect)
-    file = forms.FileField(
+    file = ExportFileField(
         label=_("Fichier"),
         help_text=_("Le fichier tel qu'exporté (XML ou CSV), ou zippé ; 20 Mo au plus."),
     )

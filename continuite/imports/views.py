@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from . import exports
 from .access import access_import_job, require_importer
 from .forms import ImportUploadForm
-from .models import ImportJob
+from .models import ImportJob, ImportKind
 from .parsers import common
 from .services import (
     accounts_invite,
@@ -45,7 +45,10 @@ def _list_context(request, form):
 @login_required
 def job_list(request):
     require_importer(request.user)
-    return render(request, "imports/job_list.html", _list_context(request, ImportUploadForm()))
+    # "Déposer un autre fichier" after a refusal keeps the type of file chosen.
+    kind = request.GET.get("kind")
+    initial = {"kind": kind} if kind in ImportKind.values else {}
+    return render(request, "imports/job_list.html", _list_context(request, ImportUploadForm(initial=initial)))
 
 
 @csrf_exempt  # the token is checked below, once the size is known: reading it would store the upload

@@ -118,6 +118,9 @@ def plan_timetable(plan: Plan, etab: Etablissement, year: SchoolYear, parsed, to
             )
             new_subjects[course.subject_code.upper()] = subject
             plan.count(_("Matières"), "created")
+            # Named, so that a duplicate of an existing subject (« ESPAGNOL LV2 » next to « Espagnol ») shows.
+            named = subject.label if subject.label == subject.code else f"{subject.label} ({subject.code})"
+            plan.name(_("Matières créées"), named)
         pattern = pattern_of(course)
         if pattern is None:
             plan.problems.append(

@@ -119,3 +119,13 @@ def test_it_accounts_for_every_guardian_and_link_the_file_no_longer_names(lycee)
     assert "Liens modifiés Sophie DURAND – Léa DURAND : type de responsable" in page
     links = counts["Liens responsable-élève"]
     assert GuardianLink.objects.filter(guardian__etablissement=lycee).count() == sum(links.values()) + 2
+
+
+def test_it_names_the_subjects_a_timetable_creates(lycee):
+    job_of(lycee, ImportKind.STS, exports.sts())
+    job_of(lycee, ImportKind.SIECLE_ELEVES, exports.eleves(exports.week_one()))
+    content = exports.udt().replace(b";AGL1;", b";ESPAGNOL LV2;")
+    job = job_of(lycee, ImportKind.UDT, content, apply=False)
+    page = page_of(job)
+    assert "Matières créées ESPAGNOL LV2" in page
+    assert "Retirées (sorties, départs)" not in page and "Retirées" in page

@@ -152,3 +152,17 @@ def test_it_lists_a_refused_file_as_refused_with_its_reason_and_a_summary(direct
     assert "refusé" in page and "sts_emp_&lt;UAI&gt;_&lt;année&gt;.xml" in page
     assert "29 créées, 3 mises à jour, 0 retirées" in page
     assert "ligne de commande" in page
+
+
+def test_it_names_an_empty_file_and_keeps_the_type_chosen_after_a_refusal(direction, school):
+    response = upload(direction, "siecle_eleves", "ElevesSansAdresses.xml", b"")
+    said = response.content.decode().replace("&#x27;", "'")
+    assert "Le fichier « ElevesSansAdresses.xml » est vide (0 octet)" in said
+    assert "Exportez-le de nouveau depuis le logiciel d'origine" in said
+    upload(direction, "sts", "emp_sts_0450001A_2026.xml", samples.sts_xml(school, root="EDT_STS"))
+    job = ImportJob.objects.get()
+    page = direction.get(job.get_absolute_url()).content.decode()
+    assert 'href="/imports/?kind=sts"' in page
+    form = direction.get("/imports/?kind=sts").content.decode()
+    sts_radio = form.split('value="sts"')[1].split(">")[0]
+    assert "checked" in sts_radio
