@@ -565,4 +565,34 @@ TOOLS = [
         "alternative": "chat",
         "tutorials": [],
     },
+    {
+        "slug": "whatsapp",
+        "position": 910,
+        "name": "WhatsApp",
+        "summary": "Messagerie et appels vidéo grand public, liés au numéro de téléphone : à proscrire.",
+        "description": (
+            "WhatsApp est une messagerie grand public utilisée pour des groupes de classe ou des appels vidéo. "
+            "Chaque membre d'un groupe voit le numéro de téléphone des autres. Son utilisation est à proscrire."
+        ),
+        "needs": ["communication", "virtual_class"],
+        "hosting": "outside",
+        "access_mode": "student_account",
+        "gdpr_status": "a_proscrire",
+        "gdpr_reasons": [
+            "La solution n'est pas prévue pour être utilisée autrement qu'à titre « personnel ».",
+            "Le numéro de téléphone de chaque élève et de chaque famille est visible de tous les membres du groupe.",
+            "Le traitement des données personnelles ne peut se faire que sur la base du consentement ; celui-ci doit "
+            "être libre, ce qui n'est pas le cas quand l'enseignant prescrit de rejoindre un groupe.",
+            "Les métadonnées des échanges sont exploitées par la société qui édite l'application.",
+        ],
+        "audiences": [],
+        "limits": [],
+        "rules": [],
+        "no_recording": False,
+        "allowed_domains": ["whatsapp.com", "wa.me"],
+        "url": "",
+        "reference_url": "https://www.whatsapp.com/legal/privacy-policy-eea",
+        "alternative": "chat",
+        "tutorials": [],
+    },
 ]

@@ -126,3 +126,17 @@ class TutorialForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Rechercher un outil"), max_length=100, required=False)
+
+
+class AllowedDomainForm(forms.Form):
+    domain = forms.CharField(
+        label=_("Nom de domaine"),
+        max_length=253,
+        help_text=_("Par exemple lelivrescolaire.fr (ses sous-domaines suivent)."),
+    )
+    note = forms.CharField(label=_("Pourquoi ce domaine convient"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

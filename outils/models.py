@@ -265,3 +265,34 @@ class ToolLocalSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} ({self.etablissement_id})"
+
+
+class AllowedDomain(models.Model):
+    """A domain the référent numérique allows for links given to students, outside the catalogue's tools."""
+
+    etablissement = models.ForeignKey(
+        "ecole.Etablissement",
+        on_delete=models.CASCADE,
+        related_name="allowed_link_domains",
+        verbose_name=_("établissement"),
+    )
+    domain = models.CharField(_("domaine"), max_length=253)
+    note = models.CharField(_("pourquoi"), max_length=300)
+    added_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ajouté par"),
+    )
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("domaine autorisé")
+        verbose_name_plural = _("domaines autorisés")
+        ordering = ["domain"]
+        constraints = [models.UniqueConstraint(fields=["etablissement", "domain"], name="alloweddomain_unique")]
+
+    def __str__(self) -> str:
+        return self.domain

@@ -26,6 +26,27 @@ MODALITY_NEED_FIELDS = {
 }
 
 
+# Words a teacher types for a need, folded (lower case, no accents) → the need field they mean.
+SEARCH_SYNONYMS = {
+    "visio": "serves_virtual_class",
+    "webconf": "serves_virtual_class",
+    "classe virtuelle": "serves_virtual_class",
+    "cours en direct": "serves_virtual_class",
+    "video": "serves_media",
+    "podcast": "serves_media",
+    "fichier": "serves_documents",
+    "document": "serves_documents",
+    "message": "serves_communication",
+}
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _etablissement_id(etablissement) -> int | None:
     return getattr(etablissement, "pk", etablissement)
 
@@ -67,16 +88,22 @@ class ToolQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def search(self, text: str):
+        """Words of the tools' sheets, and the words people use for a need ("visio" → classe virtuelle)."""
         text = text.strip()
         if not text:
             return self.none()
-        return self.filter(
+        condition = (
             Q(name__icontains=text)
             | Q(summary__icontains=text)
             | Q(description__icontains=text)
             | Q(rules__icontains=text)
             | Q(limits__icontains=text)
         )
+        words = _fold(text)
+        for synonym, field in SEARCH_SYNONYMS.items():
+            if synonym in words:
+                condition |= Q(**{field: True})
+        return self.filter(condition)
 
     def recommended_first(self, *, ent_first: bool = False):
         """Recommended, then possible, then ruled out; for video, ENT login first (intrusions)."""

@@ -61,6 +61,7 @@ def _check_tool(tool: Tool, etablissement: Etablissement) -> None:
         raise ValidationError(_("Indiquez au moins un besoin auquel l'outil répond."))
     if tool.gdpr_status == GdprStatus.RULED_OUT and not tool.gdpr_reasons.strip():
         raise ValidationError(_("Un outil à proscrire doit dire pourquoi : indiquez au moins une raison."))
+    _check_tool_url(tool, etablissement)
     alternative = tool.alternative
     if alternative is not None:
         if alternative.pk == tool.pk or alternative.slug == tool.slug:
@@ -69,6 +70,28 @@ def _check_tool(tool: Tool, etablissement: Etablissement) -> None:
             raise ValidationError(_("L'alternative proposée ne peut pas être un outil à proscrire."))
         if alternative.etablissement_id not in (None, etablissement.pk):
             raise ValidationError(_("L'alternative doit être un outil du catalogue de l'établissement."))
+
+
+def _check_tool_url(tool: Tool, etablissement: Etablissement) -> None:
+    """The "Ouvrir" link of a tool page follows the link policy: the tool's own domains, or the school's list."""
+    from .models import AllowedDomain
+    from .policy import host_matches, host_of
+
+    if not tool.url:
+        return
+    if tool.gdpr_status == GdprStatus.RULED_OUT:
+        raise ValidationError(_("Un outil à proscrire n'a pas d'adresse d'accès : laissez ce champ vide."))
+    host = host_of(tool.url)
+    if host is None or not tool.url.startswith("https://"):
+        raise ValidationError(_("L'adresse d'accès doit commencer par https://."))
+    domains = list(tool.allowed_domains or []) + list(
+        AllowedDomain.objects.filter(etablissement=etablissement).values_list("domain", flat=True)
+    )
+    if not any(host_matches(host, domain) for domain in domains):
+        raise ValidationError(
+            _("L'adresse d'accès doit pointer vers un domaine autorisé de l'outil (%(domains)s).")
+            % {"domains": ", ".join(tool.allowed_domains or []) or "—"}
+        )
 
 
 def _apply(tool: Tool, fields: dict) -> None:
@@ -182,3 +205,35 @@ def tutorial_delete(*, tutorial: Tutorial, etablissement: Etablissement) -> None
     if tutorial.etablissement_id != etablissement.pk:
         raise ValidationError(_("Seuls les tutoriels ajoutés par votre établissement peuvent être supprimés."))
     tutorial.delete()
+
+
+@transaction.atomic
+def allowed_domain_add(*, etablissement: Etablissement, domain: str, note: str, by=None):
+    """Allow links to a domain outside the catalogue's tools; never the domain of a ruled-out tool."""
+    from .models import AllowedDomain
+    from .policy import host_matches
+
+    found = normalise_domains([domain])
+    if not found:
+        raise ValidationError(_("Indiquez un nom de domaine (exemple : lelivrescolaire.fr)."))
+    domain = found[0]
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Dites en quelques mots pourquoi ce domaine est autorisé."))
+    for tool in Tool.objects.for_etablissement(etablissement).filter(gdpr_status=GdprStatus.RULED_OUT):
+        if any(host_matches(domain, d) or host_matches(d, domain) for d in tool.allowed_domains or []):
+            raise ValidationError(
+                _("« %(domain)s » est un domaine de %(tool)s, outil à proscrire : il ne peut pas être autorisé.")
+                % {"domain": domain, "tool": tool.name}
+            )
+    if AllowedDomain.objects.filter(etablissement=etablissement, domain=domain).exists():
+        raise ValidationError(_("Le domaine « %(domain)s » est déjà autorisé.") % {"domain": domain})
+    return save_validated(AllowedDomain(etablissement=etablissement, domain=domain, note=note, added_by=by))
+
+
+@transaction.atomic
+def allowed_domain_remove(*, allowed, etablissement: Etablissement) -> None:
+    """Withdraw a domain; links already given keep working until listed among the refused ones."""
+    if allowed.etablissement_id != etablissement.pk:
+        raise ValidationError(_("Ce domaine appartient à un autre établissement."))
+    allowed.delete()

@@ -16,7 +16,7 @@ from continuite.ecole.models import Etablissement
 
 from . import catalogue_data, services
 from .access import CATALOGUE_EDITORS, access_tool, access_tutorial, can_edit_catalogue
-from .forms import AvailabilityForm, SearchForm, ToolForm, TutorialForm
+from .forms import AllowedDomainForm, AvailabilityForm, SearchForm, ToolForm, TutorialForm
 from .models import NEED_FIELDS, Need, Tool, ToolLocalSetting, Tutorial
 
 
@@ -36,10 +36,24 @@ def _catalogue(etablissement_id: int):
     return Tool.objects.for_etablissement(etablissement_id).select_related("alternative").recommended_first()
 
 
+def _with_replacements(tools: list[Tool], catalogue: list[Tool]) -> list[Tool]:
+    """Give each ruled-out tool ``replacements``: for each of its needs, the tools offered for it.
+
+    Discord serves communication and the classe virtuelle: both are named, not the chat alone.
+    """
+    offered = [t for t in catalogue if not t.is_ruled_out and not t.locally_unavailable]
+    for tool in tools:
+        if tool.is_ruled_out:
+            tool.replacements = [
+                (need.label, [t for t in offered if getattr(t, NEED_FIELDS[need])]) for need in tool.needs
+            ]
+    return tools
+
+
 @login_required
 def tool_list(request):
     """ "J'ai besoin de…": every need of the seed with its tools, recommended first, and why."""
-    tools = list(_catalogue(_etablissement_id(request)))
+    tools = _with_replacements(*[list(_catalogue(_etablissement_id(request)))] * 2)
     sections = [
         {
             "need": need,
@@ -65,6 +79,8 @@ def tool_search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     tools = _sorted_for_display(_catalogue(_etablissement_id(request)).search(query)) if query else []
+    if any(tool.is_ruled_out for tool in tools):
+        _with_replacements(tools, list(_catalogue(_etablissement_id(request))))
     return render(request, "outils/tool_search.html", {"search_form": form, "query": query, "tools": tools})
 
 
@@ -90,7 +106,7 @@ def tool_detail(request, pk: int):
         request,
         "outils/tool_detail.html",
         {
-            "tool": tool,
+            "tool": _with_replacements([tool], list(_catalogue(etablissement_id)))[0] if tool.is_ruled_out else tool,
             "setting": setting,
             "tutorials": tutorials,
             "can_edit": can_edit,
@@ -243,3 +259,106 @@ def family_page(request):
         "outils/family_page.html",
         {"tools": tools, "ruled_out": ruled_out, "etablissement": etablissement, "ent_url": catalogue_data.ENT_URL},
     )
+
+
+def _refused_links(etablissement, today):
+    """Links of sessions (from this week on) and of work (due from today) that the policy now refuses.
+
+    Four queries whatever the number of links: the catalogue, the domains, the sessions, the work.
+    """
+    import datetime as dt
+
+    from planning.models import Homework, Session
+
+    from .policy import LinkCatalogue, link_errors
+
+    catalogue = LinkCatalogue.load(etablissement)
+    monday = today - dt.timedelta(days=today.weekday())
+    rows = []
+    sessions = (
+        Session.objects.filter(etablissement=etablissement, date__gte=monday)
+        .exclude(link="")
+        .select_related("subject", "division", "group", "tool")
+        .order_by("date", "start")
+    )
+    for session in sessions:
+        errors = link_errors(
+            etablissement=etablissement, use=session.modality, url=session.link, tool=session.tool, catalogue=catalogue
+        )
+        if errors and session.modality in catalogue.offered:
+            audience = session.division or session.group
+            rows.append(
+                {
+                    "kind": _("Séance"),
+                    "date": session.date,
+                    "what": f"{session.subject} — {audience}",
+                    "url": session.get_absolute_url(),
+                    "link": session.link,
+                    "why": errors[0],
+                }
+            )
+    work = (
+        Homework.objects.filter(etablissement=etablissement, due_date__gte=today)
+        .exclude(link="")
+        .select_related("subject", "division", "group", "tool")
+        .order_by("due_date", "pk")
+    )
+    for homework in work:
+        errors = link_errors(
+            etablissement=etablissement,
+            use="async_distance",
+            url=homework.link,
+            tool=homework.tool,
+            catalogue=catalogue,
+        )
+        if errors:
+            audience = homework.division or homework.group
+            rows.append(
+                {
+                    "kind": _("Travail"),
+                    "date": homework.due_date,
+                    "what": f"{homework.title} — {audience}",
+                    "url": homework.get_absolute_url(),
+                    "link": homework.link,
+                    "why": errors[0],
+                }
+            )
+    return catalogue, rows
+
+
+@login_required
+def link_policy(request):
+    """The référent's page: the domains allowed besides the catalogue, and the links the policy refuses."""
+    from django.utils import timezone
+
+    from .models import AllowedDomain
+
+    require_role(request.user, *CATALOGUE_EDITORS)
+    etablissement = Etablissement.objects.get(pk=_etablissement_id(request))
+    form = AllowedDomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allowed_domain_add(etablissement=etablissement, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Domaine « %(domain)s » autorisé.") % {"domain": form.cleaned_data["domain"]})
+            return redirect("outils:link_policy")
+    _catalogue_unused, refused = _refused_links(etablissement, timezone.localdate())
+    domains = AllowedDomain.objects.filter(etablissement=etablissement).select_related("added_by")
+    return render(request, "outils/link_policy.html", {"form": form, "domains": domains, "refused": refused})
+
+
+@login_required
+@require_POST
+def domain_remove(request, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    from .models import AllowedDomain
+
+    require_role(request.user, *CATALOGUE_EDITORS)
+    allowed = get_object_or_404(AllowedDomain, pk=pk, etablissement_id=_etablissement_id(request))
+    services.allowed_domain_remove(allowed=allowed, etablissement=allowed.etablissement)
+    messages.success(request, _("Domaine « %(domain)s » retiré.") % {"domain": allowed.domain})
+    return redirect("outils:link_policy")

@@ -68,11 +68,13 @@ class ModalityForm(forms.Form):
     hybrid_remote_mode = forms.ChoiceField(
         label=_("Hybride : l'autre demi-groupe"), choices=[("", "—")] + RemoteMode.choices, required=False
     )
-    tool = forms.ModelChoiceField(
+    tool = forms.ChoiceField(
         label=_("Outil (catalogue de l'établissement)"),
-        queryset=None,
         required=False,
-        help_text=_("Seuls les outils autorisés pour cette modalité sont proposés."),
+        help_text=_(
+            "Les outils sont rangés par modalité : une classe virtuelle ou une séance hybride avec un outil de "
+            "classe virtuelle, un travail en autonomie avec un outil de cours ou de ressources."
+        ),
     )
     link = forms.URLField(
         assume_scheme="https",
@@ -89,16 +91,29 @@ class ModalityForm(forms.Form):
     def __init__(self, *args, etablissement=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-        from outils.models import Tool
-        from outils.queries import tools_for_modality
-
-        ids: list[int] = []
+        self.tools = {}
+        groups = []
         if etablissement is not None:
-            for modality in (Modality.VISIO, Modality.ASYNC_DISTANCE):
-                ids += list(
-                    tools_for_modality(etablissement=etablissement, modality=modality).values_list("pk", flat=True)
-                )
-        self.fields["tool"].queryset = Tool.objects.filter(pk__in=ids).order_by("name")
+            from outils.queries import tools_for_modality
+
+            for modality, label in TOOL_GROUPS:
+                tools = list(tools_for_modality(etablissement=etablissement, modality=modality))
+                self.tools.update({str(t.pk): t for t in tools})
+                groups.append((label, [(str(t.pk), t.name) for t in tools]))
+        self.fields["tool"].choices = [("", _("Aucun"))] + groups
+        tool = self.initial.get("tool")
+        if tool is not None and hasattr(tool, "pk"):
+            self.initial["tool"] = str(tool.pk)
+
+    def clean_tool(self):
+        return self.tools.get(self.cleaned_data.get("tool") or "")
+
+
+# The tool list of the session form, one group per use (the service checks the modality chosen).
+TOOL_GROUPS = [
+    (Modality.VISIO, _("Classe virtuelle ou séance hybride")),
+    (Modality.ASYNC_DISTANCE, _("Travail en autonomie")),
+]
 
 
 def subject_queryset(user):

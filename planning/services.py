@@ -252,22 +252,18 @@ def audience_has_halves(*, division: Division | None, group: Group | None) -> bo
 
 
 def _check_link(*, etablissement: Etablissement, modality: str, link: str, tool) -> None:
-    """The one check of a link given to students, for sessions and work alike.
+    """The one check of a link given to students, for sessions and work alike (``outils.policy``).
 
-    With a catalogue tool, the link must point to one of its domains, and the tool must be offered
-    for the modality (never a ruled-out tool, nor one the school marked unavailable).
+    A link must be one of a catalogue tool offered for the modality, or of a domain the référent
+    numérique allowed; a chosen tool must be offered for the modality, and the link on its domains.
     """
-    if tool is not None and link:
-        from outils.queries import tool_link_error
+    if modality not in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE):
+        return
+    from outils.policy import link_errors
 
-        error = tool_link_error(tool=tool, url=link)
-        if error:
-            raise ValidationError(error)
-    if tool is not None and modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE):
-        from outils.queries import tools_for_modality
-
-        if not tools_for_modality(etablissement=etablissement, modality=modality).filter(pk=tool.pk).exists():
-            raise ValidationError(_("Cet outil n'est pas proposé pour cette modalité (RGPD ou usage)."))
+    errors = link_errors(etablissement=etablissement, use=modality, url=link, tool=tool)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _session_fields(
@@ -677,8 +673,11 @@ def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.dat
 
     An occurrence that does not exist in the target week (holiday, semaine A/B) is skipped; a
     session outside the timetable is not copied (it was planned for that date). A hybrid rota
-    alternates: copied onto a week of the other parity, the other half-group is in the room.
+    alternates: copied onto a week of the other parity, the other half-group is in the room. A link
+    (or tool) the link policy now refuses is not carried over: the copy keeps its modality, without it.
     """
+    from outils.policy import LinkCatalogue, link_errors
+
     from .alerts import overload_checks_deferred
 
     source_monday = monday_of(from_monday)
@@ -692,6 +691,16 @@ def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.dat
         for d in SchoolDay.objects.filter(etablissement=staff.etablissement).in_week(source_monday)
     }
     tool_of = {s.pk: getattr(s, "tool", None) for s in sources}
+    catalogue = LinkCatalogue.load(staff.etablissement)
+    for source in sources:
+        if link_errors(
+            etablissement=staff.etablissement,
+            use=source.modality,
+            url=source.link,
+            tool=tool_of[source.pk],
+            catalogue=catalogue,
+        ) and source.modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE):
+            source.link, tool_of[source.pk] = "", None
     made = 0
     with overload_checks_deferred():
         for target in to_mondays:

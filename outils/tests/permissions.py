@@ -19,7 +19,38 @@ def own_tool(w) -> Tool:
     return ToolFactory(etablissement=w.etablissement, name="Padlet du lycée", slug="padlet-du-lycee")
 
 
+def allowed_domain(w):
+    from outils.models import AllowedDomain
+
+    # The URL is reversed once, the data asked for each role: the data puts back what a role removed.
+    AllowedDomain.objects.get_or_create(
+        pk=9000, defaults={"etablissement": w.etablissement, "domain": "lelivrescolaire.fr", "note": "Manuels"}
+    )
+    return {}
+
+
+def new_domain(w):
+    # One world serves every role: each one adds a domain not yet on the list.
+    from outils.models import AllowedDomain
+
+    return {"domain": f"site{AllowedDomain.objects.count()}.fr", "note": "Ressources du service public"}
+
+
 ENTRIES = [
+    Entry("outils:link_policy", expect=only(EDITORS, other=200)),
+    Entry(
+        "outils:link_policy",
+        method="post",
+        data=new_domain,
+        expect=only(EDITORS, ok=302, other=302),
+    ),
+    Entry(
+        "outils:domain_remove",
+        method="post",
+        kwargs=lambda w: {"pk": 9000},
+        data=allowed_domain,
+        expect=only(EDITORS, ok=302, other=404),
+    ),
     Entry("outils:tool_list", expect=only(EVERYONE)),
     Entry("outils:tool_search", query="?q=classe", expect=only(EVERYONE)),
     Entry("outils:family_page", expect=only(EVERYONE)),

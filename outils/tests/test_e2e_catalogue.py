@@ -22,7 +22,7 @@ def test_it_finds_the_virtual_class_tool_by_need_in_two_clicks(catalogue, page):
     assert page.get_by_role("heading", name="Outils de l'ENT", level=1).is_visible()
     assert_no_axe_violations(page)
     section = page.get_by_role("region", name="Animer une classe virtuelle")
-    section.get_by_role("link", name="BigBlueButton dans NetO'Centre").click()
+    section.get_by_role("link", name="BigBlueButton dans NetO'Centre").first.click()
     assert page.get_by_role("heading", name="BigBlueButton dans NetO'Centre", level=1).is_visible()
     assert page.get_by_text("Les classes virtuelles ne doivent pas être enregistrées.").first.is_visible()
     assert page.get_by_role("link", name="Animer une classe virtuelle avec BigBlueButton").is_visible()
@@ -112,4 +112,19 @@ def test_it_keeps_the_editors_other_pages_accessible(catalogue, page):
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Supprimer").click()
     assert page.get_by_text("Tutoriel supprimé.").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_it_lets_the_referent_allow_a_domain_for_links(catalogue, page):
+    login(page, "referent@lycee.fr")
+    page.goto("/outils/")
+    page.get_by_role("link", name="Liens donnés aux élèves").click()
+    assert page.get_by_role("heading", name="Liens donnés aux élèves", level=1).is_visible()
+    assert page.get_by_text("Aucun lien de séance ou de travail à venir n'enfreint les règles.").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Nom de domaine").fill("lelivrescolaire.fr")
+    page.get_by_label("Pourquoi ce domaine convient").fill("Manuels numériques de la région")
+    page.get_by_role("button", name="Autoriser ce domaine").click()
+    assert page.get_by_text("Domaine « lelivrescolaire.fr » autorisé.").is_visible()
+    assert page.get_by_text("— Manuels numériques de la région").is_visible()
     assert_no_axe_violations(page)

@@ -44,12 +44,12 @@ def _hybrid(w, *, room_half, mode, link="", slot=None):
 
 def test_it_gives_the_remote_half_the_link_to_follow_live(calendar, client):
     w = calendar  # Léa is in half-group A
-    _hybrid(w, room_half="B", mode=RemoteMode.LIVE, link="https://visio.example.org/ses")
+    _hybrid(w, room_half="B", mode=RemoteMode.LIVE, link="https://classe.netocentre.fr/ses")
     client.force_login(w.student.user)
     response = client.get(reverse("planning:my_week") + WEEK)
     page = text(response)
     assert "Vous : à distance" in page and "Vous suivez le cours en direct (visio)." in page
-    assert 'href="https://visio.example.org/ses"' in response.content.decode()
+    assert 'href="https://classe.netocentre.fr/ses"' in response.content.decode()
     assert "La classe virtuelle n'est pas enregistrée." in page and "Ne pas enregistrer." not in page
 
 
@@ -66,16 +66,16 @@ def test_it_says_the_link_is_to_come_or_that_the_remote_half_works_alone(calenda
 
 def test_it_gives_the_room_to_the_half_in_class(calendar, client):
     w = calendar
-    _hybrid(w, room_half="A", mode=RemoteMode.LIVE, link="https://visio.example.org/ses")
+    _hybrid(w, room_half="A", mode=RemoteMode.LIVE, link="https://classe.netocentre.fr/ses")
     client.force_login(w.student.user)
     response = client.get(reverse("planning:my_week") + WEEK)
     page = text(response)
     assert "Vous : en classe" in page and "Salle B12" in page
-    assert "https://visio.example.org/ses" not in response.content.decode()
+    assert "https://classe.netocentre.fr/ses" not in response.content.decode()
 
 
 def test_it_keeps_the_instruction_not_to_record_for_the_teacher(calendar, client):
     w = calendar
-    _hybrid(w, room_half="A", mode=RemoteMode.LIVE, link="https://visio.example.org/ses")
+    _hybrid(w, room_half="A", mode=RemoteMode.LIVE, link="https://classe.netocentre.fr/ses")
     client.force_login(w.teacher.user)
     assert "Ne pas enregistrer." in text(client.get(reverse("planning:week") + WEEK))

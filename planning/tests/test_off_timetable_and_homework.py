@@ -44,7 +44,7 @@ def maths(calendar):
         date=MONDAY,
         modality=Modality.VISIO,
         by=w.maths_teacher,
-        link="https://visio.example.org/maths",
+        link="https://classe.netocentre.fr/maths",
     )
     MarkFactory(register=RegisterFactory(session=w.maths_session, taken_by=w.maths_teacher), student=w.student)
     return w
@@ -61,7 +61,7 @@ def plan_off_timetable(w, **overrides):
         "by": w.teacher,
         "modality": Modality.VISIO,
         "division": w.division,
-        "link": "https://visio.example.org/ses",
+        "link": "https://classe.netocentre.fr/ses",
     }
     values.update(overrides)
     return services.session_create(**values)
@@ -79,7 +79,7 @@ def test_it_leaves_another_teachers_hour_and_register_untouched(maths):
     assert (session.subject, session.modality, session.link) == (
         w.maths,
         Modality.VISIO,
-        "https://visio.example.org/maths",
+        "https://classe.netocentre.fr/maths",
     )
     assert list(session.teachers.all()) == [w.maths_teacher]
     assert AttendanceRegister.objects.get(session=session).marks.count() == 1
@@ -219,7 +219,7 @@ def test_it_checks_the_link_of_work_as_a_sessions_link(maths):
     with pytest.raises(ValidationError, match="Le lien d'un outil « Moodle » doit pointer vers netocentre.fr"):
         give(w, tool=tool, link="https://evil.example.org/qcm")
     ruled_out = ToolFactory(etablissement=w.etablissement, gdpr_status="a_proscrire", allowed_domains=["discord.com"])
-    with pytest.raises(ValidationError, match="Cet outil n'est pas proposé"):
+    with pytest.raises(ValidationError, match="n.est pas proposé pour un travail en autonomie"):
         give(w, tool=ruled_out, link="https://discord.com/qcm")
     assert not Homework.objects.exists()
     homework = give(w, tool=tool, link="https://lycees.netocentre.fr/moodle/qcm3", instructions="Vingt questions.")

@@ -34,7 +34,9 @@ def test_it_builds_the_calendar_only_once(calendar):
 def test_it_stores_only_the_override_and_removes_it_back_in_presence(calendar):
     w = calendar
     slot = SlotFactory(division=w.division, teachers=[w.teacher], weekday=0)
-    session = services.session_plan(slot=slot, date=MONDAY, modality=Modality.VISIO, link="https://visio.example.org/x")
+    session = services.session_plan(
+        slot=slot, date=MONDAY, modality=Modality.VISIO, link="https://classe.netocentre.fr/x"
+    )
     assert session.minutes == 60 and list(session.teachers.all()) == [w.teacher]
     assert not session.is_outside_timetable
     assert services.session_plan(slot=slot, date=MONDAY, modality=Modality.PRESENCE) is None

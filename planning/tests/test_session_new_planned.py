@@ -30,7 +30,7 @@ def test_it_refuses_a_new_session_over_a_planned_one_and_links_to_it(calendar, c
     w = calendar
     slot = SlotFactory(division=w.division, subject=w.subject, teachers=[w.teacher], weekday=0)
     planned = services.session_plan(
-        slot=slot, date=MONDAY, modality=Modality.VISIO, by=w.teacher, link="https://visio.example.org/ses"
+        slot=slot, date=MONDAY, modality=Modality.VISIO, by=w.teacher, link="https://classe.netocentre.fr/ses"
     )
     client.force_login(w.teacher.user)
     data = {
@@ -40,7 +40,7 @@ def test_it_refuses_a_new_session_over_a_planned_one_and_links_to_it(calendar, c
         "start": f"{slot.start:%H:%M}",
         "end": f"{slot.end:%H:%M}",
         "modality": "visio",
-        "link": "https://visio.example.org/autre",
+        "link": "https://classe.netocentre.fr/autre",
     }
     response = client.post(reverse("planning:session_new"), data)
     assert response.status_code == 200
@@ -48,4 +48,4 @@ def test_it_refuses_a_new_session_over_a_planned_one_and_links_to_it(calendar, c
     assert f"Vous avez déjà cours avec {w.division} à ce moment-là : {w.subject}, lundi 30 novembre" in page
     assert "modifiez cette séance" in page and "Modifier la séance déjà prévue" in page
     assert f'href="{planned.get_absolute_url()}"' in response.content.decode()
-    assert Session.objects.get().link == "https://visio.example.org/ses"
+    assert Session.objects.get().link == "https://classe.netocentre.fr/ses"

@@ -209,7 +209,7 @@ def test_it_keeps_planned_sessions_that_still_fit_and_tells_their_teacher(calend
     w = calendar
     slot = _create(w, division=w.division, room="B104")
     session = services.session_plan(
-        slot=slot, date=NEXT_MONDAY, modality=Modality.VISIO, link="https://visio.example.org/x"
+        slot=slot, date=NEXT_MONDAY, modality=Modality.VISIO, link="https://classe.netocentre.fr/x"
     )
     new = _change(slot, room="C12", start=dt.time(8, 30), end=dt.time(9, 30))
     session.refresh_from_db()

@@ -106,12 +106,12 @@ def test_it_counts_only_the_remote_half_in_the_gauge_of_a_hybrid_session(calenda
 def test_it_shows_a_student_his_week_with_links_and_lets_him_tick_work(calendar, client):
     w = calendar
     SessionFactory(
-        division=w.division, subject=w.subject, modality=Modality.VISIO, link="https://visio.example.org/ses"
+        division=w.division, subject=w.subject, modality=Modality.VISIO, link="https://classe.netocentre.fr/ses"
     )
     homework = HomeworkFactory(group=w.half_a, created_by=w.teacher, title="Lire le chapitre 3", due_date=MONDAY)
     client.force_login(w.student.user)
     page = client.get(reverse("planning:my_week") + WEEK)
-    assert "https://visio.example.org/ses" in page.text and "Lire le chapitre 3" in page.text
+    assert "https://classe.netocentre.fr/ses" in page.text and "Lire le chapitre 3" in page.text
     assert "La classe virtuelle n'est pas enregistrée." in page.text.replace("&#x27;", "'")
     response = client.post(reverse("planning:homework_done", args=[homework.pk]))
     assert response.status_code == 302 and response["Location"].endswith(f"#travail-{homework.pk}")
@@ -122,7 +122,7 @@ def test_it_shows_a_student_his_week_with_links_and_lets_him_tick_work(calendar,
 
 def test_it_hides_another_divisions_session_from_a_student(calendar, client):
     w = calendar
-    SessionFactory(division=w.division2, subject=w.subject, link="https://visio.example.org/secret")
+    SessionFactory(division=w.division2, subject=w.subject, link="https://classe.netocentre.fr/secret")
     client.force_login(w.student.user)
     assert "secret" not in client.get(reverse("planning:my_week") + WEEK).text
 
@@ -190,7 +190,7 @@ def test_it_serves_an_icalendar_feed_that_parses(calendar, client):
         modality=Modality.HYBRIDE,
         hybrid_room_half="A",
         hybrid_remote_mode=RemoteMode.LIVE,
-        link="https://visio.example.org/h",
+        link="https://classe.netocentre.fr/h",
     )
     token = services.calendar_feed_get(user=w.student.user).token
     response = client.get(reverse("planning:ical_feed", args=[token]))
@@ -200,7 +200,7 @@ def test_it_serves_an_icalendar_feed_that_parses(calendar, client):
     assert str(cancelled["status"]) == "CANCELLED"
     assert cancelled.decoded("dtstart").tzinfo.key == "Europe/Paris"
     hybrid = events[f"slot-{slot.pk}-2026-12-07@127.0.0.1:8000"]
-    assert "https://visio.example.org/h" in str(hybrid["description"])
+    assert "https://classe.netocentre.fr/h" in str(hybrid["description"])
     holidays = [e for e in events.values() if str(e["uid"]).startswith("holiday-")]
     assert any("Noël" in str(e["summary"]) for e in holidays)
 

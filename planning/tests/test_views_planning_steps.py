@@ -63,7 +63,7 @@ def test_it_goes_from_the_saved_session_to_its_work_prefilled(week, client):
     client.force_login(w.teacher.user)
     response = client.post(
         reverse("planning:slot_occurrence", args=[w.monday_slot.pk, "2026-11-30"]),
-        {"modality": "visio", "link": "https://visio.example.org/ses", "then": "travail"},
+        {"modality": "visio", "link": "https://classe.netocentre.fr/ses", "then": "travail"},
     )
     session = Session.objects.get(slot=w.monday_slot, date=MONDAY)
     assert response.url == reverse("planning:homework_new") + f"?seance={session.pk}"

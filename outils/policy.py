@@ -1,0 +1,135 @@
+"""The one policy for a link a student or a family can open: sessions, work to do, tool pages.
+
+A link is allowed when it is an https address of a catalogue tool that the établissement offers for
+that use (a classe virtuelle, work in autonomy), or of a domain the référent numérique added to the
+school's list. A ruled-out tool's link is refused with the catalogue's reasons; any refusal names
+the tools offered for that use instead. The planner calls ``link_errors``; the référent's list of
+links that break the policy calls ``link_errors`` with a catalogue loaded once (``LinkCatalogue``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.utils.translation import gettext as _
+
+from .queries import MODALITY_NEED_FIELDS, VIDEO_MODALITIES
+
+# What each use is called in a message: "pour <use>".
+USE_LABELS = {
+    "visio": "une classe virtuelle",
+    "hybride": "une séance hybride",
+    "async_distance": "un travail en autonomie",
+}
+
+
+def host_of(url: str) -> str | None:
+    """The host the browser would reach (so ``https://netocentre.fr@evil.example`` is evil.example)."""
+    try:
+        parts = urlsplit((url or "").strip())
+        parts.port  # noqa: B018 — raises ValueError on a malformed port
+    except ValueError:
+        return None
+    return (parts.hostname or "").lower().rstrip(".") or None
+
+
+def host_matches(host: str, domain: str) -> bool:
+    domain = domain.strip().lower().rstrip(".")
+    return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+@dataclass
+class LinkCatalogue:
+    """One school's catalogue (with its local settings) and its allowed domains: two queries."""
+
+    tools: list
+    domains: list[str]
+    offered: dict[str, list]
+
+    @classmethod
+    def load(cls, etablissement) -> LinkCatalogue:
+        from .models import AllowedDomain, Tool
+
+        tools = list(Tool.objects.for_etablissement(etablissement).recommended_first(ent_first=True))
+        domains = list(AllowedDomain.objects.filter(etablissement=etablissement).values_list("domain", flat=True))
+        offered = {}
+        for use, fields in MODALITY_NEED_FIELDS.items():
+            usable = [t for t in tools if not t.is_ruled_out and not t.locally_unavailable]
+            usable = [t for t in usable if any(getattr(t, f) for f in fields)]
+            if use not in VIDEO_MODALITIES:
+                usable.sort(key=lambda t: (t.gdpr_rank, t.position, t.name))
+            offered[use] = usable
+        return cls(tools=tools, domains=domains, offered=offered)
+
+    def alternatives(self, use: str) -> str:
+        names = [t.name for t in self.offered.get(use, [])]
+        if not names:
+            return ""
+        return _("Pour %(use)s, utilisez à la place : %(tools)s.") % {
+            "use": USE_LABELS.get(use, use),
+            "tools": ", ".join(names),
+        }
+
+
+def link_errors(*, etablissement, use: str, url: str, tool=None, catalogue: LinkCatalogue | None = None) -> list[str]:
+    """The French lines saying why ``url`` may not be given to students for ``use``; empty when it may.
+
+    ``use`` is a session modality ("visio", "hybride", "async_distance"); work to do is "async_distance".
+    """
+    return [line for line in _errors(etablissement, use, url, tool, catalogue) if line]
+
+
+def _errors(etablissement, use, url, tool, catalogue) -> list[str]:
+    url = (url or "").strip()
+    if not url and tool is None:
+        return []
+    if use not in MODALITY_NEED_FIELDS:
+        return [_("Un lien n'est donné aux élèves que pour une classe virtuelle, une séance hybride ou un travail.")]
+    catalogue = catalogue or LinkCatalogue.load(etablissement)
+    offered = catalogue.offered.get(use, [])
+    if tool is not None and tool.pk not in {t.pk for t in offered}:
+        return [
+            _("L'outil « %(tool)s » n'est pas proposé pour %(use)s.") % {"tool": tool.name, "use": USE_LABELS[use]},
+            catalogue.alternatives(use),
+        ]
+    if not url:
+        return []
+    host = host_of(url)
+    if host is None:
+        return [_("Ce lien n'est pas une adresse valide.")]
+    if urlsplit(url).scheme != "https":
+        return [_("Le lien doit commencer par https://.")]
+    if tool is not None:
+        if not any(host_matches(host, d) for d in tool.allowed_domains or []):
+            return [
+                _("Le lien d'un outil « %(tool)s » doit pointer vers %(domains)s.")
+                % {"tool": tool.name, "domains": ", ".join(tool.allowed_domains or []) or "—"}
+            ]
+        return []
+    owners = [t for t in catalogue.tools if any(host_matches(host, d) for d in t.allowed_domains or [])]
+    if any(t.pk in {o.pk for o in offered} for t in owners):
+        return []
+    ruled_out = next((t for t in owners if t.is_ruled_out), None)
+    if ruled_out is not None:
+        return [
+            _("« %(host)s » est un lien de %(tool)s, outil à proscrire :") % {"host": host, "tool": ruled_out.name},
+            *ruled_out.gdpr_reason_list,
+            catalogue.alternatives(use),
+        ]
+    if owners:
+        return [
+            _("« %(host)s » est un lien de %(tool)s, qui n'est pas proposé pour %(use)s dans l'établissement.")
+            % {"host": host, "tool": owners[0].name, "use": USE_LABELS[use]},
+            catalogue.alternatives(use),
+        ]
+    if any(host_matches(host, d) for d in catalogue.domains):
+        return []
+    return [
+        _(
+            "« %(host)s » n'est le domaine d'aucun outil du catalogue de l'établissement : demandez au référent "
+            "numérique de l'ajouter à la liste des domaines autorisés s'il convient."
+        )
+        % {"host": host},
+        catalogue.alternatives(use),
+    ]

@@ -1,0 +1,200 @@
+"""One link policy for every link a student or a family can open, read as the teacher and the référent read it.
+
+Discord and WhatsApp are refused with the catalogue's reasons and the video tools to use instead; an
+unknown domain is refused until the référent numérique allows it; "Copier le plan" leaves a refused
+link behind; the référent lists the links that break the rules.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from outils.models import AllowedDomain, Tool
+from planning import services
+from planning.models import Homework, Modality, Session
+from planning.tests.factories import HomeworkFactory, SessionFactory, SlotFactory
+
+MONDAY = dt.date(2026, 11, 30)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def sunday_evening():
+    with time_machine.travel(dt.datetime(2026, 11, 29, 18, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def week(calendar):
+    w = calendar
+    w.slot = SlotFactory(division=w.division, subject=w.subject, teachers=[w.teacher], weekday=0)
+    return w
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).replace("&#x27;", "'")
+
+
+def post_session(client, w, **data):
+    client.force_login(w.teacher.user)
+    return client.post(reverse("planning:slot_occurrence", args=[w.slot.pk, "2026-11-30"]), data)
+
+
+def test_it_refuses_a_discord_class_with_the_reasons_and_the_video_tools_instead(week, client):
+    words = text(post_session(client, week, modality="visio", link="https://discord.gg/abcd"))
+    assert "« discord.gg » est un lien de Discord, outil à proscrire" in words
+    assert "Le modèle économique pose question" in words
+    assert (
+        "Pour une classe virtuelle, utilisez à la place : BigBlueButton dans NetO'Centre, BigBlueButton dans Moodle, "
+        "Classe virtuelle du CNED." in words
+    )
+    assert not Session.objects.exists()
+
+
+def test_it_refuses_whatsapp_for_work_in_autonomy(week, client):
+    words = text(post_session(client, week, modality="async_distance", link="https://chat.whatsapp.com/x"))
+    assert "« chat.whatsapp.com » est un lien de WhatsApp, outil à proscrire" in words
+    assert "Pour un travail en autonomie, utilisez à la place :" in words and "Pod" in words
+    assert not Session.objects.exists()
+
+
+def test_it_refuses_an_unknown_domain_until_the_referent_allows_it(week, client):
+    words = text(post_session(client, week, modality="async_distance", link="https://www.lelivrescolaire.fr/ch3"))
+    assert "« www.lelivrescolaire.fr » n'est le domaine d'aucun outil du catalogue" in words
+    assert "demandez au référent numérique" in words
+    assert not Session.objects.exists()
+
+    client.force_login(week.referent.user)
+    page = client.post(reverse("outils:link_policy"), {"domain": "lelivrescolaire.fr", "note": "Manuels numériques"})
+    assert page.status_code == 302
+    page = client.get(reverse("outils:link_policy"))
+    assert "lelivrescolaire.fr — Manuels numériques" in text(page)
+
+    post_session(client, week, modality="async_distance", link="https://www.lelivrescolaire.fr/ch3")
+    assert Session.objects.get().link == "https://www.lelivrescolaire.fr/ch3"
+
+
+def test_it_never_lets_the_referent_allow_a_ruled_out_domain(week, client):
+    client.force_login(week.referent.user)
+    words = text(client.post(reverse("outils:link_policy"), {"domain": "discord.gg", "note": "Pratique"}))
+    assert "« discord.gg » est un domaine de Discord, outil à proscrire : il ne peut pas être autorisé." in words
+    assert not AllowedDomain.objects.exists()
+
+
+def test_it_refuses_a_video_tool_for_work_in_autonomy_and_pod_for_a_video_class(week):
+    bbb = Tool.objects.get(slug="bigbluebutton-ent", etablissement__isnull=True)
+    pod = Tool.objects.get(slug="pod", etablissement__isnull=True)
+    with pytest.raises(Exception, match="L'outil « Pod » n'est pas proposé pour une classe virtuelle"):
+        services.session_plan(
+            slot=week.slot, date=MONDAY, modality=Modality.VISIO, tool=pod, link="https://pod.netocentre.fr/v"
+        )
+    with pytest.raises(Exception, match="n'est pas proposé pour un travail en autonomie"):
+        services.session_plan(slot=week.slot, date=MONDAY, modality=Modality.ASYNC_DISTANCE, tool=bbb)
+    assert not Session.objects.exists()
+
+
+def test_it_offers_the_tools_grouped_by_modality(week, client):
+    client.force_login(week.teacher.user)
+    page = client.get(reverse("planning:slot_occurrence", args=[week.slot.pk, "2026-11-30"])).content.decode()
+    video = page[page.index('label="Classe virtuelle ou séance hybride"') : page.index('label="Travail en autonomie"')]
+    autonomy = page[page.index('label="Travail en autonomie"') : page.index("</select>", page.index("Travail en"))]
+    assert "BigBlueButton dans NetO&#x27;Centre" in video and "Pod" not in video and "Discord" not in video
+    assert "Pod" in autonomy and "BigBlueButton" not in autonomy
+
+
+def test_it_refuses_a_discord_link_for_work(week):
+    with pytest.raises(Exception, match="outil à proscrire"):
+        services.homework_create(
+            etablissement=week.etablissement,
+            title="QCM",
+            given_on=MONDAY,
+            due_date=MONDAY + dt.timedelta(days=2),
+            estimated_minutes=20,
+            by=week.teacher,
+            division=week.division,
+            link="https://discord.com/invite/x",
+        )
+    assert not Homework.objects.exists()
+
+
+def test_it_does_not_carry_a_refused_link_to_the_next_week(week):
+    # Saved before the rule (a row written directly): the copy keeps the modality, not the link.
+    SessionFactory(
+        slot=week.slot,
+        date=MONDAY,
+        division=week.division,
+        subject=week.subject,
+        teachers=[week.teacher],
+        modality=Modality.VISIO,
+        link="https://discord.gg/abcd",
+    )
+    services.week_copy(staff=week.teacher, from_monday=MONDAY, to_mondays=[MONDAY + dt.timedelta(days=7)])
+    copy = Session.objects.get(date=MONDAY + dt.timedelta(days=7))
+    assert (copy.modality, copy.link) == (Modality.VISIO, "")
+
+
+def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, django_assert_num_queries):
+    SessionFactory(
+        date=MONDAY,
+        division=week.division,
+        subject=week.subject,
+        teachers=[week.teacher],
+        modality=Modality.VISIO,
+        link="https://discord.gg/abcd",
+    )
+    SessionFactory(
+        date=MONDAY,
+        division=week.division,
+        subject=week.subject,
+        teachers=[week.teacher],
+        modality=Modality.VISIO,
+        link="https://classe.netocentre.fr/ok",
+    )
+    HomeworkFactory(division=week.division, created_by=week.teacher, due_date=MONDAY, link="https://x.example.org/q")
+    client.force_login(week.referent.user)
+    client.get(reverse("outils:link_policy"))
+    # session, user, etablissement, tools (with local settings), allowed domains, sessions, work,
+    # allowed domains listed
+    with django_assert_num_queries(8):
+        page = client.get(reverse("outils:link_policy"))
+    words = text(page)
+    assert "2 liens à faire changer par leurs enseignants" in words
+    assert "https://discord.gg/abcd" in words and "est un lien de Discord, outil à proscrire" in words
+    assert "« x.example.org » n'est le domaine d'aucun outil du catalogue" in words
+    assert "classe.netocentre.fr/ok" not in words
+
+
+def test_it_finds_the_video_tools_when_searching_visio(world, client):
+    client.force_login(world.teacher.user)
+    words = text(client.get(reverse("outils:tool_search") + "?q=visio"))
+    for name in ("BigBlueButton dans NetO'Centre", "Classe virtuelle du CNED"):
+        assert name in words
+
+
+def test_it_names_the_video_tools_as_discords_alternatives(world, client):
+    client.force_login(world.teacher.user)
+    discord = Tool.objects.get(slug="discord", etablissement__isnull=True)
+    words = text(client.get(reverse("outils:tool_detail", args=[discord.pk])))
+    assert "Animer une classe virtuelle : BigBlueButton dans NetO'Centre" in words
+    assert "Communiquer avec les élèves et les parents :" in words and "Chat" in words
+
+
+def test_it_keeps_a_tool_pages_link_on_the_tools_domains(world):
+    from django.core.exceptions import ValidationError
+
+    from outils import services as outils_services
+
+    bbb = Tool.objects.get(slug="bigbluebutton-ent", etablissement__isnull=True)
+    with pytest.raises(ValidationError, match="doit pointer vers un domaine autorisé de l'outil"):
+        outils_services.tool_update(tool=bbb, etablissement=world.etablissement, url="https://discord.gg/x")
+    discord = Tool.objects.get(slug="discord", etablissement__isnull=True)
+    with pytest.raises(ValidationError, match="Un outil à proscrire n'a pas d'adresse d'accès"):
+        outils_services.tool_update(tool=discord, etablissement=world.etablissement, url="https://discord.gg/x")
+    copy = outils_services.tool_update(
+        tool=bbb, etablissement=world.etablissement, url="https://lycees.netocentre.fr/bbb"
+    )
+    assert copy.url == "https://lycees.netocentre.fr/bbb"
