@@ -80,7 +80,10 @@ class ModalityForm(forms.Form):
         assume_scheme="https",
         label=_("Lien (classe virtuelle ou ressource)"),
         required=False,
-        help_text=_("Visible seulement des élèves de la séance et de ses enseignants. Ne pas enregistrer la séance."),
+        help_text=_(
+            "Visible seulement des élèves de la séance, de ses enseignants et, si l'établissement le permet, des "
+            "responsables légaux des élèves. Ne pas enregistrer la séance."
+        ),
     )
     async_place = forms.ChoiceField(
         label=_("Asynchrone en présence : lieu"), choices=[("", "—")] + AsyncPlace.choices, required=False
@@ -247,6 +250,7 @@ class ThresholdsForm(forms.ModelForm):
             "max_assessments_per_week",
             "max_video_share_percent",
             "min_remote_minutes_for_share",
+            "links_for_guardians",
         ]
 
     def __init__(self, *args, **kwargs):

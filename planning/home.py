@@ -43,7 +43,12 @@ def panels(request) -> list[dict]:
             result.append(
                 {
                     "template": "planning/partials/home_student.html",
-                    "context": {"ahead": ahead, "children": blocks, "is_student": False},
+                    "context": {
+                        "ahead": ahead,
+                        "children": blocks,
+                        "is_student": False,
+                        "links_shown": services.links_for_guardians(etablissement_id=user.etablissement_id),
+                    },
                 }
             )
     if Role.ENSEIGNANT in roles:

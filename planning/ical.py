@@ -1,7 +1,15 @@
-"""iCalendar feeds: stable UIDs, Europe/Paris times, cancelled as cancelled, holidays as all-day events.
+"""iCalendar feeds that every client reads the same: stable UIDs, Europe/Paris times with their
+VTIMEZONE, cancelled as cancelled, work due as all-day events, holidays as one event over their span.
 
 An occurrence of a slot has the UID ``slot-<pk>-<date>`` whether or not it has an override, so that a
 calendar updates the event in place when the teacher changes its modality.
+
+A session's link and notes (and a piece of work's link) reach only those who may open them: its
+teachers, its students, and its students' guardians if the school allows it. A class feed of a staff
+member who does not teach the session carries the session without them.
+
+DTSTAMP is the start of the day (UTC), not the instant of the request: the same data gives the same
+bytes, so the ETag of the response lets a client poll without downloading the feed again.
 """
 
 from __future__ import annotations
@@ -11,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, vDuration
 
 from continuite.ecole.models import Student
 
-from .models import Modality, SchoolDay, Session, TimetableSlot
+from .models import Homework, Modality, SchoolDay, Session, TimetableSlot
 from .queries import audience_q_for_student, audience_q_for_students, monday_of, taught_by_q
 from .selectors import Occurrence, occurrences
 
@@ -23,6 +31,35 @@ PARIS = ZoneInfo("Europe/Paris")
 WEEKS_BEFORE = 1
 WEEKS_AFTER = 5
 NO_RECORDING = "Ne pas enregistrer la classe virtuelle."
+REFRESH = dt.timedelta(hours=1)
+# The rules of Europe/Paris since 1996, as Thunderbird and Google write them. The ``icalendar``
+# package's generated VTIMEZONE lists every change as an RDATE, which ical.js reads one hour off.
+PARIS_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/Paris
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
+def _all(_row) -> bool:
+    return True
+
+
+def _none(_row) -> bool:
+    return False
 
 
 def _window(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -30,8 +67,18 @@ def _window(today: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=7 * (WEEKS_BEFORE + WEEKS_AFTER) - 1)
 
 
-def _build(name: str, etablissement_id: int, slots_q: Q, sessions_q, today: dt.date) -> bytes:
-    """``sessions_q``: a Q, or a function of (slots, start, end) giving it."""
+def _build(
+    name: str,
+    etablissement_id: int,
+    slots_q: Q,
+    sessions_q,
+    today: dt.date,
+    *,
+    homework_q: Q | None = None,
+    may_see_link=_all,
+) -> bytes:
+    """``sessions_q``: a Q, or a function of (slots, start, end) giving it; ``may_see_link(session or
+    homework)`` says whether the feed's reader may get its link and notes."""
     start, end = _window(today)
     days = list(SchoolDay.objects.filter(etablissement_id=etablissement_id, date__range=(start, end)))
     slots = list(
@@ -42,24 +89,38 @@ def _build(name: str, etablissement_id: int, slots_q: Q, sessions_q, today: dt.d
     if callable(sessions_q):
         sessions_q = sessions_q(slots, start, end)
     sessions = list(
-        Session.objects.filter(sessions_q, date__range=(start, end), etablissement_id=etablissement_id).select_related(
-            "subject", "division", "group", "hybrid_remote_division"
-        )
+        Session.objects.filter(sessions_q, date__range=(start, end), etablissement_id=etablissement_id)
+        .select_related("subject", "division", "group", "hybrid_remote_division")
+        .prefetch_related("teachers")
     )
     cal = Calendar()
     cal.add("prodid", "-//Continuité//planning//FR")
     cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Paris")
-    stamp = dt.datetime.now(tz=dt.UTC)
+    # How often a client should poll (RFC 7986, and the older Outlook property).
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
+    stamp = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
     for occ in occurrences(slots, sessions, days):
-        cal.add_component(_event(occ, stamp))
-    for event in _holiday_events(days, etablissement_id, stamp):
+        cal.add_component(_event(occ, stamp, may_see_link(occ.session) if occ.session else False))
+    if homework_q is not None:
+        work = (
+            Homework.objects.filter(homework_q, etablissement_id=etablissement_id, due_date__range=(start, end))
+            .select_related("subject")
+            .order_by("due_date", "pk")
+        )
+        for homework in work:
+            cal.add_component(_homework_event(homework, stamp, may_see_link(homework)))
+    for event in _holiday_events(etablissement_id, start, end, stamp):
         cal.add_component(event)
+    cal.subcomponents.insert(0, Timezone.from_ical(PARIS_VTIMEZONE.replace("\n", "\r\n")))
     return cal.to_ical()
 
 
-def _event(occ: Occurrence, stamp: dt.datetime) -> Event:
+def _event(occ: Occurrence, stamp: dt.datetime, with_link: bool) -> Event:
     event = Event()
     host = settings.SITE_URL.split("//")[-1]
     uid = f"slot-{occ.slot.pk}-{occ.date.isoformat()}" if occ.slot else f"session-{occ.session.pk}"
@@ -77,11 +138,11 @@ def _event(occ: Occurrence, stamp: dt.datetime) -> Event:
         if session.modality == Modality.HYBRIDE:
             label = session.hybrid_label
             lines.append(f"{label[:1].upper()}{label[1:]} ({session.get_hybrid_remote_mode_display()}).")
-        if session.link:
+        if session.link and with_link:
             lines.append(f"Lien : {session.link}")
         if session.modality in (Modality.VISIO, Modality.HYBRIDE):
             lines.append(NO_RECORDING)
-        if session.notes:
+        if session.notes and with_link:
             lines.append(session.notes)
     event.add("description", "\n".join(lines))
     room = (session.room if session else "") or (occ.slot.room if occ.slot else "")
@@ -91,28 +152,77 @@ def _event(occ: Occurrence, stamp: dt.datetime) -> Event:
     return event
 
 
-def _holiday_events(days: list[SchoolDay], etablissement_id: int, stamp: dt.datetime) -> list[Event]:
-    """Consecutive holidays of the same name become one all-day event."""
-    events = []
-    run: list[SchoolDay] = []
-    for day in [d for d in days if d.is_holiday] + [None]:
-        if run and (day is None or day.holiday_name != run[-1].holiday_name or (day.date - run[-1].date).days > 3):
-            event = Event()
-            event.add("uid", f"holiday-{etablissement_id}-{run[0].date.isoformat()}@continuite")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", run[0].date)
-            event.add("dtend", run[-1].date + dt.timedelta(days=1))
-            event.add("summary", run[0].holiday_name or "Jour non travaillé")
-            event.add("transp", "TRANSPARENT")
-            events.append(event)
-            run = []
-        if day is not None:
+def _homework_event(homework: Homework, stamp: dt.datetime, with_link: bool) -> Event:
+    """Work due: an all-day event on its due date, with its subject and minutes, free time (TRANSP)."""
+    event = Event()
+    host = settings.SITE_URL.split("//")[-1]
+    event.add("uid", f"homework-{homework.pk}@{host}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", homework.due_date)
+    event.add("dtend", homework.due_date + dt.timedelta(days=1))
+    subject = homework.subject.label if homework.subject_id else ""
+    summary = f"À rendre : {subject} — {homework.title} ({homework.estimated_minutes} min)"
+    event.add("summary", summary.replace(" :  — ", " : "))
+    lines = [f"{homework.get_kind_display()}, environ {homework.estimated_minutes} min."]
+    if homework.instructions:
+        lines.append(homework.instructions)
+    if homework.link and with_link:
+        lines.append(f"Lien : {homework.link}")
+    event.add("description", "\n".join(lines))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _holiday_events(etablissement_id: int, start: dt.date, end: dt.date, stamp: dt.datetime) -> list[Event]:
+    """Each holiday as one all-day event over its whole span, weekends included.
+
+    The days with classes are read a month around the window, so a holiday at its edge is whole. A
+    run of days without classes is one event, named after the holidays most of its days belong to
+    (Christmas and New Year's Day inside the Christmas holidays do not split them); a run of more
+    than one day starts the day after the last class and ends the day before the next one.
+    """
+    margin = dt.timedelta(days=31)
+    days = list(
+        SchoolDay.objects.filter(etablissement_id=etablissement_id, date__range=(start - margin, end + margin))
+        .order_by("date")
+        .only("date", "is_holiday", "holiday_name")
+    )
+    runs: list[tuple[SchoolDay | None, list[SchoolDay], SchoolDay | None]] = []
+    previous, run = None, []
+    for day in days:
+        if day.is_holiday:
             run.append(day)
+            continue
+        if run:
+            runs.append((previous, run, day))
+            run = []
+        previous = day
+    if run:
+        runs.append((previous, run, None))
+    events = []
+    for before, run, after in runs:
+        if len(run) == 1:
+            first, last_exclusive = run[0].date, run[0].date + dt.timedelta(days=1)
+        else:
+            first = before.date + dt.timedelta(days=1) if before else run[0].date
+            last_exclusive = after.date if after else run[-1].date + dt.timedelta(days=1)
+        if last_exclusive <= start or first > end:
+            continue
+        names = [d.holiday_name for d in run if d.holiday_name]
+        name = max(set(names), key=names.count) if names else "Jour non travaillé"
+        event = Event()
+        event.add("uid", f"holiday-{etablissement_id}-{first.isoformat()}@continuite")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", first)
+        event.add("dtend", last_exclusive)
+        event.add("summary", name)
+        event.add("transp", "TRANSPARENT")
+        events.append(event)
     return events
 
 
 def feed_for_user(user, today: dt.date) -> bytes:
-    """A teacher's sessions, a student's, or a guardian's children's."""
+    """A teacher's sessions and the work he gave, a student's, or a guardian's children's."""
     staff, student, guardian = user.staff_profile, user.student_profile, user.guardian_profile
     if staff is not None:
         return _build(
@@ -121,18 +231,44 @@ def feed_for_user(user, today: dt.date) -> bytes:
             Q(teachers=staff),
             lambda slots, start, end: taught_by_q(staff, start=start, end=end, slot_ids=[s.pk for s in slots]),
             today,
+            homework_q=Q(created_by=staff),
         )
     if student is not None:
         q = audience_q_for_student(student)
-        return _build(f"Planning — {student.full_name}", user.etablissement_id, q, q, today)
+        return _build(f"Planning — {student.full_name}", user.etablissement_id, q, q, today, homework_q=q)
     if guardian is not None:
         children = Student.objects.filter(guardian_links__guardian=guardian)
         q = audience_q_for_students(children)
-        return _build("Planning de mes enfants", user.etablissement_id, q, q, today)
+        from .services import links_for_guardians
+
+        allowed = links_for_guardians(etablissement_id=user.etablissement_id)
+        return _build(
+            "Planning de mes enfants",
+            user.etablissement_id,
+            q,
+            q,
+            today,
+            homework_q=q,
+            may_see_link=_all if allowed else _none,
+        )
     return _build("Planning", user.etablissement_id or 0, Q(pk__in=[]), Q(pk__in=[]), today)
 
 
-def feed_for_division(division, today: dt.date) -> bytes:
-    """The division's own slots and those of its half-groups."""
+def feed_for_division(division, today: dt.date, *, reader=None) -> bytes:
+    """The division's own slots and those of its half-groups, and their work.
+
+    A session's link and notes, a work's link, only for the staff member who teaches it (gave it).
+    """
     q = Q(division=division) | Q(group__division=division)
-    return _build(f"Planning — {division.code}", division.etablissement_id, q, q, today)
+    staff = getattr(reader, "staff_profile", None)
+
+    def teaches(row) -> bool:
+        if staff is None:
+            return False
+        if isinstance(row, Homework):
+            return row.created_by_id == staff.pk
+        return any(t.pk == staff.pk for t in row.teachers.all())
+
+    return _build(
+        f"Planning — {division.code}", division.etablissement_id, q, q, today, homework_q=q, may_see_link=teaches
+    )

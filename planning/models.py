@@ -104,6 +104,11 @@ class PlanningSettings(models.Model):
     # The weekdays with classes, as digits (0 = lundi … 5 = samedi): the school calendar has a
     # ``SchoolDay`` row for these days only, so every week grid and load follows them.
     class_weekdays = models.CharField(_("jours de classe"), max_length=7, default="01234")
+    # A session's link and notes reach its students and teachers; its students' guardians only if the
+    # school says so (pages and calendar feeds alike).
+    links_for_guardians = models.BooleanField(
+        _("les responsables légaux voient les liens et consignes des séances de leurs enfants"), default=False
+    )
 
     class Meta:
         verbose_name = _("seuils de charge")

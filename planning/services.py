@@ -101,6 +101,11 @@ def _check_weekdays_removable(etablissement: Etablissement, removed: list[int]) 
         )
 
 
+def links_for_guardians(*, etablissement_id: int) -> bool:
+    """Whether the school lets guardians see their children's session links and notes (one query)."""
+    return PlanningSettings.objects.filter(etablissement_id=etablissement_id, links_for_guardians=True).exists()
+
+
 # --- School calendar ------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from continuite.accounts.roles import Role
 from continuite.csvexport import csv_response
@@ -675,6 +675,9 @@ def my_week(request):
             "student": student,
             "children": children,
             "is_student": request.user.student_profile is not None,
+            # a session's link reaches its students, their guardians only if the school allows it
+            "may_see_links": request.user.student_profile is not None
+            or services.links_for_guardians(etablissement_id=student.etablissement_id),
             "own_load": own[0] if own else None,
             # the week links keep the child being read
             "extra_query": f"&eleve={student.pk}" if children else "",
@@ -1053,17 +1056,17 @@ def calendar_renew(request):
     return redirect("planning:calendar_links")
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def ical_feed(request, token: str):
     from .ical import feed_for_user
 
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     if not feed.user.is_active:
         raise Http404
-    return _ics(feed_for_user(feed.user, timezone.localdate()))
+    return _ics(request, feed_for_user(feed.user, timezone.localdate()))
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def ical_division(request, token: str, pk: int):
     from continuite.ecole.models import Division
 
@@ -1073,10 +1076,22 @@ def ical_division(request, token: str, pk: int):
     if not feed.user.is_active or feed.user.staff_profile is None:
         raise Http404
     division = get_object_or_404(Division.objects.visible_to(feed.user), pk=pk)
-    return _ics(feed_for_division(division, timezone.localdate()))
+    return _ics(request, feed_for_division(division, timezone.localdate(), reader=feed.user))
 
 
-def _ics(body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="planning.ics"'
+def _ics(request, body: bytes) -> HttpResponse:
+    """The feed with an ETag (its bytes are stable for a day): a client that has it gets a 304."""
+    import hashlib
+
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    wanted = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+    if etag in wanted or "*" in wanted:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="planning.ics"'
+        if request.method == "HEAD":
+            response["Content-Length"] = str(len(body))
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
     return response
