@@ -290,8 +290,9 @@ def more_data(w):
         ("student", 12),
         # session, user; planning: his children, their groups, the school days, slots, sessions, work,
         # authors' subjects, "done" marks; equipment: agreements to accept; home: children, their groups;
-        # suivi: his children's absences to justify, the notices to acknowledge
-        ("parent", 15),
+        # suivi: his children's absences to justify, the notices to acknowledge; whether the school shows
+        # guardians the session links
+        ("parent", 16),
         # session, user; planning: school days, his slots, the sessions naming him, the sessions, his
         # assignments, the work due in his classes, authors' subjects, his past registers not taken;
         # home: his assignments
