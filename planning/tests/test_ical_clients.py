@@ -181,3 +181,12 @@ def test_it_gives_guardians_the_link_only_if_the_school_allows_it(calendar, clie
         assert "https://classe.netocentre.fr/ses" in client.get(url).content.decode().replace("\r\n ", "")
         page = client.get(reverse("planning:my_week") + "?semaine=2026-11-30").content.decode()
         assert "https://classe.netocentre.fr/ses" in page
+
+
+def test_it_installs_the_calendar_clients_from_the_npm_registry_only():
+    lock = json.loads((Path(settings.BASE_DIR) / "package-lock.json").read_text())
+    packages = lock["packages"]
+    assert {"node_modules/ical.js", "node_modules/node-ical"} <= set(packages)
+    for name, entry in packages.items():
+        resolved = entry.get("resolved")
+        assert resolved is None or resolved.startswith("https://registry.npmjs.org/"), name
