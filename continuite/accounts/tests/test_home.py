@@ -30,11 +30,11 @@ def more_data(world):
         # marks; planning/tests/test_home.py pins them with a full week.
         # session, user (+ établissement, profiles, "is he a form tutor", unread notifications: one
         # query, see accounts.backends), planning panel: school days, his slots, his assignments, the
-        # work due in his classes; home: his assignments
-        ("teacher", 7),
+        # work due in his classes, the registers still to take (one count); home: his assignments
+        ("teacher", 8),
         # the teacher's seven, + his tutored divisions, planning: thresholds, his divisions, the week's
         # days, the loads; home: the tutored division, its students, their groups
-        ("tutor", 15),
+        ("tutor", 16),
         # session, user, needs waiting and loans (equipment panel: 2), the school's divisions with their counts
         ("direction", 5),
         # session, user, absences to process and families' requests (suivi panel, one query), reviews
