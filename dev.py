@@ -56,7 +56,7 @@ def manage(*args, env=None) -> None:
 
 
 def ensure_browser_tools() -> None:
-    """Debian's Chromium and axe-core (npm) for the browser tests; never a downloaded browser."""
+    """Debian's Chromium and the npm test tools (axe-core, calendar clients); never a downloaded browser."""
     if not CHROMIUM.exists() and shutil.which("apt-get") and os.geteuid() == 0:
         say("Installation de Chromium (paquet Debian)")
         run("apt-get", "update", "-qq", check=False, stdout=subprocess.DEVNULL)
@@ -70,8 +70,12 @@ def ensure_browser_tools() -> None:
             stdout=subprocess.DEVNULL,
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         )
-    if not (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists() and shutil.which("npm"):
-        say("Installation d'axe-core (npm)")
+    import json
+
+    wanted = json.loads((ROOT / "package.json").read_text()).get("devDependencies", {})
+    missing = [name for name in wanted if not (ROOT / "node_modules" / name / "package.json").exists()]
+    if missing and shutil.which("npm"):
+        say(f"Installation des outils de test npm ({', '.join(missing)})")
         run("npm", "install", "--no-audit", "--no-fund", "--silent", check=False)
 
 
