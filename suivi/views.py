@@ -725,16 +725,16 @@ def family_absences(request):
     by_child: dict[int, list] = {}
     for mark in absences:
         by_child.setdefault(mark.student_id, []).append(mark)
-    requests: dict[int, list] = {}
+    requests_by_child: dict[int, list] = {}
     for justification in Justification.objects.filter(student__in=children, given_at__date__gte=since).order_by(
         "-given_at"
     ):
-        requests.setdefault(justification.student_id, []).append(justification)
+        requests_by_child.setdefault(justification.student_id, []).append(justification)
     rows = [
         (
             child,
             by_child.get(child.pk, []),
-            requests.get(child.pk, []),
+            requests_by_child.get(child.pk, []),
             forms_kept.get(child.pk) or JustifyForm(prefix=f"c{child.pk}"),
         )
         for child in children
