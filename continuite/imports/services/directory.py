@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,16 @@ from ..parsers.sts import FUNCTION_FLAGS
 from .reports import BATCH, Plan
 from .reports import changed as _changed
 from .reports import changed_fields as _changed_fields
+
+
+def readable_phone(value: str) -> str:
+    """A French number as « 06 53 55 28 94 », however the file wrote it; anything else as given."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("33") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if len(digits) == 10 and digits.startswith("0"):
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return (value or "").strip()
 
 
 def _named(first_name: str, last_name: str, division: str | None = None) -> str:
@@ -704,7 +715,7 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
             "civility": person.civility,
             "last_name": person.last_name,
             "first_name": person.first_name,
-            "mobile": person.mobile,
+            "mobile": readable_phone(person.mobile),
             "accepts_sms": person.accepts_sms,
         }
         if person.email:
@@ -717,6 +728,8 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
             taken.add(guardian)
             old_email = guardian.email
             old_name = guardian.full_name
+            if readable_phone(guardian.mobile) == values["mobile"]:
+                guardian.mobile = values["mobile"]  # the same number written otherwise is not a change
             fields = _changed_fields(guardian, values)
             if fields:
                 changed_guardians.append(guardian)

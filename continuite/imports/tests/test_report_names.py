@@ -129,3 +129,18 @@ def test_it_names_the_subjects_a_timetable_creates(lycee):
     page = page_of(job)
     assert "Matières créées ESPAGNOL LV2" in page
     assert "Retirées (sorties, départs)" not in page and "Retirées" in page
+
+
+def test_it_stores_phone_numbers_readably_and_does_not_count_a_rewriting_as_a_change(lycee):
+    from continuite.ecole.models import Guardian
+
+    job_of(lycee, ImportKind.SIECLE_ELEVES, exports.eleves(exports.week_one()))
+    first = exports.week_one()
+    first.personnes[0].portable = "0653552894"
+    job_of(lycee, ImportKind.SIECLE_RESPONSABLES, exports.responsables(first))
+    assert Guardian.objects.get(siecle_id="294435").mobile == "06 53 55 28 94"
+    again = exports.week_one()
+    again.personnes[0].portable = "+33 6 53 55 28 94"
+    job = job_of(lycee, ImportKind.SIECLE_RESPONSABLES, exports.responsables(again), apply=False)
+    assert job.report["counts"]["Responsables"]["updated"] == 0
+    assert "Responsables modifiés" not in page_of(job)

@@ -162,7 +162,7 @@ def test_it_imports_guardians_and_their_links_without_addresses(run, world, scho
     job = run(ImportKind.SIECLE_RESPONSABLES, samples.responsables_xml(school))
     assert job.report["counts"]["Responsables"]["created"] == len(school.parents)
     guardian = Guardian.objects.get(email="parent1@famille.example.org")
-    assert (guardian.mobile, guardian.accepts_sms, guardian.civility) == ("0600000000", True, "Mme")
+    assert (guardian.mobile, guardian.accepts_sms, guardian.civility) == ("06 00 00 00 00", True, "Mme")
     link = guardian.links.get()
     assert (link.student.ine, link.kind, link.relationship) == ("000000001AB", "legal1", "Mère")
     stored = " ".join(str(v) for v in Guardian.objects.values_list(flat=False).first())
