@@ -157,7 +157,8 @@ ENTRIES = [
         method="post",
         kwargs=_escalated_case,
         data=lambda w: {"direction-text": "x"},
-        expect=CASE_WRITE,
+        # The case is already escalated: the CPE reads the refusal on the page, its form kept (200).
+        expect={**CASE_WRITE, "cpe": 200},
     ),
     Entry(
         "suivi:case_close",

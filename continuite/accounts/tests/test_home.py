@@ -42,8 +42,9 @@ def more_data(world):
         ("cpe", 5),
         # session, user, planning panel: his children, their groups, school days, work due; agreements
         # to accept (equipment panel), home: his children, their groups; suivi panel: his children's
-        # absences to justify, the notices to acknowledge
-        ("parent", 11),
+        # absences to justify, the notices to acknowledge; the school's planning settings (may guardians
+        # see the video links?)
+        ("parent", 12),
         # session, user, his division and its form tutors (2), planning panel: his groups, school days,
         # work due; his groups (home)
         ("student", 8),
