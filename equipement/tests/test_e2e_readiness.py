@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
+from continuite.tests.e2e.fixtures import assert_no_axe_violations, login, nav_link
 from planning.tests.factories import HomeworkFactory, SessionFactory
 from suivi.models import HandIn
 
@@ -106,5 +106,5 @@ def test_it_lets_the_form_tutor_and_the_referent_keep_the_digital_readiness(worl
 
 def test_it_shows_the_referent_the_way_in_from_his_navigation(world, page):
     login(page, "referent@lycee.fr")
-    page.get_by_role("link", name="Préparation numérique").first.click()
+    nav_link(page, "Préparation numérique").click()
     assert page.get_by_role("heading", name="Préparation numérique des élèves").is_visible()

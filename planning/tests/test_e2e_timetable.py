@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from continuite.ecole.models import SchoolYear
 from continuite.ecole.tests.factories import StaffFactory
-from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
+from continuite.tests.e2e.fixtures import assert_no_axe_violations, login, nav_link
 from planning import services
 from planning.models import Modality, Session, TimetableSlot
 from planning.tests.factories import SlotFactory
@@ -32,7 +32,7 @@ def test_it_changes_a_slot_from_a_date_through_a_conflict_and_removes_another(wo
     planned = services.session_plan(slot=gone, date=monday + dt.timedelta(days=3), modality=Modality.VISIO)
 
     login(page, "direction@lycee.fr")
-    page.get_by_role("link", name="Emploi du temps").first.click()
+    nav_link(page, "Emploi du temps").click()
     assert page.get_by_role("heading", name="Emploi du temps de l'établissement").is_visible()
     assert page.get_by_text("Aucun conflit").is_visible()
     page.get_by_label("Classe ou groupe").select_option(label="Classe 1G3")

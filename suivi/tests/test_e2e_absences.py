@@ -127,7 +127,7 @@ def test_a_familys_request_is_refused_then_another_accepted(world, browser, live
     parent.get_by_label("Au*", exact=True).fill(far.isoformat())
     parent.get_by_label("Motif*", exact=True).select_option(label="Autre motif recevable")
     parent.get_by_role("button", name="Envoyer la demande pour Léa").click()
-    expect(parent.get_by_text("se justifie au plus 7 jours à l'avance")).to_be_visible()
+    expect(parent.get_by_text("se justifie au plus 7 jours à l'avance").first).to_be_visible()
     assert not Justification.objects.exists()
     parent.get_by_label("Du*", exact=True).fill(first_day.isoformat())
     parent.get_by_label("Au*", exact=True).fill(first_day.isoformat())

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from continuite.ecole.tests.factories import StudentFactory
 from continuite.notifications.models import Notification
 from continuite.notifications.services import acknowledgement_url
-from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
+from continuite.tests.e2e.fixtures import assert_no_axe_violations, login, nav_link
 from planning.tests.factories import SessionFactory
 from suivi.models import Case, SuiviSettings
 
@@ -95,7 +95,7 @@ def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, li
 
     # The direction sees the escalated case.
     context, page = person(browser, live_server, "direction@lycee.fr")
-    page.get_by_role("link", name="Signalements").click()
+    nav_link(page, "Signalements").click()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Léa DURAND").click()
     assert page.get_by_role("heading", name="Suivi de Léa DURAND").is_visible()
@@ -184,7 +184,7 @@ def test_the_cpe_prints_the_letter_of_a_family_without_email_and_the_tutor_reads
 
     # The form tutor finds the action given to him in "Mes actions", due today.
     context, page = person(browser, live_server, "pp@lycee.fr")
-    page.get_by_role("link", name="Mes actions").click()
+    nav_link(page, "Mes actions").click()
     assert page.get_by_role("heading", name="Mes actions").is_visible()
     expect(page.get_by_text("Tutorat en SES", exact=True)).to_be_visible()
     expect(page.get_by_text("point prévu aujourd'hui")).to_be_visible()

@@ -87,3 +87,20 @@ def assert_no_axe_violations(page) -> None:
         for v in result["violations"]
     ]
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
+
+
+class _NavLink:
+    def __init__(self, page, link):
+        self.page, self.link = page, link
+
+    def click(self):
+        """Follow the link as the opened drop-down would (desktop and phone menus both hold it)."""
+        self.page.goto(self.link.get_attribute("href"))
+
+
+def nav_link(page, name: str) -> _NavLink:
+    """A link of the portal's menu: it must be in the menu (its drop-down may be closed); following it
+    opens its page."""
+    link = page.locator("header").get_by_role("link", name=name, include_hidden=True).first
+    assert link.count() == 1, f"« {name} » n'est pas dans le menu"
+    return _NavLink(page, link)
