@@ -235,6 +235,20 @@ class SettleForm(forms.Form):
     reason = forms.CharField(label=_("Motif du règlement"), max_length=200)
 
 
+class CorrectForm(forms.Form):
+    """A mistaken register: the student was there."""
+
+    status = forms.ChoiceField(
+        label=_("L'élève était"),
+        choices=[
+            ("present", _("présent(e) en classe")),
+            ("distance", _("présent(e) à distance")),
+            ("retard", _("en retard")),
+        ],
+    )
+    reason = forms.CharField(label=_("Précision (facultatif)"), max_length=150, required=False)
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accepter", _("Accepter")), ("refuser", _("Refuser"))])
     note = forms.CharField(label=_("Motif (obligatoire pour un refus)"), max_length=300, required=False)

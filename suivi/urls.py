@@ -32,6 +32,7 @@ urlpatterns = [
     path("vie-scolaire/absences/", views_absences.absence_list, name="absence_list"),
     path("vie-scolaire/absences/<int:pk>/justifier/", views_absences.absence_justify, name="absence_justify"),
     path("vie-scolaire/absences/<int:pk>/regler/", views_absences.absence_settle, name="absence_settle"),
+    path("vie-scolaire/absences/<int:pk>/rectifier/", views_absences.absence_correct, name="absence_correct"),
     path(
         "vie-scolaire/justifications/<int:pk>/decision/",
         views_absences.justification_decide,

@@ -20,7 +20,7 @@ from continuite.ecole.models import Division
 
 from . import queries, services
 from .access import access_followed_student, access_justification, access_mark, require_vie_scolaire
-from .forms import AbsenceFilterForm, DecisionForm, JustifyForm, MarkJustifyForm, SettleForm
+from .forms import AbsenceFilterForm, CorrectForm, DecisionForm, JustifyForm, MarkJustifyForm, SettleForm
 from .models import AbsenceStatus, AttendanceMark, Case, Justification, JustificationReason
 
 PAGE_SIZE = 50
@@ -123,6 +123,29 @@ def absence_justify(request, pk: int):
         messages.success(
             request,
             _("Absences de %(name)s du %(day)s justifiées.")
+            % {"name": mark.student.full_name, "day": mark.register.date.strftime("%d/%m/%Y")},
+        )
+    return _back(request, "suivi:absence_list")
+
+
+@login_required
+@require_POST
+def absence_correct(request, pk: int):
+    """The vie scolaire corrects a mistaken register ("appel erroné"): the absence no longer exists."""
+    mark = access_mark(request.user, pk)
+    form = CorrectForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Indiquez comment l'élève a suivi la séance."))
+        services.absence_correct(
+            user=request.user, mark=mark, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Appel du %(day)s rectifié pour %(name)s : l'absence est retirée.")
             % {"name": mark.student.full_name, "day": mark.register.date.strftime("%d/%m/%Y")},
         )
     return _back(request, "suivi:absence_list")

@@ -6,6 +6,7 @@ One module per concern; this package re-exports them so callers write ``services
 """
 
 from .absences import (  # noqa: F401
+    absence_correct,
     absence_justify,
     absence_settle,
     active_justification,

@@ -451,6 +451,44 @@ def absence_settle(*, user, mark: AttendanceMark, reason: str) -> AttendanceMark
 
 
 @transaction.atomic
+def absence_correct(*, user, mark: AttendanceMark, status: str, reason: str = "") -> AttendanceMark:
+    """The vie scolaire corrects a mistaken register: the student was there ("appel erroné").
+
+    The absence disappears from every count (sessions missed, half-days, DASEN, signals); who
+    corrected it, when and why stay on the mark.
+    """
+    mark = AttendanceMark.objects.select_for_update().select_related("student", "register").get(pk=mark.pk)
+    _check_vie_scolaire(user, mark.student)
+    if mark.status != AttendanceStatus.ABSENT:
+        raise ValidationError(_("Seule une absence peut être rectifiée."))
+    if mark.absence_status != AbsenceStatus.TO_JUSTIFY:
+        state = mark.get_absence_status_display().lower()
+        raise ValidationError(_("Cette absence est déjà %(state)s.") % {"state": state})
+    if status not in CORRECTED_STATUSES:
+        raise ValidationError(_("Indiquez comment l'élève a suivi la séance."))
+    reason = " ".join(reason.split())
+    label = AttendanceStatus(status).label
+    mark.status, mark.absence_status = status, AbsenceStatus.NONE
+    written = _("Appel rectifié : %(status)s") % {"status": str(label).lower()}
+    mark.settled_reason = (f"{written} — {reason}" if reason else written)[:200]
+    mark.settled_by, mark.settled_at = user, timezone.now()
+    mark.save(update_fields=["status", "absence_status", "settled_reason", "settled_by", "settled_at"])
+    _on_case(
+        student=mark.student,
+        user=user,
+        text=_("Appel du %(day)s rectifié : %(status)s") % {"day": day_month(mark.register.date), "status": label},
+        evidence={"absence": mark.pk},
+    )
+    _audit(user=user, action="change", obj=mark, student=mark.student)
+    _signals_after_commit(mark.student.etablissement_id)
+    return mark
+
+
+# A mistaken "absent" becomes what the student really did: in class, at a distance, or late.
+CORRECTED_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.REMOTE, AttendanceStatus.LATE)
+
+
+@transaction.atomic
 def handin_mark(*, homework, user, statuses: Mapping[int, str]) -> int:
     """Mark rendu / non rendu / en retard for the whole list of a work to hand in; returns the rows written.
 

@@ -219,6 +219,13 @@ ENTRIES = [
         expect=only(("cpe",), ok=302),
     ),
     Entry(
+        "suivi:absence_correct",
+        method="post",
+        kwargs=_absence,
+        data=lambda w: {"status": "distance"},
+        expect=only(("cpe",), ok=302),
+    ),
+    Entry(
         "suivi:justification_decide",
         method="post",
         kwargs=_request,

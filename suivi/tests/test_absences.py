@@ -169,6 +169,53 @@ def test_it_settles_an_absence_with_its_reason(world, frozen):
         services.absence_settle(user=world.cpe.user, mark=mark, reason="Encore")
 
 
+def test_a_mistaken_register_is_corrected_and_leaves_every_count(world, frozen):
+    from suivi import queries
+
+    wrong = absence(world.student, MONDAY, dt.time(8, 0))
+    absence(world.student, MONDAY, dt.time(14, 0))
+
+    def counts():
+        return queries.half_days_by_student(
+            etablissement_id=world.etablissement.pk, start=TODAY - dt.timedelta(days=29), end=TODAY
+        )[world.student.pk]
+
+    assert counts() == {"missed": 2, "half_days": 2, "unexcused_half_days": 2}
+    with pytest.raises(ValidationError, match="comment l'élève a suivi"):
+        services.absence_correct(user=world.cpe.user, mark=wrong, status="absent")
+    with pytest.raises(ValidationError, match="Seule la vie scolaire"):
+        services.absence_correct(user=world.teacher.user, mark=wrong, status="distance")
+    wrong.refresh_from_db()
+    assert (wrong.status, wrong.absence_status) == ("absent", "a_justifier")
+
+    services.absence_correct(user=world.cpe.user, mark=wrong, status="distance", reason="connectée, micro coupé")
+    wrong.refresh_from_db()
+    assert (wrong.status, wrong.absence_status, wrong.settled_by) == ("distance", "", world.cpe.user)
+    assert wrong.settled_reason == "Appel rectifié : présent à distance — connectée, micro coupé"
+    assert counts() == {"missed": 1, "half_days": 1, "unexcused_half_days": 1}
+    assert CaseEvent.objects.filter(text__startswith="Appel du").count() in (0, 1)  # on the case when one is open
+    with pytest.raises(ValidationError, match="Seule une absence"):
+        services.absence_correct(user=world.cpe.user, mark=wrong, status="present")
+
+
+def test_the_cpe_corrects_a_register_from_the_absence_list(world, client, frozen):
+    mark = absence(world.student, MONDAY)
+    client.force_login(world.cpe.user)
+    page = client.get(reverse("suivi:absence_list")).content.decode()
+    assert "Appel erroné : l'élève était" in page and "Rectifier l'appel" in page
+    url = reverse("suivi:absence_correct", kwargs={"pk": mark.pk})
+    response = client.post(url, {"status": "nimporte"}, follow=True)
+    assert "Indiquez comment l&#x27;élève a suivi la séance." in response.content.decode()
+    mark.refresh_from_db()
+    assert mark.status == "absent"
+    response = client.post(url, {"status": "present"}, follow=True)
+    assert "rectifié pour" in response.content.decode() and "l&#x27;absence est retirée" in response.content.decode()
+    mark.refresh_from_db()
+    assert (mark.status, mark.absence_status) == ("present", "")
+    followup = client.get(reverse("suivi:student_followup", kwargs={"pk": world.student.pk})).content.decode()
+    assert "1 séance" not in followup
+
+
 # --- Half-days and the DASEN rule -----------------------------------------------------------------
 
 

@@ -71,7 +71,7 @@ def test_the_cpe_processes_the_absences_of_the_list(world, browser, live_server)
     expect(page.get_by_role("row", name="Hugo PETIT")).to_have_count(0)
     expect(page.get_by_text("2 absences, les absences à justifier d'abord")).to_be_visible()
 
-    # Léa's absence is justified with a receivable reason; Noah's is settled with its reason.
+    # Léa's absence is justified with a receivable reason; Noah was there: the register is corrected.
     lea = page.get_by_role("row", name="Léa DURAND")
     lea.get_by_text("Traiter").click()
     lea.get_by_label("Motif recevable").select_option(label="Problème de transport")
@@ -79,9 +79,10 @@ def test_the_cpe_processes_the_absences_of_the_list(world, browser, live_server)
     expect(page.get_by_text("Absences de Léa DURAND du")).to_be_visible()
     noah_row = page.get_by_role("row", name="Noah BERNARD")
     noah_row.get_by_text("Traiter").click()
-    noah_row.get_by_label("Motif du règlement").fill("Appel erroné : présent en salle.")
-    noah_row.get_by_role("button", name="Régler").click()
-    expect(page.get_by_text("Absence de Noah BERNARD du")).to_be_visible()
+    noah_row.get_by_label("Comment l'élève a suivi la séance").select_option(label="présent(e) en classe")
+    noah_row.get_by_label("Précision (facultatif)").fill("Présent en salle B12.")
+    noah_row.get_by_role("button", name="Rectifier l'appel").click()
+    expect(page.get_by_text("rectifié pour Noah BERNARD : l'absence est retirée.")).to_be_visible()
     expect(page.get_by_text("Aucune absence ne correspond.")).to_be_visible()  # the filter was kept
     assert_no_axe_violations(page)
 
@@ -90,10 +91,11 @@ def test_the_cpe_processes_the_absences_of_the_list(world, browser, live_server)
     listed = page.get_by_role("table").filter(has_text="les absences à justifier d'abord")
     justified = listed.get_by_role("row", name="Léa DURAND").get_by_text("Justifiée")
     assert background(justified) == SUCCESS_GREEN
-    expect(listed.get_by_role("row", name="Noah BERNARD")).to_contain_text("Appel erroné : présent en salle.")
-    # The per-student summary: one half-day each over 30 days, none left unjustified.
+    expect(listed.get_by_role("row", name="Noah BERNARD")).to_have_count(0)  # he was there: no absence left
+    # The per-student summary: Léa's one half-day, none left unjustified; Noah's mistaken absence counts nowhere.
     summary = page.get_by_role("table").filter(has_text="Règle DASEN")
     expect(summary.get_by_role("row", name="Léa DURAND").get_by_role("cell")).to_have_text(["1", "1", "0"])
+    expect(summary.get_by_role("row", name="Noah BERNARD")).to_have_count(0)
     assert_no_axe_violations(page)
 
     # On a phone, the page itself never scrolls sideways (the tables scroll in their frame).
