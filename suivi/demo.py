@@ -154,7 +154,7 @@ def _absences(*, lea, others, cpe, today: dt.date) -> None:
         if mark is None:
             continue
         if settle:
-            services.absence_settle(user=cpe, mark=mark, reason="Vu avec l'élève : panne de réveil, rappel du règlement.")
+            services.absence_settle(user=cpe, mark=mark, reason="Vu avec l'élève : réveil manqué, règlement rappelé.")
         else:
             day = mark.register.date
             services.absence_justify(user=cpe, student=student, start=day, end=day, reason="convocation", today=today)
