@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from continuite.accounts.roles import Role
 from continuite.ecole.access import require_role
-from continuite.ecole.models import Guardian, Student
+from continuite.ecole.models import Guardian, GuardianLink, LinkKind, Student
 from continuite.notifications.models import Notification
 from planning.models import Homework, Session
 
@@ -854,6 +854,24 @@ def my_actions(request):
         .select_related("case__student__division")
         .order_by("review_on", "pk")[:200]
     )
+    student_ids = {action.case.student_id for action in actions}
+    # An action given by the vie scolaire is a need to know: its owner reads the legal guardians'
+    # phone numbers (to call the family) and opens the student's page when his role lets him.
+    contacts: dict[int, list] = {}
+    visible: set[int] = set()
+    if student_ids:
+        # query: the legal guardians of the students of his actions, with their contacts
+        for link in (
+            GuardianLink.objects.filter(student_id__in=student_ids, kind__in=(LinkKind.LEGAL_1, LinkKind.LEGAL_2))
+            .select_related("guardian")
+            .order_by("kind", "pk")
+        ):
+            contacts.setdefault(link.student_id, []).append(link)
+        # query: which of these students his role lets him open
+        visible = set(Student.objects.visible_to(request.user).filter(pk__in=student_ids).values_list("pk", flat=True))
+    for action in actions:
+        action.contacts = contacts.get(action.case.student_id, [])
+        action.student_visible = action.case.student_id in visible
     return render(
         request,
         "suivi/my_actions.html",

@@ -74,14 +74,29 @@ def test_it_lists_my_actions_overdue_first_with_a_pinned_number_of_queries(
     CaseActionFactory(case=CaseFactory(), owner=world.teacher, what="Pas à moi", review_on=TODAY)
     client.force_login(world.tutor.user)
     # 1 session, 2 user with his profiles and unread notifications (navigation bar),
-    # 3 his open actions with case, student and division, 4-6 savepoint, session save, release
-    with django_assert_num_queries(6):
+    # 3 his open actions with case, student and division, 4 the legal guardians' contacts,
+    # 5 which students he may open, 6-8 savepoint, session save, release
+    with django_assert_num_queries(8):
         page = client.get(reverse("suivi:my_actions"))
     text = page.content.decode()
     assert [a.what for a in page.context["actions"]] == [f"Action {i}" for i in range(n)]
     assert "Pas à moi" not in text
     assert "En retard</span> point prévu le jeudi 3 décembre" in text
     assert ("1 en retard" in text) and ((f"{n} actions en cours" if n > 1 else "1 action en cours") in text)
+
+
+def test_the_owner_reads_whom_to_call_and_opens_the_students_page(world, client, frozen):
+    from continuite.ecole.models import GuardianLink
+
+    CaseActionFactory(case=CaseFactory(student=world.student), owner=world.tutor, what="Appeler la famille")
+    link = GuardianLink.objects.filter(student=world.student).select_related("guardian").first()
+    link.guardian.mobile = "06 53 55 28 94"
+    link.guardian.save()
+    client.force_login(world.tutor.user)
+    text = client.get(reverse("suivi:my_actions")).content.decode()
+    assert f'href="{reverse("ecole:student_detail", args=[world.student.pk])}">{world.student.full_name}</a>' in text
+    assert 'href="tel:0653552894">06 53 55 28 94</a>' in text
+    assert link.guardian.last_name in text
 
 
 def test_it_lets_the_owner_mark_his_action_done(world, client, frozen):
