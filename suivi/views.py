@@ -596,7 +596,22 @@ def tutor_summary(request):
         .order_by("division__code", "last_name", "first_name")
     )
     rows = [(student, evaluations.get(student.pk)) for student in students]
-    return render(request, "suivi/tutor_summary.html", {"rows": rows, "today": today})
+
+    def urgency(row):
+        # the students at risk first, then in vigilance, each the most absences first; then the rest by name
+        evaluation = row[1]
+        if evaluation is None:
+            return (0, 0, 0)
+        evidence = evaluation.evidence or {}
+        return (-Level.rank(evaluation.level), -(evidence.get("unexcused") or 0), -(evidence.get("missing_work") or 0))
+
+    rows.sort(key=urgency)  # stable: the division and name order stays within equal urgency
+    levels = [Level.rank(evaluation.level) if evaluation else 0 for _student, evaluation in rows]
+    return render(
+        request,
+        "suivi/tutor_summary.html",
+        {"rows": rows, "today": today, "at_risk": levels.count(2), "vigilance": levels.count(1)},
+    )
 
 
 @login_required

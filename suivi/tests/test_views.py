@@ -119,6 +119,10 @@ def test_it_shows_the_tutor_a_summary_without_opening_case_files(world, client, 
     client.force_login(world.tutor.user)
     page = client.get(reverse("suivi:tutor_summary")).content.decode()
     assert "Léa DURAND" in page and "Risque" in page
+    assert "1 élève à risque, 0 élève en vigilance." in page
+    # Léa, at risk, comes first, and her name opens her page
+    first_row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert f'<a href="{reverse("ecole:student_detail", args=[world.student.pk])}">Léa DURAND</a>' in first_row
     assert not Case.objects.exists()
     assert timezone.localdate() == TODAY
 
