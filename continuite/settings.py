@@ -136,6 +136,11 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(exist_ok=True)
+if PRODUCTION and not env.str("DATABASE_URL", default=""):
+    # Never a silent SQLite file beside the code in production: the operator names his database.
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production (postgres://user:password@host:5432/continuite)."
+    )
 try:
     DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'continuite.sqlite3'}")}
 except Exception as exc:  # django-environ raises several kinds on a malformed URL

@@ -32,6 +32,10 @@ def start_with(**env) -> subprocess.CompletedProcess:
     [
         ({"CONTINUITE_ENV": "prod"}, "CONTINUITE_ENV='prod' is not valid"),
         ({"CONTINUITE_ENV": "production"}, "SECRET_KEY must be set in production"),
+        (
+            {"CONTINUITE_ENV": "production", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "portail.example.fr"},
+            "DATABASE_URL must be set in production",
+        ),
         ({"DATABASE_URL": "mysql://root@localhost/x"}, "DATABASE_URL must point to PostgreSQL"),
         ({"REDIS_URL": "amqp://guest@localhost//"}, "must be a redis:// URL"),
         ({"DEBUG": "peut-etre"}, "DEBUG='peut-etre' is not a boolean"),
