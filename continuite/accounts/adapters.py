@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,10 +18,32 @@ from django.utils.translation import gettext as _
 UAI_CLAIMS = ("uai", "ESCOUAI", "ESCOUAICourant", "ENTPersonStructRattachUAI")
 
 
+logger = logging.getLogger("continuite.accounts")
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Accounts come from the school's data (admin or imports), never from the public.
         return False
+
+    def get_client_ip(self, request) -> str:
+        """The client's address for the login limits; a proxy count larger than the proxies never breaks login.
+
+        With ``TRUSTED_PROXY_COUNT`` above the number of proxies that really append to
+        X-Forwarded-For, allauth raises on every login (a 500 for everyone). Then the limits are
+        counted on the address the portal sees (the proxy's: stricter, never spoofable), and the
+        operator reads why in the log.
+        """
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            logger.error(
+                "TRUSTED_PROXY_COUNT=%s mais X-Forwarded-For ne contient que %s adresse(s) : corrigez le nombre de "
+                "proxys dans l'environnement ; les limites de connexion sont comptées sur l'adresse du proxy.",
+                settings.ALLAUTH_TRUSTED_PROXY_COUNT,
+                len(request.headers.get("x-forwarded-for", "").split(",")),
+            )
+            return request.META.get("REMOTE_ADDR") or "inconnue"
 
 
 def ent_uais(extra_data: dict) -> set[str]:

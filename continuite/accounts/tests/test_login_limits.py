@@ -86,6 +86,18 @@ def test_it_would_lock_everyone_out_without_the_proxy_setting(world, live_server
     assert status == 200 and "Trop de tentatives" in page
 
 
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_a_proxy_count_larger_than_the_proxies_never_breaks_login(world, live_server, caplog):
+    """Two proxies configured, one in front: people still log in, and the operator reads why in the log."""
+    for cache in caches.all():
+        cache.clear()  # the limits counted on the proxy's address by the tests before
+    teacher = Browser(live_server.url, "198.51.100.7")
+    with caplog.at_level(logging.ERROR, logger="continuite.accounts"):
+        status, _, headers = teacher.login(world.user("teacher").email, PASSWORD)
+    assert status == 302 and headers["Location"] == "/"
+    assert "TRUSTED_PROXY_COUNT=2 mais X-Forwarded-For ne contient que 1 adresse(s)" in caplog.text
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
