@@ -67,6 +67,15 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Where links in mails point to (mails are sent by workers, outside any request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The portal's own apps. The foundation (directory, accounts, outbox; audit below) imports no
+# feature app: features plug into it through the hooks it discovers (``<app>.navigation``,
+# ``<app>.home``, ``<app>.links``, ``<app>.demo``, ``<app>.retention``) and the lists below.
+PORTAL_FOUNDATION = ["continuite.ecole", "continuite.accounts", "continuite.notifications"]
+PORTAL_FEATURES = ["outils", "planning", "suivi", "equipement"]
+# Imports write the directory and the timetable; audit watches every app; the region generator and
+# benchmark write every app's rows. seed_demo runs each app's ``demo.seed`` in this order.
+PORTAL_APPS = [*PORTAL_FOUNDATION, *PORTAL_FEATURES, "continuite.imports", "continuite.audit", "region"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -84,16 +93,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
-    "continuite.ecole",
-    "continuite.accounts",
-    "continuite.notifications",
-    "outils",
-    "planning",
-    "suivi",
-    "equipement",
-    "continuite.imports",
-    "continuite.audit",
+    *PORTAL_APPS,
 ]
+
+# Apps that add panels to the home page (``<app>.home.panels(request)``), in this order on the page.
+HOME_PANEL_APPS = ["planning", "suivi", "equipement", "outils", "continuite.notifications"]
+# Apps that add links and panels to a division's or a student's page (``<app>.links``), in this order.
+PAGE_LINK_APPS = ["planning", "suivi", "equipement"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -410,16 +416,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# Per-app settings that later parts of the portal add (beat schedule entries, ...).
-for _app_settings in (
-    "continuite.notifications.conf",
-    "continuite.accounts.conf",
-    "planning.conf",
-    "suivi.conf",
-    "equipement.conf",
-    "continuite.audit.conf",
-    "continuite.imports.conf",
-):
+# Per-app settings that the portal's apps add (beat schedule entries, ...): ``<app>.conf``.
+for _app in PORTAL_APPS:
+    _app_settings = f"{_app}.conf"
     try:
         _module = __import__(_app_settings, fromlist=["BEAT_SCHEDULE"])
     except ModuleNotFoundError as exc:

@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from continuite.accounts.navigation import NavItem
 from continuite.accounts.roles import Role
 
+# The entries of the app share one drop-down in the navigation bar.
+GROUP = _("Planning")
+
 ITEMS = [
     NavItem(label=_("Mon planning"), url_name="planning:week", roles=frozenset({Role.ENSEIGNANT}), order=20),
     NavItem(

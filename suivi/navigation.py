@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from continuite.accounts.navigation import NavItem
 from continuite.accounts.roles import Role
 
+# The entries of the app share one drop-down in the navigation bar.
+GROUP = _("Suivi")
+
 ITEMS = [
     NavItem(label=_("Suivi des élèves"), url_name="suivi:case_list", roles=frozenset({Role.CPE}), order=40),
     NavItem(label=_("Signalements"), url_name="suivi:case_list", roles=frozenset({Role.DIRECTION}), order=41),

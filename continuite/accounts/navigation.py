@@ -2,7 +2,8 @@
 
     ITEMS = [NavItem(label=_("Mon planning"), url_name="planning:week", roles={Role.ENSEIGNANT}, order=20)]
 
-An entry is shown to a user who holds one of its roles; no query is made to build the bar.
+An entry is shown to a user who holds one of its roles; no query is made to build the bar. An app
+whose entries share a drop-down names it: ``GROUP = _("Planning")`` in its navigation module.
 
 The direction and the CPE hold a dozen entries: ``menu_for`` groups a user's entries of one app
 (planning, suivi, équipement) and the administration pages (order ≥ 80) under one drop-down, so the
@@ -34,18 +35,27 @@ class NavItem:
         return bool(self.roles & roles)
 
 
-@cache
-def all_items() -> tuple[NavItem, ...]:
-    items: list[NavItem] = []
+def _navigation_modules():
     for config in apps.get_app_configs():
         try:
-            module = import_module(f"{config.name}.navigation")
+            yield config, import_module(f"{config.name}.navigation")
         except ModuleNotFoundError as exc:
             if exc.name != f"{config.name}.navigation":
                 raise
-            continue
+
+
+@cache
+def all_items() -> tuple[NavItem, ...]:
+    items: list[NavItem] = []
+    for config, module in _navigation_modules():
         items.extend(_with_app(item, config.label) for item in getattr(module, "ITEMS", []))
     return tuple(sorted(items, key=lambda item: (item.order, str(item.label))))
+
+
+@cache
+def app_groups() -> dict:
+    """The drop-down of each app that declares one (``GROUP`` in its navigation module), by app label."""
+    return {config.label: module.GROUP for config, module in _navigation_modules() if hasattr(module, "GROUP")}
 
 
 def navigation_for(request) -> list[dict]:
@@ -64,15 +74,14 @@ def _with_app(item: NavItem, app: str) -> NavItem:
     return item if item.app else NavItem(item.label, item.url_name, item.roles, item.order, app)
 
 
-# Entries of these apps share a drop-down; entries from this order on are administration pages.
-APP_GROUPS = {"planning": _("Planning"), "suivi": _("Suivi"), "equipement": _("Équipement")}
+# Entries from this order on are administration pages, under one drop-down.
 ADMINISTRATION_FROM = 80
 
 
 def _group_of(item: NavItem):
     if item.order >= ADMINISTRATION_FROM:
         return _("Administration")
-    return APP_GROUPS.get(item.app)
+    return app_groups().get(item.app)
 
 
 def menu_for(request, links: list[dict] | None = None) -> list[dict]:

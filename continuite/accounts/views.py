@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
@@ -8,14 +9,13 @@ from continuite.ecole.models import Division, Group, Student, TeachingAssignment
 
 from .roles import Role
 
-# Apps that add panels to the home page: ``<app>.home.panels(request) -> list[dict]``, each dict
-# with a ``template`` (a fragment in templates/<app>/partials/) and the ``context`` it needs.
-HOME_PANEL_APPS = ["planning", "suivi", "equipement", "outils", "continuite.notifications"]
-
 
 def home_panels(request) -> list[dict]:
+    """Panels of the apps listed in ``settings.HOME_PANEL_APPS``: ``<app>.home.panels(request) ->
+    list[dict]``, each dict with a ``template`` (a fragment in templates/<app>/partials/) and the
+    ``context`` it needs."""
     panels: list[dict] = []
-    for app in HOME_PANEL_APPS:
+    for app in settings.HOME_PANEL_APPS:
         try:
             module = import_module(f"{app}.home")
         except ModuleNotFoundError as exc:

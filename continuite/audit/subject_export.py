@@ -22,14 +22,13 @@ from continuite.ecole.models import Guardian, Student
 
 # Fields never exported: secrets and credentials are not personal data one reads, they are keys.
 SECRET_WORDS = ("password", "secret", "token", "key", "hash")
-# Only the portal's own apps hold personal data worth exporting about an account (allauth's MFA
-# secrets and sessions are credentials, not data about the person).
-PROJECT_APP_PREFIXES = ("continuite.", "outils", "planning", "suivi", "equipement")
+# Only the portal's own apps (settings.PORTAL_APPS) hold personal data worth exporting about an
+# account (allauth's MFA secrets and sessions are credentials, not data about the person).
 MAX_DEPTH = 3
 
 
 def _is_project_model(model) -> bool:
-    return model._meta.app_config.name.startswith(PROJECT_APP_PREFIXES)
+    return model._meta.app_config.name in settings.PORTAL_APPS
 
 
 def _label(model) -> str:

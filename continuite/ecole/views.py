@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,27 +13,39 @@ from continuite.accounts.roles import Role
 from continuite.accounts.services import account_create_for, user_invite
 
 from .access import access_division, access_staff, access_student, guardian_links_visible, require_role
-from .models import Division, Group, Staff, Student, TeachingAssignment
+from .models import Division, Group, Staff, TeachingAssignment
 
 STAFF_ROLES = (Role.DIRECTION, Role.CPE, Role.GESTIONNAIRE, Role.ENSEIGNANT)
 
-# Apps that add links to a division's or a student's page: ``<app>.links.division_links(user, division)``
-# and ``<app>.links.student_links(user, student)``, each a list of (label, url), without a query.
-# The directory names them here rather than importing them, as the home page does its panels.
-PAGE_LINK_APPS = ["planning", "suivi"]
 
-
-def page_links(kind: str, user, obj) -> list[tuple[str, str]]:
-    links: list[tuple[str, str]] = []
-    for app in PAGE_LINK_APPS:
+def _link_modules():
+    """The ``links`` module of each app of ``settings.PAGE_LINK_APPS`` that has one."""
+    for app in settings.PAGE_LINK_APPS:
         try:
-            module = import_module(f"{app}.links")
+            yield import_module(f"{app}.links")
         except ModuleNotFoundError as exc:
             if exc.name != f"{app}.links":
                 raise
-            continue
+
+
+def page_links(kind: str, user, obj) -> list[tuple[str, str]]:
+    """Links other apps add to a division's or a student's page: ``<app>.links.division_links(user,
+    division)`` and ``<app>.links.student_links(user, student)``, each a list of (label, url), without
+    a query. The directory names no app: ``settings.PAGE_LINK_APPS`` lists them, as the home page's."""
+    links: list[tuple[str, str]] = []
+    for module in _link_modules():
         links.extend(getattr(module, f"{kind}_links")(user, obj))
     return links
+
+
+def student_panels(user, student) -> list[dict]:
+    """Panels other apps add to a student's page: ``<app>.links.student_panels(user, student)``, each
+    ``{"template", "context"}`` (an app's selector may cost its own query: the equipment app's does)."""
+    panels: list[dict] = []
+    for module in _link_modules():
+        if hasattr(module, "student_panels"):
+            panels.extend(module.student_panels(user, student))
+    return panels
 
 
 @login_required
@@ -75,21 +88,6 @@ def division_detail(request, pk: int):
     )
 
 
-def _equipment_gap(user, student):
-    """For the staff: what the student lacks in equipment today and the school's answer (1 query),
-    when the equipment app is installed; a teacher then knows why he cannot follow at a distance."""
-    from django.apps import apps
-
-    if not apps.is_installed("equipement") or not user.roles & {*STAFF_ROLES, Role.PROF_PRINCIPAL}:
-        return None
-    from django.utils import timezone
-
-    from equipement.queries import students_without_equipment
-
-    gaps = students_without_equipment(students=Student.objects.filter(pk=student.pk), day=timezone.localdate())
-    return gaps[0] if gaps else None
-
-
 @login_required
 def student_detail(request, pk: int):
     student = access_student(request.user, pk)
@@ -102,7 +100,7 @@ def student_detail(request, pk: int):
             "groups": student.groups.order_by("kind", "code"),
             "links": links,
             "page_links": page_links("student", request.user, student),
-            "equipment_gap": _equipment_gap(request.user, student),
+            "panels": student_panels(request.user, student),
         },
     )
 

@@ -1,5 +1,5 @@
-"""What the privacy page promises, the portal does: contacts of one's own class only, equipment
-files in the access log, notifications purged, every retention rule stated."""
+"""What the privacy page promises, the portal does: contacts of one's own class only, notifications
+purged, every retention rule stated (equipment files in the access log: equipement/tests/test_access_log.py)."""
 
 import datetime as dt
 import html
@@ -11,11 +11,9 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from continuite.audit.models import AuditEntry
 from continuite.audit.retention import all_rules, retention_apply
 from continuite.ecole.tests.factories import GuardianFactory, GuardianLinkFactory, TeachingAssignmentFactory
 from continuite.notifications.models import Notification, Status
-from equipement.tests.factories import LoanFactory, NeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,36 +62,6 @@ def test_it_still_shows_the_cpe_every_guardian(world, client, guardian_of_studen
 
 def test_it_shows_a_plain_teacher_no_guardian_contact(world, client):
     assert _contacts_on_student_page(client, world.teacher.user, world.student) == ""
-
-
-def test_it_writes_the_reading_of_a_students_equipment_need_to_the_access_log(world, client):
-    need = NeedFactory(student=world.student)
-    client.force_login(world.teacher.user)
-    response = client.get(reverse("equipement:need_detail", kwargs={"pk": need.pk}))
-    assert response.status_code == 200
-    entry = AuditEntry.objects.get()
-    assert (entry.user, entry.action, entry.student, entry.object_id) == (
-        world.teacher.user,
-        "view",
-        world.student,
-        str(need.pk),
-    )
-    assert entry.path == reverse("equipement:need_detail", kwargs={"pk": need.pk})
-
-
-def test_it_writes_the_reading_of_a_loan_to_the_access_log(world, client):
-    loan = LoanFactory(need__student=world.student)
-    client.force_login(world.direction.user)
-    assert client.get(reverse("equipement:loan_detail", kwargs={"pk": loan.pk})).status_code == 200
-    entry = AuditEntry.objects.get()
-    assert (entry.action, entry.student, entry.object_label) == ("view", world.student, str(loan))
-
-
-def test_it_does_not_log_a_staff_members_own_need_as_a_students_file(world, client):
-    need = NeedFactory(student=None, staff=world.teacher, etablissement=world.etablissement)
-    client.force_login(world.teacher.user)
-    assert client.get(reverse("equipement:need_detail", kwargs={"pk": need.pk})).status_code == 200
-    assert not AuditEntry.objects.exists()
 
 
 def _notification(world, *, created: dt.datetime, read: bool = False, portal: bool = True, status=Status.SENT):

@@ -8,9 +8,19 @@ from django.utils import timezone
 
 from continuite.ecole.demo import DEMO_PASSWORD, demo_logins, seed_directory
 
-# Each app that has demo data exposes ``<app>.demo.seed(etablissement=..., today=...)``,
-# idempotent by itself; they run in this order, after the directory.
-DEMO_APPS = ["outils", "planning", "suivi", "equipement", "continuite.notifications", "continuite.imports"]
+
+def demo_seeders():
+    """``<app>.demo.seed(etablissement=..., today=...)`` of each of the portal's apps that has one,
+    idempotent by itself, in the order of ``settings.PORTAL_APPS`` (after the directory's own)."""
+    for app in settings.PORTAL_APPS:
+        try:
+            module = import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo":
+                raise
+            continue
+        if hasattr(module, "seed"):
+            yield module.seed
 
 
 class Command(BaseCommand):
@@ -31,14 +41,8 @@ class Command(BaseCommand):
             )
         today = timezone.localdate()
         etablissement = seed_directory(today=today)
-        for app in DEMO_APPS:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
-            module.seed(etablissement=etablissement, today=today)
+        for seed in demo_seeders():
+            seed(etablissement=etablissement, today=today)
         self.stdout.write(self.style.SUCCESS(f"Lycée de démonstration prêt : {etablissement.name}"))
         self.stdout.write(f"Identifiants de démonstration (mot de passe commun : {DEMO_PASSWORD})")
         for role, email, exists in demo_logins():

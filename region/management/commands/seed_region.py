@@ -9,8 +9,8 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from continuite.ecole.models import Etablissement
-from continuite.scale.parts import PARTS
-from continuite.scale.region import RegionGenerator
+from region.generator import RegionGenerator
+from region.parts import PARTS
 
 BATCH = 5
 

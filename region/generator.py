@@ -3,7 +3,7 @@
 Each lycée looks like the demo one, at the size of a real lycée: 42 divisions of 35 students over
 2nde/1ère/Tle, half-groups A/B, spécialité groups drawn from several divisions, 120 staff. Rows go
 in with COPY; per-app parts (timetable and sessions, registers and cases, loans, notifications)
-are added by the generators of ``continuite.scale.parts``.
+are added by the generators of ``region.parts``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``make bench``: the region's key pages under load, as ratios to the floor (see continuite.scale.bench)."""
+"""``make bench``: the region's key pages under load, as ratios to the floor (see region.bench)."""
 
 import datetime as dt
 import os
@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from continuite.scale.bench import explain as explain_page
-from continuite.scale.bench import measure, table
-from continuite.scale.pages import FLOOR, bench_pages, bench_users
-from continuite.scale.region import BENCH_PASSWORD
+from region.bench import explain as explain_page
+from region.bench import measure, table
+from region.generator import BENCH_PASSWORD
+from region.pages import FLOOR, bench_pages, bench_users
 
 
 class Command(BaseCommand):

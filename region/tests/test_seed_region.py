@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.models import F
 
 from continuite.ecole.models import Division, Etablissement, Student
-from continuite.scale.copy import IdAllocator
 from planning.models import Session
+from region.copy import IdAllocator
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

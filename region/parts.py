@@ -14,7 +14,7 @@ from planning.models import Homework, SchoolDay, Session, TimetableSlot
 from planning.services import school_calendar_build
 
 from .copy import ModelRows, copy_rows, m2m_table, table
-from .region import Lycee, RegionGenerator
+from .generator import Lycee, RegionGenerator
 
 HOURS = [dt.time(h) for h in (8, 9, 10, 11, 13, 14, 15, 16)]
 # Weekly hours per subject of a division (the rest of the week is spécialités and free time).
