@@ -50,6 +50,25 @@ def test_it_reports_notices_stuck_in_sending(db):
     assert data["outbox"]["stuck"] == 1
 
 
+def test_it_fails_when_the_days_notices_fail_by_the_dozen_not_for_a_few_wrong_addresses(db):
+    now = timezone.now()
+    for _ in range(30):
+        NotificationFactory(status=Status.SENT, created_at=now - dt.timedelta(hours=2), sent_at=now)
+    for _ in range(3):  # a few wrong addresses: the portal is healthy
+        NotificationFactory(status=Status.FAILED, created_at=now - dt.timedelta(hours=1), last_error="550 unknown user")
+    for _ in range(20):  # last week's failures do not count today
+        NotificationFactory(status=Status.FAILED, created_at=now - dt.timedelta(days=8), last_error="550")
+    code, text = run_health()
+    assert code == 0, text
+    assert "23 en échec définitif (dont 3 sur les 33 avis des dernières 24 h)" in text
+
+    for _ in range(7):  # the mail server refuses: 10 of 40 in a day
+        NotificationFactory(status=Status.FAILED, created_at=now - dt.timedelta(minutes=10), last_error="554 refused")
+    code, text = run_health()
+    assert code == 1
+    assert "PROBLÈME boîte d'envoi" in text and "dont 10 sur les 40 avis des dernières 24 h : le serveur" in text
+
+
 def test_it_fails_when_the_broker_does_not_answer(db, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1

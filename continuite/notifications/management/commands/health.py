@@ -2,7 +2,8 @@
 
 Checks, each on one line: the database answers and has no unapplied migration; the broker (when one
 is configured) answers; the outbox's backlog (notices due and not yet sent) and the age of the
-oldest one; notices stuck in "sending" past their claim. Exit status 0 when all is well, 1 otherwise,
+oldest one; notices stuck in "sending" past their claim; a day's notices failing by the dozen (the
+mail server refusing them, not a few wrong addresses). Exit status 0 when all is well, 1 otherwise,
 so that a timer or a monitoring probe can act on it.
 """
 
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from continuite.notifications.models import Notification, Status
@@ -64,19 +65,41 @@ def check_cache() -> tuple[bool, str]:
     return True, "cache Redis : joignable (limites de connexion actives)"
 
 
+# A few addresses are always wrong; a share this large of a day's notices failing is the mail server.
+FAILED_SHARE_ALERT = 0.2
+FAILED_MIN_ALERT = 5
+
+
 def check_outbox(*, max_delay: dt.timedelta, now: dt.datetime) -> tuple[bool, str, dict]:
     due = Notification.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
     figures = due.aggregate(oldest=Min("next_attempt_at"))
     backlog = due.count()
     stuck = Notification.objects.filter(status=Status.SENDING, claimed_until__lt=now).count()
     failed = Notification.objects.filter(status=Status.FAILED).count()
+    day = Notification.objects.filter(created_at__gte=now - dt.timedelta(hours=24)).aggregate(
+        created=Count("pk"), failed=Count("pk", filter=Q(status=Status.FAILED))
+    )
+    failing = day["failed"] >= FAILED_MIN_ALERT and day["failed"] >= FAILED_SHARE_ALERT * day["created"]
     delay = (now - figures["oldest"]) if figures["oldest"] else dt.timedelta(0)
-    data = {"backlog": backlog, "oldest_delay_s": int(delay.total_seconds()), "stuck": stuck, "failed": failed}
+    data = {
+        "backlog": backlog,
+        "oldest_delay_s": int(delay.total_seconds()),
+        "stuck": stuck,
+        "failed": failed,
+        "failed_24h": day["failed"],
+        "created_24h": day["created"],
+    }
     text = (
         f"boîte d'envoi : {backlog} avis à envoyer, le plus ancien attend depuis {int(delay.total_seconds())} s ; "
         f"{stuck} bloqué(s) en cours d'envoi ; {failed} en échec définitif"
+        f" (dont {day['failed']} sur les {day['created']} avis des dernières 24 h"
+        + (
+            " : le serveur de courriel refuse-t-il les envois ? voir « dernière erreur » dans l'admin)"
+            if failing
+            else ")"
+        )
     )
-    return delay <= max_delay and stuck == 0, text, data
+    return delay <= max_delay and stuck == 0 and not failing, text, data
 
 
 class Command(BaseCommand):
