@@ -40,6 +40,7 @@ from .models import (
     NotificationSettings,
     Status,
 )
+from .signals import notification_failed
 
 logger = logging.getLogger(__name__)
 
@@ -483,9 +484,12 @@ def _record_failure(notification: Notification, exc: Exception) -> str:
         )
         logger.info("Notification %s : erreur temporaire, nouvel essai prévu (%s).", notification.pk, error)
         return "retry"
-    Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-        status=Status.FAILED, claimed_until=None, last_error=error
-    )
+    with transaction.atomic():
+        failed = Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
+            status=Status.FAILED, claimed_until=None, last_error=error
+        )
+        if failed:  # once: a second worker finds the row no longer "sending"
+            notification_failed.send(sender=Notification, notification=notification, error=error)
     logger.error("Notification %s : échec définitif (%s).", notification.pk, error)
     return "failed"
 
@@ -499,9 +503,13 @@ def notifications_sweep(*, now: dt.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     expired = Notification.objects.filter(status=Status.SENDING, claimed_until__lt=now)
-    expired.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=Status.FAILED, claimed_until=None, last_error=_("Envoi interrompu trop de fois.")
-    )
+    error = _("Envoi interrompu trop de fois.")
+    for notification in expired.filter(attempts__gte=MAX_ATTEMPTS):
+        with transaction.atomic():
+            if Notification.objects.filter(pk=notification.pk, status=Status.SENDING, claimed_until__lt=now).update(
+                status=Status.FAILED, claimed_until=None, last_error=error
+            ):
+                notification_failed.send(sender=Notification, notification=notification, error=error)
     expired.update(status=Status.PENDING, claimed_until=None, enqueued_at=None)
     ids = list(
         Notification.objects.due(now)

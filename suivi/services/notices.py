@@ -341,6 +341,46 @@ def _call_task(*, case: Case, notice: Notice, guardian, owner: Staff | None, tod
     )
 
 
+def notice_undelivered(*, notification, error: str) -> CaseAction | None:
+    """A formal notice the mail server refused for good: the vie scolaire calls the family.
+
+    Called (through ``notification_failed``) in the transaction that marks the mail failed, so the
+    call task exists exactly when the mail is known lost. Only for a guardian's formal notice
+    (the step that asks for an acknowledgement), on a case still open.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    if notification.kind != "suivi.notice" or not notification.guardian_id or not notification.ack_required:
+        return None
+    if notification.content_type_id != ContentType.objects.get_for_model(Notice).pk:
+        return None
+    notice = Notice.objects.select_related("case__student", "sent_by").filter(pk=notification.object_id).first()
+    if notice is None or notice.case.status != "ouvert":
+        return None
+    guardian = notification.guardian
+    owner = getattr(notice.sent_by, "staff_profile", None) if notice.sent_by else None
+    if owner is None or owner.left_on is not None:
+        owner = Staff.objects.filter(etablissement_id=notice.case.etablissement_id, is_cpe=True, left_on=None).first()
+    if owner is None:
+        return None
+    phone = _(" au %(phone)s") % {"phone": guardian.mobile} if guardian.mobile else ""
+    what = _(
+        "Appeler %(guardian)s%(phone)s : l'avis de niveau %(level)s envoyé à %(email)s n'a pas été remis "
+        "(refusé par le serveur de courriel). Vérifier l'adresse ; imprimer le courrier et le faire remettre."
+    ) % {"guardian": guardian, "phone": phone, "level": notice.level, "email": notification.email}
+    action = CaseAction.objects.create(
+        case=notice.case,
+        what=what[:300],
+        owner=owner,
+        review_on=timezone.localdate(),
+        created_at=timezone.now(),
+        created_by=None,
+    )
+    _refresh_review(notice.case)
+    logger.info("Avis %s non remis à %s : action d'appel %s créée.", notice.pk, notification.email, action.pk)
+    return action
+
+
 def _moment(today: dt.date) -> dt.datetime:
     """Now; or, when a past day is replayed (the demo, an import), that day at 10:00."""
     if today >= timezone.localdate():

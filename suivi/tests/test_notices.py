@@ -237,6 +237,53 @@ def test_it_gives_a_printable_letter_and_a_call_task_for_a_guardian_without_emai
     assert notice.told.count("DURAND") == 2
 
 
+def test_a_notice_the_mail_server_refuses_gives_the_cpe_a_call_task_once(world, frozen, case, monkeypatch):
+    import smtplib
+
+    from continuite.notifications import services as outbox
+
+    world.guardian2.mobile = "06 11 22 33 44"
+    world.guardian2.save()
+    notice = warn_then_notify(world, case)
+    row = Notification.objects.get(kind="suivi.notice", guardian=world.guardian2)
+    Notification.objects.filter(pk=row.pk).update(status="pending", next_attempt_at=NOW)
+    assert not CaseAction.objects.filter(case=case).exists()
+
+    def refuse(message):
+        raise smtplib.SMTPRecipientsRefused({row.email: (550, b"5.1.1 No such user")})
+
+    monkeypatch.setattr(outbox, "_send", refuse)
+    assert outbox.notification_deliver(notification_id=row.pk) == "failed"
+    task = CaseAction.objects.get(case=case)
+    assert task.what.startswith(
+        f"Appeler M. Marc DURAND au 06 11 22 33 44 : l'avis de niveau {notice.level} envoyé à {row.email} "
+        "n'a pas été remis (refusé par le serveur de courriel)."
+    )
+    assert task.owner == world.cpe and task.review_on == TODAY
+    case.refresh_from_db()
+    assert case.review_on == TODAY
+    # a second worker finding the row already failed adds nothing
+    assert outbox.notification_deliver(notification_id=row.pk) == "skipped"
+    assert CaseAction.objects.filter(case=case).count() == 1
+
+
+def test_a_refused_mail_that_is_not_a_formal_notice_gives_no_call_task(world, frozen, case, monkeypatch):
+    import smtplib
+
+    from continuite.notifications import services as outbox
+
+    send(world, case, today=TUESDAY)  # the warning to the form tutor
+    row = Notification.objects.get(kind="suivi.notice_warning")
+    Notification.objects.filter(pk=row.pk).update(status="pending", next_attempt_at=NOW)
+
+    def refuse(message):
+        raise smtplib.SMTPRecipientsRefused({row.email: (550, b"No such user")})
+
+    monkeypatch.setattr(outbox, "_send", refuse)
+    assert outbox.notification_deliver(notification_id=row.pk) == "failed"
+    assert not CaseAction.objects.filter(case=case).exists()
+
+
 def test_it_leaves_delivery_hours_to_the_outbox_quiet_hours(world, case):
     with time_machine.travel(NOW.replace(hour=21), tick=False):
         warn_then_notify(world, case)
