@@ -37,3 +37,10 @@ def test_it_offers_the_same_wording_in_templates():
 def test_it_labels_a_week_in_templates_with_a_capital():
     html = Template("{% load fr %}{{ d|semaine:p }}").render(Context({"d": datetime.date(2026, 11, 30), "p": "A"}))
     assert html == "Semaine 49 (A) du 30 novembre au 4 décembre"
+
+
+def test_it_writes_a_signals_period_in_words_and_leaves_other_text_alone():
+    render = Template("{% load fr %}{{ value|periode }}").render
+    assert render(Context({"value": "2026-11-17 → 2026-12-01"})) == "du 17 novembre au 1er décembre"
+    assert render(Context({"value": "deux semaines"})) == "deux semaines"
+    assert render(Context({"value": None})) == ""

@@ -120,6 +120,8 @@ def test_it_shows_todays_rule_on_the_case_page_once_absences_are_justified(world
         f" (niveau fixé le {TODAY:%d/%m/%Y})"
     )
     assert "(4 sur 10) ≥ 40 %" in _text(page)  # the history keeps what was
+    # the period the signal read, in words (it is stored in ISO)
+    assert "Période observée : du " in _text(page) and "-11-" not in _text(page)
 
 
 def test_it_says_up_front_that_the_next_step_would_not_leave_and_offers_no_button(world, client, frozen):

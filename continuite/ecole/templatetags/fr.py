@@ -20,6 +20,21 @@ def date_longue(day):
 
 
 @register.filter
+def periode(value):
+    """ "2026-11-17 → 2026-11-30" (as a signal's evidence stores it) → "du 17 novembre au 30 novembre"."""
+    import datetime
+
+    start, arrow, end = str(value or "").partition(" → ")
+    try:
+        first, last = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    except ValueError:
+        return value or ""
+    if not arrow:
+        return value
+    return f"du {french.day_month(first)} au {french.day_month(last)}"
+
+
+@register.filter
 def date_courte(day):
     """ "mardi 1er décembre" (no year)."""
     return french.long_date(day, year=False) if day else ""
