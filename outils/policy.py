@@ -5,6 +5,11 @@ that use (a classe virtuelle, work in autonomy), or of a domain the référent n
 school's list. A ruled-out tool's link is refused with the catalogue's reasons; any refusal names
 the tools offered for that use instead. The planner calls ``link_errors``; the référent's list of
 links that break the policy calls ``link_errors`` with a catalogue loaded once (``LinkCatalogue``).
+
+The links of the tool pages follow the same rules: a tool's « Ouvrir » address (``tool_address_errors``)
+only for a tool offered in the school, on its own domains or the school's list; a tutorial or a
+source (``page_link_errors``) never on a ruled-out tool's domain, and, unless the académie wrote it,
+on the domain of a tool of the catalogue or of the school's list.
 """
 
 from __future__ import annotations
@@ -61,6 +66,27 @@ class LinkCatalogue:
                 usable.sort(key=lambda t: (t.gdpr_rank, t.position, t.name))
             offered[use] = usable
         return cls(tools=tools, domains=domains, offered=offered)
+
+    def ruled_out_owner(self, host: str, *, besides_slug: str = ""):
+        """The ruled-out tool a host belongs to, when no tool that is not ruled out shares the domain
+        (``besides_slug``: leaving out the tool being edited)."""
+        owners = [
+            t
+            for t in self.tools
+            if t.slug != besides_slug and any(host_matches(host, d) for d in t.allowed_domains or [])
+        ]
+        if owners and all(t.is_ruled_out for t in owners):
+            return owners[0]
+        return None
+
+    def known_domain(self, host: str) -> bool:
+        """The host belongs to a tool of the catalogue that is not ruled out, or to the school's list."""
+        domains = [d for t in self.tools if not t.is_ruled_out for d in t.allowed_domains or []]
+        return any(host_matches(host, d) for d in [*domains, *self.domains])
+
+    def version_of(self, tool):
+        """The catalogue's row of a tool (annotated with the school's settings), or None."""
+        return next((t for t in self.tools if t.pk == tool.pk), None)
 
     def alternatives(self, use: str) -> str:
         names = [t.name for t in self.offered.get(use, [])]
@@ -133,3 +159,63 @@ def _errors(etablissement, use, url, tool, catalogue) -> list[str]:
         % {"host": host},
         catalogue.alternatives(use),
     ]
+
+
+def tool_address_errors(tool, *, catalogue: LinkCatalogue) -> list[str]:
+    """Why a tool page may not offer its address (« Ouvrir ») as a link; empty when it may.
+
+    The tool must be offered in the school (not ruled out, not marked unavailable there); its address an
+    https link to one of its own domains or of the school's list.
+    """
+    url = (tool.url or "").strip()
+    if not url:
+        return []
+    if tool.is_ruled_out:
+        return [_("Un outil à proscrire n'a pas d'adresse d'accès : laissez ce champ vide.")]
+    if getattr(tool, "locally_unavailable", False):
+        return [_("« %(tool)s » n'est pas disponible dans l'établissement.") % {"tool": tool.name}]
+    host = host_of(url)
+    if host is None or urlsplit(url).scheme != "https":
+        return [_("L'adresse d'accès doit commencer par https://.")]
+    owner = catalogue.ruled_out_owner(host)
+    if owner is not None:
+        return [_("« %(host)s » est un lien de %(tool)s, outil à proscrire.") % {"host": host, "tool": owner.name}]
+    if not any(host_matches(host, d) for d in [*(tool.allowed_domains or []), *catalogue.domains]):
+        return [
+            _("L'adresse d'accès doit pointer vers un domaine autorisé de l'outil (%(domains)s).")
+            % {"domains": ", ".join(tool.allowed_domains or []) or "—"}
+        ]
+    return []
+
+
+def page_link_errors(url: str, *, catalogue: LinkCatalogue, trusted: bool = False) -> list[str]:
+    """Why a tutorial or a source of a tool page may not be shown as a link; empty when it may.
+
+    Never a ruled-out tool's domain. ``trusted`` links are the académie's own (its shipped tutorials
+    and sources); any other must be https, on the domain of a tool of the catalogue or of the school's
+    list.
+    """
+    url = (url or "").strip()
+    host = host_of(url)
+    scheme = urlsplit(url).scheme if host else ""
+    if host is None or scheme not in ("http", "https"):
+        return [_("Ce lien n'est pas une adresse valide.")]
+    owner = catalogue.ruled_out_owner(host)
+    if owner is not None:
+        return [
+            _("« %(host)s » est un lien de %(tool)s, outil à proscrire :") % {"host": host, "tool": owner.name},
+            *owner.gdpr_reason_list,
+        ]
+    if trusted:
+        return []
+    if scheme != "https":
+        return [_("Le lien doit commencer par https://.")]
+    if not catalogue.known_domain(host):
+        return [
+            _(
+                "« %(host)s » n'est le domaine d'aucun outil du catalogue de l'établissement : ajoutez-le d'abord "
+                "aux domaines autorisés (page « Liens donnés aux élèves ») s'il convient."
+            )
+            % {"host": host}
+        ]
+    return []

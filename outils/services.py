@@ -73,25 +73,41 @@ def _check_tool(tool: Tool, etablissement: Etablissement) -> None:
 
 
 def _check_tool_url(tool: Tool, etablissement: Etablissement) -> None:
-    """The "Ouvrir" link of a tool page follows the link policy: the tool's own domains, or the school's list."""
-    from .models import AllowedDomain
-    from .policy import host_matches, host_of
+    """The links of a tool page follow the link policy (``outils.policy``): its « Ouvrir » address on its
+    own domains or the school's list; no domain of a ruled-out tool claimed by a tool students may use
+    (its links would then pass as this tool's)."""
+    from .policy import LinkCatalogue, tool_address_errors
 
-    if not tool.url:
-        return
-    if tool.gdpr_status == GdprStatus.RULED_OUT:
-        raise ValidationError(_("Un outil à proscrire n'a pas d'adresse d'accès : laissez ce champ vide."))
-    host = host_of(tool.url)
-    if host is None or not tool.url.startswith("https://"):
-        raise ValidationError(_("L'adresse d'accès doit commencer par https://."))
-    domains = list(tool.allowed_domains or []) + list(
-        AllowedDomain.objects.filter(etablissement=etablissement).values_list("domain", flat=True)
-    )
-    if not any(host_matches(host, domain) for domain in domains):
+    catalogue = LinkCatalogue.load(etablissement)
+    if tool.gdpr_status != GdprStatus.RULED_OUT:
+        for domain in tool.allowed_domains or []:
+            owner = catalogue.ruled_out_owner(domain, besides_slug=tool.slug)
+            if owner is not None:
+                raise ValidationError(
+                    _(
+                        "« %(domain)s » est un domaine de %(tool)s, outil à proscrire : un autre outil ne peut pas "
+                        "le prendre."
+                    )
+                    % {"domain": domain, "tool": owner.name}
+                )
+    errors = tool_address_errors(tool, catalogue=catalogue)
+    if errors:
+        raise ValidationError(errors[0])
+
+
+def _check_tutorial_link(tool: Tool, etablissement: Etablissement, url: str) -> None:
+    """A school's tutorial is a link students open from the tool page: the link policy applies."""
+    from .policy import LinkCatalogue, page_link_errors
+
+    root = Tool.objects.for_etablissement(etablissement).filter(slug=tool.slug).first() or tool
+    if root.gdpr_status == GdprStatus.RULED_OUT:
         raise ValidationError(
-            _("L'adresse d'accès doit pointer vers un domaine autorisé de l'outil (%(domains)s).")
-            % {"domains": ", ".join(tool.allowed_domains or []) or "—"}
+            _("« %(tool)s » est un outil à proscrire : pas de tutoriel qui inviterait les élèves à l'utiliser.")
+            % {"tool": root.name}
         )
+    errors = page_link_errors(url, catalogue=LinkCatalogue.load(etablissement))
+    if errors:
+        raise ValidationError(errors)
 
 
 def _apply(tool: Tool, fields: dict) -> None:
@@ -185,6 +201,7 @@ def _check_tutorial_tool(tool: Tool, etablissement: Etablissement) -> None:
 def tutorial_create(*, tool: Tool, etablissement: Etablissement, title: str, kind: str, url: str) -> Tutorial:
     """Add a school's tutorial to a tool; it hangs on the root tool, so it survives a copy or a revert."""
     _check_tutorial_tool(tool, etablissement)
+    _check_tutorial_link(tool, etablissement, url.strip())
     return save_validated(
         Tutorial(tool_id=tool.root_id, etablissement=etablissement, title=title.strip(), kind=kind, url=url.strip())
     )
@@ -196,6 +213,7 @@ def tutorial_update(*, tutorial: Tutorial, etablissement: Etablissement, title: 
     if tutorial.etablissement_id != etablissement.pk:
         raise ValidationError(_("Seuls les tutoriels ajoutés par votre établissement peuvent être modifiés."))
     tutorial.title, tutorial.kind, tutorial.url = title.strip(), kind, url.strip()
+    _check_tutorial_link(tutorial.tool, etablissement, tutorial.url)
     return save_validated(tutorial)
 
 

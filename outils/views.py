@@ -86,6 +86,10 @@ def tool_search(request):
 
 @login_required
 def tool_detail(request, pk: int):
+    """A tool's page. Its links (« Ouvrir », tutorials, source) go through the link policy: one refused
+    is shown as text, never as a link a student or a parent could follow."""
+    from .policy import LinkCatalogue, page_link_errors, tool_address_errors
+
     tool = access_tool(request.user, pk)
     etablissement_id = _etablissement_id(request)
     if tool.etablissement_id is None:
@@ -94,7 +98,19 @@ def tool_detail(request, pk: int):
         if copy is not None:
             return redirect(copy)
     setting = ToolLocalSetting.objects.filter(etablissement_id=etablissement_id, slug=tool.slug).first()
-    tutorials = Tutorial.objects.for_tool(tool, etablissement_id)
+    tutorials = list(Tutorial.objects.for_tool(tool, etablissement_id))
+    catalogue = LinkCatalogue.load(etablissement_id)
+    tool.locally_unavailable = bool(setting and setting.unavailable)
+    open_refusal = tool_address_errors(tool, catalogue=catalogue)
+    for tutorial in tutorials:
+        if tool.is_ruled_out:
+            tutorial.refusal = _("Outil à proscrire : ses tutoriels ne sont pas proposés aux élèves.")
+        else:
+            errors = page_link_errors(tutorial.url, catalogue=catalogue, trusted=tutorial.etablissement_id is None)
+            tutorial.refusal = errors[0] if errors else ""
+    source_refusal = (
+        page_link_errors(tool.reference_url, catalogue=catalogue, trusted=True) if tool.reference_url else []
+    )
     can_edit = can_edit_catalogue(request.user)
     availability_form = None
     if can_edit:
@@ -106,9 +122,11 @@ def tool_detail(request, pk: int):
         request,
         "outils/tool_detail.html",
         {
-            "tool": _with_replacements([tool], list(_catalogue(etablissement_id)))[0] if tool.is_ruled_out else tool,
+            "tool": _with_replacements([tool], catalogue.tools)[0] if tool.is_ruled_out else tool,
             "setting": setting,
             "tutorials": tutorials,
+            "open_refusal": open_refusal[0] if open_refusal else "",
+            "source_refusal": source_refusal[0] if source_refusal else "",
             "can_edit": can_edit,
             "availability_form": availability_form,
         },
@@ -326,6 +344,38 @@ def _refused_links(etablissement, today):
     return catalogue, rows
 
 
+def _refused_page_links(etablissement, catalogue):
+    """Links of the school's own tool pages (an « Ouvrir » address, a tutorial) that the policy now
+    refuses, e.g. after a domain was taken off the school's list. One query: the school's tutorials."""
+    from .policy import page_link_errors, tool_address_errors
+
+    by_slug = {tool.slug: tool for tool in catalogue.tools}
+    rows = []
+    for tool in catalogue.tools:
+        if tool.etablissement_id is None or tool.locally_unavailable:
+            continue
+        errors = tool_address_errors(tool, catalogue=catalogue)
+        if errors:
+            rows.append({"what": tool.name, "page": tool.get_absolute_url(), "link": tool.url, "why": errors[0]})
+    for tutorial in Tutorial.objects.filter(etablissement=etablissement).select_related("tool").order_by("pk"):
+        tool = by_slug.get(tutorial.tool.slug, tutorial.tool)
+        if tool.is_ruled_out:
+            why = _("« %(tool)s » est un outil à proscrire : ses tutoriels ne sont pas montrés.")
+            errors = [why % {"tool": tool.name}]
+        else:
+            errors = page_link_errors(tutorial.url, catalogue=catalogue)
+        if errors:
+            rows.append(
+                {
+                    "what": _("Tutoriel « %(title)s » de %(tool)s") % {"title": tutorial.title, "tool": tool.name},
+                    "page": tool.get_absolute_url(),
+                    "link": tutorial.url,
+                    "why": errors[0],
+                }
+            )
+    return rows
+
+
 @login_required
 def link_policy(request):
     """The référent's page: the domains allowed besides the catalogue, and the links the policy refuses."""
@@ -345,9 +395,18 @@ def link_policy(request):
         else:
             messages.success(request, _("Domaine « %(domain)s » autorisé.") % {"domain": form.cleaned_data["domain"]})
             return redirect("outils:link_policy")
-    _catalogue_unused, refused = _refused_links(etablissement, timezone.localdate())
+    catalogue, refused = _refused_links(etablissement, timezone.localdate())
     domains = AllowedDomain.objects.filter(etablissement=etablissement).select_related("added_by")
-    return render(request, "outils/link_policy.html", {"form": form, "domains": domains, "refused": refused})
+    return render(
+        request,
+        "outils/link_policy.html",
+        {
+            "form": form,
+            "domains": domains,
+            "refused": refused,
+            "refused_on_pages": _refused_page_links(etablissement, catalogue),
+        },
+    )
 
 
 @login_required

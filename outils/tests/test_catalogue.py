@@ -5,7 +5,7 @@ import pytest
 from continuite.ecole.tests.factories import EtablissementFactory
 from outils.catalogue import load_catalogue
 from outils.models import Tool, Tutorial
-from outils.services import tool_update, tutorial_create
+from outils.services import allowed_domain_add, tool_update, tutorial_create
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,7 @@ def test_it_keeps_a_schools_edit_when_the_catalogue_is_upgraded():
     school = EtablissementFactory()
     pod = shipped("pod")
     copy = tool_update(tool=pod, etablissement=school, summary="Notre Pod, avec mot de passe obligatoire.")
+    allowed_domain_add(etablissement=school, domain="lycee.example.fr", note="Le site du lycée")
     tutorial = tutorial_create(
         tool=pod, etablissement=school, title="Pod au lycée", kind="pdf", url="https://lycee.example.fr/pod.pdf"
     )

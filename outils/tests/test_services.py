@@ -138,7 +138,9 @@ def test_it_asks_why_a_tool_is_unavailable():
 def test_it_hangs_a_schools_tutorial_on_the_root_tool():
     school = EtablissementFactory()
     copy = tool_update(tool=shipped("pod"), etablissement=school, summary="À nous")
-    tutorial = tutorial_create(tool=copy, etablissement=school, title="T", kind="video", url="https://x.fr/t")
+    tutorial = tutorial_create(
+        tool=copy, etablissement=school, title="T", kind="video", url="https://lycees.netocentre.fr/t"
+    )
     assert tutorial.tool == shipped("pod")
     tool_revert(tool=copy, etablissement=school)
     assert Tutorial.objects.filter(pk=tutorial.pk).exists()
@@ -159,7 +161,9 @@ def test_it_changes_and_deletes_only_the_schools_own_tutorials():
     with pytest.raises(ValidationError, match="votre établissement"):
         tutorial_delete(tutorial=academie, etablissement=school)
     own = TutorialFactory(tool=shipped("pod"), etablissement=school)
-    tutorial_update(tutorial=own, etablissement=school, title="Nouveau", kind="pdf", url="https://x.fr/a.pdf")
+    tutorial_update(
+        tutorial=own, etablissement=school, title="Nouveau", kind="pdf", url="https://lycees.netocentre.fr/a.pdf"
+    )
     own.refresh_from_db()
     assert (own.title, own.kind) == ("Nouveau", "pdf")
     tutorial_delete(tutorial=own, etablissement=school)

@@ -77,8 +77,9 @@ def test_it_shows_a_tool_with_its_rules_limits_and_tutorials(client, world, djan
     TutorialFactory.create_batch(3, tool=shipped("nextcloud"), etablissement=world.etablissement)
     TutorialFactory(tool=shipped("nextcloud"), etablissement=world.other_etablissement, title="Autre lycée")
     url = shipped("nextcloud").get_absolute_url()
-    # + the tool and its alternative, + the school's copy (none), + its local setting, + the tutorials
-    with django_assert_num_queries(BASE_FAMILY + 4):
+    # + the tool and its alternative, + the school's copy (none), + its local setting, + the tutorials,
+    # + the catalogue and the school's allowed domains (the link policy of the page's links)
+    with django_assert_num_queries(BASE_FAMILY + 6):
         response = client.get(url)
     page = response.content.decode()
     assert "15 Go par enseignant." in page and "1 Go par élève." in page
@@ -241,6 +242,7 @@ def test_it_refuses_an_unexplained_unavailability_in_french(client, world):
 
 def test_it_adds_edits_and_deletes_a_tutorial_from_the_portal(client, world):
     client.force_login(world.referent.user)
+    client.post(reverse("outils:link_policy"), {"domain": "lycee.example.fr", "note": "Le site du lycée"})
     pod = shipped("pod")
     response = client.post(
         reverse("outils:tutorial_create", args=[pod.pk]),

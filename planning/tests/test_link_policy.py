@@ -158,8 +158,8 @@ def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, 
     client.force_login(week.referent.user)
     client.get(reverse("outils:link_policy"))
     # session, user, etablissement, tools (with local settings), allowed domains, sessions, work,
-    # allowed domains listed
-    with django_assert_num_queries(8):
+    # the school's tutorials, allowed domains listed
+    with django_assert_num_queries(9):
         page = client.get(reverse("outils:link_policy"))
     words = text(page)
     assert "2 liens à faire changer par leurs enseignants" in words
@@ -189,8 +189,10 @@ def test_it_keeps_a_tool_pages_link_on_the_tools_domains(world):
     from outils import services as outils_services
 
     bbb = Tool.objects.get(slug="bigbluebutton-ent", etablissement__isnull=True)
-    with pytest.raises(ValidationError, match="doit pointer vers un domaine autorisé de l'outil"):
+    with pytest.raises(ValidationError, match="« discord.gg » est un lien de Discord, outil à proscrire"):
         outils_services.tool_update(tool=bbb, etablissement=world.etablissement, url="https://discord.gg/x")
+    with pytest.raises(ValidationError, match="doit pointer vers un domaine autorisé de l'outil"):
+        outils_services.tool_update(tool=bbb, etablissement=world.etablissement, url="https://visio.example.org/x")
     discord = Tool.objects.get(slug="discord", etablissement__isnull=True)
     with pytest.raises(ValidationError, match="Un outil à proscrire n'a pas d'adresse d'accès"):
         outils_services.tool_update(tool=discord, etablissement=world.etablissement, url="https://discord.gg/x")
