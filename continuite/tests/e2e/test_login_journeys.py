@@ -12,7 +12,7 @@ HOME_HEADINGS = {
     "cpe": "Les divisions de l'établissement",
     "direction": "Les divisions de l'établissement",
     "gestionnaire": "Les divisions de l'établissement",
-    "parent": "Mes enfants",
+    "parent": "Mon enfant",
     "student": "Ma classe et mes groupes",
 }
 
