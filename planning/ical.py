@@ -9,7 +9,8 @@ teachers, its students, and its students' guardians if the school allows it. A c
 member who does not teach the session carries the session without them.
 
 DTSTAMP is the start of the day (UTC), not the instant of the request: the same data gives the same
-bytes, so the ETag of the response lets a client poll without downloading the feed again.
+bytes, so the ETag of the response (and its Last-Modified, the first time the portal served those
+bytes) lets a client poll without downloading the feed again.
 """
 
 from __future__ import annotations

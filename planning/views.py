@@ -1079,19 +1079,49 @@ def ical_division(request, token: str, pk: int):
     return _ics(request, feed_for_division(division, timezone.localdate(), reader=feed.user))
 
 
+# How long the portal remembers when a feed's bytes last changed (they change at least once a day).
+FEED_STAMP_TTL = 3 * 24 * 3600
+
+
+def _feed_last_modified(path: str, etag: str) -> int:
+    """When these bytes of this feed were first served (a Unix time in whole seconds).
+
+    The feed is computed on each request, so its last change is known only as the first time the
+    portal served the same bytes (same ETag), remembered in the cache. A new ETag always gets a time
+    after the previous one, even within the same second, so that a client's If-Modified-Since never
+    hides a change. A lost cache only dates the feed later: the client downloads it once more.
+    """
+    import hashlib
+    import time
+
+    from django.core.cache import cache
+
+    key = "ical-last-modified:" + hashlib.sha256(path.encode()).hexdigest()[:32]
+    seen = cache.get(key)
+    if seen and seen[0] == etag:
+        return seen[1]
+    stamp = int(time.time())
+    if seen:
+        stamp = max(stamp, seen[1] + 1)
+    cache.set(key, (etag, stamp), timeout=FEED_STAMP_TTL)
+    return stamp
+
+
 def _ics(request, body: bytes) -> HttpResponse:
-    """The feed with an ETag (its bytes are stable for a day): a client that has it gets a 304."""
+    """The feed with an ETag (its bytes are stable for a day) and a Last-Modified: a client that has
+    it gets a 304, by If-None-Match or, failing that, If-Modified-Since (Django's rules of RFC 9110)."""
     import hashlib
 
+    from django.utils.cache import get_conditional_response
+    from django.utils.http import http_date
+
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    wanted = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
-    if etag in wanted or "*" in wanted:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = 'inline; filename="planning.ics"'
-        if request.method == "HEAD":
-            response["Content-Length"] = str(len(body))
+    last_modified = _feed_last_modified(request.path, etag)
+    response = HttpResponse(b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="planning.ics"'
+    if request.method == "HEAD":
+        response["Content-Length"] = str(len(body))
     response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "private, max-age=0, must-revalidate"
-    return response
+    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)

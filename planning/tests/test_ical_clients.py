@@ -152,6 +152,63 @@ def test_it_answers_head_a_304_and_says_how_often_to_poll(world, client):
     assert (head.status_code, head["ETag"], head.content) == (200, first["ETag"], b"")
 
 
+def test_it_dates_the_feed_and_answers_if_modified_since(calendar, client):
+    """Last-Modified alongside the ETag: a client that keeps only the date gets a 304 while nothing
+    changed, and the whole feed as soon as a session changed, even within the same second."""
+    from django.utils.http import http_date, parse_http_date
+
+    item = session(calendar, dt.date(2026, 12, 1))
+    url = feed_url(client, calendar.teacher.user)
+    with time_machine.travel(dt.datetime(2026, 11, 30, 7, 0, 0, tzinfo=dt.UTC), tick=False):
+        first = client.get(url)
+        assert first.status_code == 200
+        assert first["Last-Modified"] == "Mon, 30 Nov 2026 07:00:00 GMT"
+        stamp = first["Last-Modified"]
+    with time_machine.travel(dt.datetime(2026, 11, 30, 8, 0, 0, tzinfo=dt.UTC), tick=False):
+        again = client.get(url, headers={"If-Modified-Since": stamp})
+        assert (again.status_code, again.content) == (304, b"")
+        assert (again["Last-Modified"], again["ETag"]) == (stamp, first["ETag"])  # the same bytes since 07:00
+        assert client.head(url, headers={"If-Modified-Since": stamp}).status_code == 304
+        older = http_date(parse_http_date(stamp) - 1)
+        assert client.get(url, headers={"If-Modified-Since": older}).status_code == 200
+        # If-None-Match decides when both are sent (RFC 9110): another ETag is another feed.
+        assert client.get(url, headers={"If-Modified-Since": stamp, "If-None-Match": '"autre"'}).status_code == 200
+
+        item.notes = "Apporter le manuel."
+        item.save()
+        changed = client.get(url, headers={"If-Modified-Since": stamp})
+        assert changed.status_code == 200 and "Apporter le manuel." in changed.content.decode()
+        assert changed["ETag"] != first["ETag"]
+        assert changed["Last-Modified"] == "Mon, 30 Nov 2026 08:00:00 GMT"
+
+        item.notes = "Apporter le manuel et une calculatrice."
+        item.save()
+        same_second = client.get(url, headers={"If-Modified-Since": changed["Last-Modified"]})
+        assert same_second.status_code == 200  # a change in the same second is not hidden
+        assert parse_http_date(same_second["Last-Modified"]) > parse_http_date(changed["Last-Modified"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_http_client_polls_the_feed_by_its_date(calendar, live_server, tmp_path):
+    """curl, as a calendar client keeping the file: -R dates the file by Last-Modified, -z asks
+    If-Modified-Since that date."""
+    if shutil.which("curl") is None:
+        pytest.skip("curl introuvable : installez-le (paquet Debian curl) pour ce test.")
+    session(calendar, dt.date(2026, 12, 1))
+    url = live_server.url + feed_url(None, calendar.teacher.user)
+    kept = tmp_path / "planning.ics"
+
+    def poll() -> str:
+        command = ["curl", "-s", "-R", "-o", str(kept), "-w", "%{http_code}", url]
+        if kept.exists():
+            command[1:1] = ["-z", str(kept)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=30, check=True).stdout
+
+    assert poll() == "200" and b"BEGIN:VCALENDAR" in kept.read_bytes()
+    assert poll() == "304"
+    assert b"BEGIN:VCALENDAR" in kept.read_bytes()  # kept as it was
+
+
 @pytest.mark.parametrize("role", ["cpe", "gestionnaire", "referent", "tutor"])
 def test_it_keeps_the_link_and_notes_out_of_class_feeds_of_staff_who_do_not_teach(calendar, client, role):
     w = calendar
