@@ -249,6 +249,25 @@ def test_it_offers_a_session_outside_the_timetable_from_an_empty_cell(week, clie
     assert "+ séance hors emploi du temps mardi 1er décembre 08:00" in text(page)
 
 
+def test_it_offers_saturday_mornings_only_when_the_school_has_saturday_classes(week, client):
+    from planning import services
+
+    services.planning_settings_update(etablissement=week.etablissement, class_weekdays=[0, 1, 2, 3, 4, 5])
+    SlotFactory(
+        division=week.division,
+        subject=week.subject,
+        teachers=[week.teacher],
+        weekday=1,
+        start=dt.time(14),
+        end=dt.time(15),
+    )
+    client.force_login(week.teacher.user)
+    page = text(client.get(reverse("planning:week") + WEEK))
+    assert "+ séance hors emploi du temps samedi 5 décembre 08:00" in page
+    assert "+ séance hors emploi du temps vendredi 4 décembre 14:00" in page
+    assert "samedi 5 décembre 14:00" not in page  # no lycée teaches on Saturday afternoon
+
+
 def test_it_lists_the_weeks_work_with_its_subject_to_the_form_tutor(week, client):
     w = week
     HomeworkFactory(
