@@ -97,7 +97,7 @@ INSTALLED_APPS = [
 ]
 
 # Apps that add panels to the home page (``<app>.home.panels(request)``), in this order on the page.
-HOME_PANEL_APPS = ["planning", "suivi", "equipement", "outils", "continuite.notifications"]
+HOME_PANEL_APPS = ["planning", "suivi", "equipement", "outils", "continuite.imports", "continuite.notifications"]
 # Apps that add links and panels to a division's or a student's page (``<app>.links``), in this order.
 PAGE_LINK_APPS = ["planning", "suivi", "equipement"]
 

@@ -35,8 +35,9 @@ def more_data(world):
         # the teacher's seven, + his tutored divisions, planning: thresholds, his divisions, the week's
         # days, the loads; home: the tutored division, its students, their groups
         ("tutor", 16),
-        # session, user, needs waiting and loans (equipment panel: 2), the school's divisions with their counts
-        ("direction", 5),
+        # session, user, needs waiting and loans (equipment panel: 2), imports waiting (imports panel), the
+        # school's divisions with their counts
+        ("direction", 6),
         # session, user, absences to process and families' requests (suivi panel, one query), reviews
         # due and new cases to examine (suivi panel), the school's divisions
         ("cpe", 5),

@@ -166,3 +166,16 @@ def test_it_names_an_empty_file_and_keeps_the_type_chosen_after_a_refusal(direct
     form = direction.get("/imports/?kind=sts").content.decode()
     sts_radio = form.split('value="sts"')[1].split(">")[0]
     assert "checked" in sts_radio
+
+
+def test_the_directions_home_says_which_import_waits_for_her_confirmation(direction, world):
+    home = direction.get(reverse("home")).content.decode()
+    assert "Imports en attente" not in home
+    job = ImportJobFactory(etablissement=world.etablissement, status=ImportStatus.CHECKED)
+    ImportJobFactory(etablissement=world.etablissement, status=ImportStatus.DONE, filename="ancien.xml")
+    ImportJobFactory(status=ImportStatus.CHECKED, filename="autre_lycee.xml")  # another school's
+    home = direction.get(reverse("home")).content.decode()
+    assert "Imports en attente" in home
+    assert f'<a href="{job.get_absolute_url()}">' in home
+    assert "vérifié, à confirmer pour l&#x27;appliquer" in home or "vérifié, à confirmer pour l'appliquer" in home
+    assert "ancien.xml" not in home and "autre_lycee.xml" not in home
