@@ -311,11 +311,22 @@ def import_fail(job: ImportJob, message: str) -> None:
     cache.delete(progress_cache_key(job.pk))
 
 
-def import_run(job: ImportJob) -> ImportJob:
-    """Check, then apply: what the management commands do in one go (the file is parsed once)."""
+def import_run(job: ImportJob, *, confirmed: bool = True) -> ImportJob:
+    """Check, then apply: what the management commands do in one go (the file is parsed once).
+
+    Unless ``confirmed``, a file the dry run warns about (it takes away most of a table) is not
+    applied: the job is abandoned and ValidationError says why, as the web page asks for a tick.
+    """
     import_check(job)
     if job.status == ImportStatus.FAILED:
         return job
+    if job.report.get("warnings") and not confirmed:
+        import_cancel(job=job)
+        raise ValidationError(
+            " ".join(job.report["warnings"])
+            + " "
+            + _("Relancez la commande avec --confirmer pour l'appliquer. Rien n'a été modifié.")
+        )
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])
     try:

@@ -1,6 +1,7 @@
 """Honest reports: wrong encodings and wrong kinds of file named as such, week patterns read or shown."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -150,6 +151,24 @@ def test_it_warns_before_applying_a_file_that_would_take_away_most_students(run,
         "l'établissement avant de l'appliquer."
     ]
     assert "Groupes" not in job.report["counts"]  # a row of zeros says nothing
+
+
+def test_the_command_line_applies_a_file_taking_away_most_students_only_when_confirmed(world, tmp_path):
+    from continuite.ecole.models import Student
+
+    school = samples.lycee(world.etablissement.uai, 2026, divisions=3, pupils_per_division=6)
+    full, partial = tmp_path / "complet.xml", tmp_path / "partiel.xml"
+    full.write_bytes(samples.eleves_xml(school))
+    call_command("import_siecle_eleves", str(full), uai=world.etablissement.uai, stdout=StringIO())
+    current = Student.objects.current().count()
+    school.pupils = school.pupils[:3]
+    partial.write_bytes(samples.eleves_xml(school))
+    with pytest.raises(CommandError, match="retire 15 élèves sur 18.*--confirmer pour l'appliquer. Rien n'a été"):
+        call_command("import_siecle_eleves", str(partial), uai=world.etablissement.uai, stdout=StringIO())
+    assert Student.objects.current().count() == current  # nothing changed
+    assert ImportJob.objects.order_by("-pk").first().status == "cancelled"
+    call_command("import_siecle_eleves", str(partial), uai=world.etablissement.uai, confirmer=True, stdout=StringIO())
+    assert Student.objects.current().count() == current - 15
 
 
 def test_it_prints_the_report_on_the_command_line_in_french(world, tmp_path, capsys):

@@ -23,8 +23,13 @@ class ImportCommand(BaseCommand):
             "--uai", help="UAI de l'établissement (ex. 0450000A) ; facultatif si la base n'en compte qu'un"
         )
         parser.add_argument("--dry-run", action="store_true", help="vérifier et simuler sans rien modifier")
+        parser.add_argument(
+            "--confirmer",
+            action="store_true",
+            help="appliquer même un fichier qui retire une grande partie des données (sinon refusé, rien ne change)",
+        )
 
-    def handle(self, *args, path: str, uai: str | None, dry_run: bool, **options):
+    def handle(self, *args, path: str, uai: str | None, dry_run: bool, confirmer: bool = False, **options):
         if uai:
             etablissement = Etablissement.objects.filter(uai=uai.strip().upper()).first()
             if etablissement is None:
@@ -55,7 +60,10 @@ class ImportCommand(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        job = import_check(job) if dry_run else import_run(job)
+        try:
+            job = import_check(job) if dry_run else import_run(job, confirmed=confirmer)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         report = job.report
         if job.status == ImportStatus.FAILED:
             raise CommandError(report.get("error") or "Import refusé.")
