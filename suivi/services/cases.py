@@ -3,9 +3,11 @@
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -261,17 +263,25 @@ def reviews_due_notify(*, etablissement: Etablissement, today: dt.date | None = 
     due = list(
         Case.objects.review_due(today)
         .filter(etablissement=etablissement)
-        .select_related("student")
-        .order_by("review_on")
+        .select_related("student__division")
+        .order_by("review_on", "student__last_name")
     )
     if not due:
         return sent
+    for case in due:
+        case.url = settings.SITE_URL + case.get_absolute_url()
+    context = {
+        "cases": due,
+        "late": [case for case in due if case.review_on < today],
+        "today": today,
+        "gpds_url": settings.SITE_URL + reverse("suivi:gpds"),
+    }
     for cpe in _cpe_users(etablissement.pk):
         _notify(
             etablissement=etablissement,
             kind="suivi.reviews_due",
             template="suivi/notifications/reviews_due",
-            context={"cases": due, "today": today},
+            context=context,
             user=cpe,
             idempotency_key=f"suivi:reviews_due:{etablissement.pk}:{cpe.pk}:{today.isoformat()}",
         )

@@ -103,6 +103,27 @@ def test_it_tells_the_cpe_once_a_day_about_reviews_due(world, frozen):
     assert rows.count() == 1 and rows[0].user == world.cpe.user
 
 
+def test_the_cpes_review_mail_names_the_student_his_class_the_lateness_and_links_each_case(world, frozen, settings):
+    import email
+
+    from django.core import mail
+
+    from continuite.notifications.services import notification_deliver
+
+    late = CaseFactory(student=world.student, etablissement=world.etablissement, level="risque")
+    Case.objects.filter(pk=late.pk).update(review_on=TODAY - dt.timedelta(days=3))
+    services.reviews_due_notify(etablissement=world.etablissement, today=TODAY)
+    row = Notification.objects.get(kind="suivi.reviews_due")
+    assert row.subject == "1 point de suivi à faire aujourd'hui, dont 1 en retard"
+    notification_deliver(notification_id=row.pk)
+    message = email.message_from_bytes(mail.outbox[-1].message().as_bytes(), policy=email.policy.default)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert f"- Léa DURAND ({world.student.division}), niveau risque — en retard : point prévu le " in text
+    assert f"{settings.SITE_URL}{late.get_absolute_url()}" in text
+    assert f"{settings.SITE_URL}/suivi/" in text and "GPDS" in text
+    assert "&#x27;" not in text and "&#x27;" not in message["Subject"]
+
+
 def test_it_purges_closed_cases_after_the_following_school_year(world):
     closed_on = timezone.make_aware(dt.datetime(2027, 3, 1, 12))
     case = CaseFactory(student=world.student, status="clos", closed_at=closed_on, outcome="resolu")
