@@ -128,48 +128,49 @@ def absence_justify(request, pk: int):
     return _back(request, "suivi:absence_list")
 
 
-@login_required
-@require_POST
-def absence_correct(request, pk: int):
-    """The vie scolaire corrects a mistaken register ("appel erroné"): the absence no longer exists."""
+def _process_absence(request, pk: int, form_class, invalid: str, process, done: str):
+    """One absence processed from the list (rectified, settled): the form checked, the French message, back."""
     mark = access_mark(request.user, pk)
-    form = CorrectForm(request.POST)
+    form = form_class(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Indiquez comment l'élève a suivi la séance."))
-        services.absence_correct(
-            user=request.user, mark=mark, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
-        )
+            raise ValidationError(invalid)
+        process(user=request.user, mark=mark, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request,
-            _("Appel du %(day)s rectifié pour %(name)s : l'absence est retirée.")
-            % {"name": mark.student.full_name, "day": mark.register.date.strftime("%d/%m/%Y")},
+            request, done % {"name": mark.student.full_name, "day": mark.register.date.strftime("%d/%m/%Y")}
         )
     return _back(request, "suivi:absence_list")
+
+
+@login_required
+@require_POST
+def absence_correct(request, pk: int):
+    """The vie scolaire corrects a mistaken register ("appel erroné"): the absence no longer exists."""
+    return _process_absence(
+        request,
+        pk,
+        CorrectForm,
+        _("Indiquez comment l'élève a suivi la séance."),
+        services.absence_correct,
+        _("Appel du %(day)s rectifié pour %(name)s : l'absence est retirée."),
+    )
 
 
 @login_required
 @require_POST
 def absence_settle(request, pk: int):
     """The vie scolaire settles ("règle") one absence with a reason."""
-    mark = access_mark(request.user, pk)
-    form = SettleForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Indiquez le motif du règlement de l'absence."))
-        services.absence_settle(user=request.user, mark=mark, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("Absence de %(name)s du %(day)s réglée.")
-            % {"name": mark.student.full_name, "day": mark.register.date.strftime("%d/%m/%Y")},
-        )
-    return _back(request, "suivi:absence_list")
+    return _process_absence(
+        request,
+        pk,
+        SettleForm,
+        _("Indiquez le motif du règlement de l'absence."),
+        services.absence_settle,
+        _("Absence de %(name)s du %(day)s réglée."),
+    )
 
 
 @login_required

@@ -423,31 +423,39 @@ def justification_decide(*, user, justification: Justification, accept: bool, no
     return justification
 
 
-@transaction.atomic
-def absence_settle(*, user, mark: AttendanceMark, reason: str) -> AttendanceMark:
-    """The vie scolaire settles ("règle") one absence with a reason: it no longer counts in the signals."""
+def _absence_to_process(*, user, mark: AttendanceMark, refused: str) -> AttendanceMark:
+    """The mark locked, if the vie scolaire may still process it: an absence still "à justifier"."""
     mark = AttendanceMark.objects.select_for_update().select_related("student", "register").get(pk=mark.pk)
     _check_vie_scolaire(user, mark.student)
-    reason = reason.strip()
     if mark.status != AttendanceStatus.ABSENT:
-        raise ValidationError(_("Seule une absence peut être réglée."))
+        raise ValidationError(refused)
     if mark.absence_status != AbsenceStatus.TO_JUSTIFY:
         state = mark.get_absence_status_display().lower()
         raise ValidationError(_("Cette absence est déjà %(state)s.") % {"state": state})
-    if not reason:
-        raise ValidationError(_("Indiquez le motif du règlement de l'absence."))
-    mark.absence_status = AbsenceStatus.SETTLED
-    mark.settled_reason, mark.settled_by, mark.settled_at = reason[:200], user, timezone.now()
-    mark.save(update_fields=["absence_status", "settled_reason", "settled_by", "settled_at"])
-    _on_case(
-        student=mark.student,
-        user=user,
-        text=_("Absence du %(day)s réglée : %(reason)s") % {"day": day_month(mark.register.date), "reason": reason},
-        evidence={"absence": mark.pk},
-    )
+    return mark
+
+
+def _absence_processed(*, user, mark: AttendanceMark, fields: list[str], text: str) -> AttendanceMark:
+    """Save who processed the absence, when and why; tell the case, the audit log and the signals."""
+    mark.settled_by, mark.settled_at = user, timezone.now()
+    mark.save(update_fields=[*fields, "settled_reason", "settled_by", "settled_at"])
+    _on_case(student=mark.student, user=user, text=text, evidence={"absence": mark.pk})
     _audit(user=user, action="change", obj=mark, student=mark.student)
     _signals_after_commit(mark.student.etablissement_id)
     return mark
+
+
+@transaction.atomic
+def absence_settle(*, user, mark: AttendanceMark, reason: str) -> AttendanceMark:
+    """The vie scolaire settles ("règle") one absence with a reason: it no longer counts in the signals."""
+    mark = _absence_to_process(user=user, mark=mark, refused=_("Seule une absence peut être réglée."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Indiquez le motif du règlement de l'absence."))
+    mark.absence_status, mark.settled_reason = AbsenceStatus.SETTLED, reason[:200]
+    day = day_month(mark.register.date)
+    text = _("Absence du %(day)s réglée : %(reason)s") % {"day": day, "reason": reason}
+    return _absence_processed(user=user, mark=mark, fields=["absence_status"], text=text)
 
 
 @transaction.atomic
@@ -457,31 +465,17 @@ def absence_correct(*, user, mark: AttendanceMark, status: str, reason: str = ""
     The absence disappears from every count (sessions missed, half-days, DASEN, signals); who
     corrected it, when and why stay on the mark.
     """
-    mark = AttendanceMark.objects.select_for_update().select_related("student", "register").get(pk=mark.pk)
-    _check_vie_scolaire(user, mark.student)
-    if mark.status != AttendanceStatus.ABSENT:
-        raise ValidationError(_("Seule une absence peut être rectifiée."))
-    if mark.absence_status != AbsenceStatus.TO_JUSTIFY:
-        state = mark.get_absence_status_display().lower()
-        raise ValidationError(_("Cette absence est déjà %(state)s.") % {"state": state})
+    mark = _absence_to_process(user=user, mark=mark, refused=_("Seule une absence peut être rectifiée."))
     if status not in CORRECTED_STATUSES:
         raise ValidationError(_("Indiquez comment l'élève a suivi la séance."))
     reason = " ".join(reason.split())
     label = AttendanceStatus(status).label
-    mark.status, mark.absence_status = status, AbsenceStatus.NONE
     written = _("Appel rectifié : %(status)s") % {"status": str(label).lower()}
+    mark.status, mark.absence_status = status, AbsenceStatus.NONE
     mark.settled_reason = (f"{written} — {reason}" if reason else written)[:200]
-    mark.settled_by, mark.settled_at = user, timezone.now()
-    mark.save(update_fields=["status", "absence_status", "settled_reason", "settled_by", "settled_at"])
-    _on_case(
-        student=mark.student,
-        user=user,
-        text=_("Appel du %(day)s rectifié : %(status)s") % {"day": day_month(mark.register.date), "status": label},
-        evidence={"absence": mark.pk},
-    )
-    _audit(user=user, action="change", obj=mark, student=mark.student)
-    _signals_after_commit(mark.student.etablissement_id)
-    return mark
+    day = day_month(mark.register.date)
+    text = _("Appel du %(day)s rectifié : %(status)s") % {"day": day, "status": label}
+    return _absence_processed(user=user, mark=mark, fields=["status", "absence_status"], text=text)
 
 
 # A mistaken "absent" becomes what the student really did: in class, at a distance, or late.
