@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -12,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 # Claims in which the ENT NetO'Centre (and other académie ENTs) may carry the school's UAI.
@@ -21,10 +25,35 @@ UAI_CLAIMS = ("uai", "ESCOUAI", "ESCOUAICourant", "ENTPersonStructRattachUAI")
 logger = logging.getLogger("continuite.accounts")
 
 
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's mails call the site: the portal's name and the domain of SITE_URL, not the
+    host the request happened to name."""
+
+    name: str
+    domain: str
+
+    @classmethod
+    def current(cls) -> PortalSite:
+        return cls(name="Continuité", domain=urlsplit(settings.SITE_URL).netloc or "localhost")
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Accounts come from the school's data (admin or imports), never from the public.
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        portal = {"current_site": PortalSite.current(), "login_url": settings.SITE_URL + reverse("account_login")}
+        super().send_mail(template_prefix, email, {**portal, **context})
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's mails (password reset, unknown address, security notices) with a Message-ID on the
+        site's own domain, as the notifications have, not on the server's host name."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        message.extra_headers.setdefault("Message-ID", make_msgid(domain=host))
+        return message
 
     def get_client_ip(self, request) -> str:
         """The client's address for the login limits; a proxy count larger than the proxies never breaks login.

@@ -9,6 +9,7 @@ import re
 from email import policy
 from pathlib import Path
 
+import allauth
 import pytest
 import time_machine
 from django.conf import settings
@@ -201,3 +202,119 @@ def test_it_tells_every_recipient_on_the_preferences_page_whom_to_ask(world, cli
     client.force_login(world.user("cpe"))
     page = client.get(reverse("notifications:preferences")).text
     assert "vous choisissez ici" in page and 'name="daily_digest"' in page
+
+
+# allauth's own mails (password reset, email confirmation, the unknown-account answer, the security
+# notices of the account and of the second factor), as the portal's account adapter sends them.
+ALLAUTH_TEMPLATES = Path(allauth.__file__).parent / "templates"
+APOSTROPHE_ADDRESS = "theo.l'hermitte@lycee.fr"  # an address may hold an apostrophe too
+
+
+def allauth_mail_templates() -> list[str]:
+    found = sorted(
+        str(path.relative_to(ALLAUTH_TEMPLATES)).removesuffix("_subject.txt")
+        for path in ALLAUTH_TEMPLATES.glob("*/email/*_subject.txt")
+    )
+    assert {
+        "account/email/password_reset_key",
+        "account/email/email_confirmation",
+        "account/email/email_confirmation_signup",
+        "account/email/unknown_account",
+        "mfa/email/totp_activated",
+    } <= set(found)
+    return found
+
+
+def allauth_context(template: str, user) -> dict:
+    """Every name the mail's templates (and those they extend or include) use."""
+    sources = []
+    for suffix in ("_subject.txt", "_message.txt"):
+        for folder in (TEMPLATES, ALLAUTH_TEMPLATES):
+            if (folder / f"{template}{suffix}").exists():
+                sources.append((folder / f"{template}{suffix}").read_text(encoding="utf-8"))
+                break
+    for base in ("account/email/base_message.txt", "account/email/base_notification.txt"):
+        sources.append(((TEMPLATES / base) if (TEMPLATES / base).exists() else (ALLAUTH_TEMPLATES / base)).read_text())
+    source = "".join(sources)
+    names = {n for tag in re.findall(r"[{][{%](.*?)[%}][}]", source) for n in re.findall(r"\b([a-z_]\w*)\b", tag)}
+    context = {name: Anything() for name in names}
+    context.update(
+        user=user,
+        email=APOSTROPHE_ADDRESS,
+        from_email="ancienne.l'hermitte@lycee.fr",
+        to_email=APOSTROPHE_ADDRESS,
+        password_reset_url="https://continuite.lycee-zay.fr/comptes/password/reset/key/1-abc/",
+        activate_url="https://continuite.lycee-zay.fr/comptes/confirm-email/abc/",
+        signup_url="https://continuite.lycee-zay.fr/comptes/signup/",
+        code="",
+        user_agent='Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0 "L\'HERMITTE" & co',
+    )
+    return context
+
+
+def allauth_mail(template: str, to: str, context: dict) -> email.message.EmailMessage:
+    from allauth.account.adapter import get_adapter
+    from allauth.core.context import request_context
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/comptes/password/reset/")
+    request.user = AnonymousUser()
+    before = len(mail.outbox)
+    with request_context(request):
+        get_adapter(request).send_mail(template, to, context)
+    [sent] = mail.outbox[before:]
+    return email.message_from_bytes(sent.message().as_bytes(), policy=policy.default)
+
+
+@override_settings(SITE_URL="https://continuite.lycee-zay.fr")
+@pytest.mark.parametrize("site_name", ["Lycée L'HERMITTE", None])
+@pytest.mark.parametrize("template", allauth_mail_templates())
+def test_it_renders_allauths_mails_without_html_entities(world, template, site_name):
+    user = world.teacher.user
+    user.first_name, user.last_name, user.email = "Théo", "L'HERMITTE", APOSTROPHE_ADDRESS
+    user.save()
+    context = allauth_context(template, user)
+    if site_name is None:
+        context.pop("current_site", None)  # the portal's own (its name and its domain)
+    else:
+        context["current_site"] = type("Site", (), {"name": site_name, "domain": "continuite.lycee-zay.fr"})()
+    message = allauth_mail(template, user.email, context)
+    subject, text = message["Subject"], message.get_body(("plain",)).get_content()
+    for part in (subject, text):
+        assert "&#x27;" not in part and "&#39;" not in part and "&amp;" not in part and "&quot;" not in part, part
+    assert subject.strip().startswith("[Continuité] ")  # (a long subject is folded after « Subject: »)
+    assert "testserver" not in text
+    if site_name is None:
+        assert "Bonjour, c'est Continuité !" in text and "continuite.lycee-zay.fr" in text, text
+    else:
+        assert "L'HERMITTE" in text, text
+    assert message["Message-ID"].endswith("@continuite.lycee-zay.fr>")
+
+
+@override_settings(SITE_URL="https://continuite.lycee-zay.fr")
+def test_it_sends_the_password_reset_of_an_address_with_an_apostrophe_unescaped(world, client):
+    user = world.teacher.user
+    user.first_name, user.last_name, user.email = "Théo", "L'HERMITTE", APOSTROPHE_ADDRESS
+    user.save()
+    assert client.post(reverse("account_reset_password"), {"email": APOSTROPHE_ADDRESS}).status_code == 302
+    message = email.message_from_bytes(mail.outbox[-1].message().as_bytes(), policy=policy.default)
+    assert message["To"] == APOSTROPHE_ADDRESS
+    subject, text = message["Subject"], message.get_body(("plain",)).get_content()
+    assert subject.strip() == "[Continuité] E-mail de réinitialisation de mot de passe"
+    assert "&#x27;" not in text and "&amp;" not in text
+    assert re.search(r"http://testserver/comptes/password/reset/key/\S+/", text)  # the link to follow
+    assert message["Message-ID"].endswith("@continuite.lycee-zay.fr>")
+
+
+@override_settings(SITE_URL="https://continuite.lycee-zay.fr")
+def test_it_answers_a_reset_for_an_unknown_address_without_offering_a_closed_sign_up(world, client):
+    world.etablissement.contact_email = "secretariat@lycee-zay.fr"
+    world.etablissement.save()
+    assert client.post(reverse("account_reset_password"), {"email": "o'brien@example.fr"}).status_code == 302
+    message = email.message_from_bytes(mail.outbox[-1].message().as_bytes(), policy=policy.default)
+    text = " ".join(message.get_body(("plain",)).get_content().split())
+    assert "/comptes/signup/" not in text and "inscrire" not in text
+    assert "Aucun compte Continuité n'est ouvert pour l'adresse o'brien@example.fr." in text
+    assert "Les comptes sont ouverts par l'établissement" in text
+    assert "https://continuite.lycee-zay.fr/comptes/login/" in text
