@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuite.accounts.models import User
-from continuite.ecole.models import Division
+from continuite.ecole.models import Division, Student
 
 from .bench import Page
 
@@ -48,6 +48,10 @@ def _teacher_division(user) -> int:
     return _first(Division.objects.filter(assignments__staff__user=user).order_by("pk"))
 
 
+def _tutored_student(user) -> int:
+    return _first(Student.objects.filter(division_id=user.tutored_division_ids[0]).order_by("pk"))
+
+
 def _ics_path(user) -> str:
     from planning.services import calendar_feed_get
 
@@ -55,7 +59,8 @@ def _ics_path(user) -> str:
 
 
 def bench_pages() -> list[Page]:
-    """The key pages of issue 10, and the floor (the public accessibility page: base layout, no query)."""
+    """The key pages (the planning's and the follow-up's, the homes, the timetables, the absences to
+    handle) and the floor (the public accessibility page: base layout, no query)."""
     from suivi.models import Case
 
     monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
@@ -87,4 +92,19 @@ def bench_pages() -> list[Page]:
         Page("Flux iCalendar (enseignant)", "teacher", _ics_path),
         Page("Équipement (direction)", "direction", lambda u: reverse("equipement:dashboard")),
         Page("Accueil (enseignant)", "teacher", lambda u: reverse("home")),
+        Page("Accueil (PP)", "tutor", lambda u: reverse("home")),
+        Page("Accueil (parent)", "parent", lambda u: reverse("home")),
+        Page("Accueil (CPE)", "cpe", lambda u: reverse("home")),
+        Page("Accueil (direction)", "direction", lambda u: reverse("home")),
+        Page(
+            "Emploi du temps d'une division (enseignant)",
+            "teacher",
+            lambda u: reverse("planning:division_timetable", kwargs={"pk": _teacher_division(u)}),
+        ),
+        Page(
+            "Semaine d'un élève (PP)",
+            "tutor",
+            lambda u: reverse("planning:student_timetable", kwargs={"pk": _tutored_student(u)}),
+        ),
+        Page("Absences à traiter (CPE)", "cpe", lambda u: reverse("suivi:absence_list")),
     ]
