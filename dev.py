@@ -99,6 +99,7 @@ def cmd_test(argv: list[str]) -> None:
 
 
 BENCH_DATABASE = "postgres://postgres@127.0.0.1:5432/continuite_bench"
+BENCH_CACHE = "redis://127.0.0.1:6379/14"
 
 
 def cmd_bench(argv: list[str]) -> None:
@@ -107,7 +108,12 @@ def cmd_bench(argv: list[str]) -> None:
     if not shutil.which("wrk") and shutil.which("apt-get") and os.geteuid() == 0:
         say("Installation de wrk (paquet Debian)")
         run("apt-get", "install", "-y", "-qq", "wrk", check=False, stdout=subprocess.DEVNULL)
-    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", BENCH_DATABASE)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", BENCH_DATABASE),
+        # As in production: sessions and the pages' fragments in Redis, shared by the web workers.
+        "CACHE_URL": os.environ.get("CACHE_URL", BENCH_CACHE),
+    }
     create_db = (
         "import os, urllib.parse, psycopg2\n"
         "u = urllib.parse.urlparse(os.environ['DATABASE_URL'])\n"

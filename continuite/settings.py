@@ -299,12 +299,36 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "continuite",
+# The cache: Redis when CACHE_URL (or else REDIS_URL) is set, shared by every web process — login
+# limits, sessions (``cached_db``) and the pages' versioned fragments; otherwise each process keeps
+# its own in memory. Tests keep theirs in memory unless CACHE_URL is set explicitly.
+CACHE_URL = env.str("CACHE_URL", default="") or (env.str("REDIS_URL", default="") if CONTINUITE_ENV != "test" else "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("CACHE_URL / REDIS_URL must be a redis:// URL.")
+# Keys are prefixed by the database's name: two portals (or tests and the benchmark) sharing one
+# Redis never read each other's fragments.
+_cache_prefix = f"continuite:{DATABASES['default'].get('NAME', '')}"
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            # Fails open: with Redis down, logins and pages keep working (see continuite/cache.py).
+            "BACKEND": "continuite.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": _cache_prefix,
+        }
     }
-}
+    # Sessions read from Redis, written to both: with Redis down they are read from the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "continuite",
+            "KEY_PREFIX": _cache_prefix,
+        }
+    }
+    # A per-process cache would keep a session that another process ended: sessions stay in the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Sessions end after SESSION_COOKIE_AGE seconds of inactivity: each request pushes the expiry back.
 SESSION_COOKIE_AGE = _int("SESSION_COOKIE_AGE", 2 * 3600, minimum=300)
@@ -387,14 +411,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env.str("REDIS_URL", default=""):
-        CACHES = {
-            "default": {
-                # Fails open: with Redis down, logins and pages keep working (see continuite/cache.py).
-                "BACKEND": "continuite.cache.ResilientRedisCache",
-                "LOCATION": env.str("REDIS_URL"),
-            }
-        }
 
 if CONTINUITE_ENV == "test":
     # Tests hash passwords fast and run tasks in-process; broker round trips are tested on purpose

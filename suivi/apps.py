@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class SuiviConfig(AppConfig):
     name = "suivi"
     verbose_name = "Suivi des élèves"
+    # Writes to the follow-up change the school's "suivi" data version (continuite.ecole.dataversions).
+    data_versioned = True
 
     def ready(self):
         from continuite.notifications.signals import notification_failed

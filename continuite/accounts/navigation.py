@@ -13,7 +13,7 @@ bar fits on one line from 992 px up. A group of a single entry stays a plain lin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
 
 from django.apps import apps
@@ -59,15 +59,20 @@ def app_groups() -> dict:
 
 
 def navigation_for(request) -> list[dict]:
-    roles = request.user.roles
-    current = request.path
+    return list(_navigation(request.user.roles, request.path))
+
+
+@lru_cache(maxsize=4096)
+def _navigation(roles: frozenset[Role], current: str) -> tuple[dict, ...]:
+    """The bar's links for these roles on this page: the same for every user who holds them, so
+    computed once per process (URLs are reversed from the code, which a process does not change)."""
     entries = []
     for item in all_items():
         if item.visible_for(roles):
             url = reverse(item.url_name)
             active = current == url or (url != "/" and current.startswith(url))
             entries.append({"label": item.label, "url": url, "active": active})
-    return entries
+    return tuple(entries)
 
 
 def _with_app(item: NavItem, app: str) -> NavItem:
@@ -86,8 +91,18 @@ def _group_of(item: NavItem):
 
 def menu_for(request, links: list[dict] | None = None) -> list[dict]:
     """The bar's entries: links, and groups ``{"label", "children", "active"}`` of two links or more."""
-    visible = [item for item in all_items() if item.visible_for(request.user.roles)]
-    links = navigation_for(request) if links is None else links
+    if links is None:
+        return list(_menu(request.user.roles, request.path))
+    return _build_menu(request.user.roles, links)
+
+
+@lru_cache(maxsize=4096)
+def _menu(roles: frozenset[Role], current: str) -> tuple[dict, ...]:
+    return tuple(_build_menu(roles, list(_navigation(roles, current))))
+
+
+def _build_menu(roles: frozenset[Role], links: list[dict]) -> list[dict]:
+    visible = [item for item in all_items() if item.visible_for(roles)]
     by_group: dict[str, list[dict]] = {}
     for item, link in zip(visible, links, strict=True):
         group = _group_of(item)

@@ -68,6 +68,13 @@ class SubmitOnceMiddleware:
                 SubmittedForm.objects.create(token=token, user=user, path=request.path[:500])
         except IntegrityError:
             return self.replay(request, token)
+        session = getattr(request, "session", None)
+        if session is not None:
+            # The session's count of forms sent: a page kept by the browser (ETag, continuite.fragments)
+            # is never reused once one of its tokens may have been.
+            from continuite.fragments import SUBMITTED_KEY
+
+            session[SUBMITTED_KEY] = session.get(SUBMITTED_KEY, 0) + 1
         response = self.get_response(request)
         SubmittedForm.objects.filter(token=token).update(
             finished=True, status=response.status_code, location=response.get("Location", "")[:500]

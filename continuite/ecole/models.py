@@ -356,3 +356,28 @@ class GuardianLink(models.Model):
     @property
     def is_legal(self) -> bool:
         return self.kind in (LinkKind.LEGAL_1, LinkKind.LEGAL_2)
+
+
+class DataVersion(models.Model):
+    """The version of one school's data of one app (a random token), changed by the database itself.
+
+    Triggers installed after every ``migrate`` (see ``continuite.ecole.dataversions``) give the row
+    (établissement, app) a new random value in the same transaction as any write to the app's tables
+    (a row saved, a queryset updated or deleted, a bulk insert, an import, a COPY). A page caches what
+    it renders under the versions it read before its data, so a cached fragment is never stale: the
+    write that changes it changes its key. ``etablissement_id`` 0 stands for rows of no school (the
+    tools' shared catalogue). Random rather than counted, so that a restored backup never meets
+    fragments cached under the numbers it had before.
+    """
+
+    etablissement_id = models.BigIntegerField(_("établissement (0 : toute la région)"))
+    domain = models.CharField(_("application"), max_length=40)
+    value = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("version des données")
+        verbose_name_plural = _("versions des données")
+        constraints = [models.UniqueConstraint(fields=["etablissement_id", "domain"], name="dataversion_unique_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.domain} @ {self.etablissement_id} = {self.value}"

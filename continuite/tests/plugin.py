@@ -19,16 +19,15 @@ def world(db):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits_for_browser_journeys(request):
-    """Browser journeys all log in from 127.0.0.1: start each with allauth's rate limits at zero.
-
-    The limits themselves are tested (continuite/audit/tests/test_security_headers.py); here they
-    would only make the journeys depend on how many ran before.
+def empty_cache():
+    """Each test starts with an empty cache: rate limits at zero for the browser journeys (they all log
+    in from 127.0.0.1), and no page fragment cached by another test. A test database reuses ids and
+    data versions from one test to the next, so a fragment kept from a previous test could carry its
+    key and not its data.
     """
-    if request.node.get_closest_marker("e2e") is not None:
-        from django.core.cache import cache
+    from django.core.cache import cache
 
-        cache.clear()
+    cache.clear()
     yield
 
 

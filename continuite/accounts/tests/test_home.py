@@ -100,3 +100,31 @@ def test_the_signed_in_user_carries_his_tutor_flag_and_unread_count(world):
     assert (tutor.is_form_tutor, tutor.unread_notification_count) == (True, 1)
     assert (teacher.is_form_tutor, teacher.unread_notification_count) == (False, 0)
     assert Role.PROF_PRINCIPAL in tutor.roles and Role.PROF_PRINCIPAL not in teacher.roles
+
+
+@pytest.mark.parametrize("role", ["teacher", "tutor", "parent", "student", "cpe", "direction"])
+def test_the_user_of_one_query_is_the_user_of_the_orm(world, role):
+    """The signed-in user read in one plain query has the same fields, profiles and roles as the ORM's."""
+    from django.db.models import Model
+
+    from continuite.accounts.backends import portal_user, portal_user_queryset
+
+    account = world.user(role)
+    expected = portal_user_queryset().get(pk=account.pk)
+    got = portal_user(account.pk)
+
+    def values(obj):
+        return None if obj is None else {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    assert values(got) == values(expected)
+    for name in ("etablissement", "staff_profile", "guardian_profile", "student_profile"):
+        assert values(getattr(got, name)) == values(getattr(expected, name)), name
+        assert isinstance(getattr(got, name), Model | None)
+    if expected.student_profile:
+        assert values(got.student_profile.division) == values(expected.student_profile.division)
+    assert (got.is_form_tutor, got.unread_notification_count, got.roles) == (
+        expected.is_form_tutor,
+        expected.unread_notification_count,
+        expected.roles,
+    )
+    assert got.last_login == expected.last_login and got.date_joined.tzinfo is not None

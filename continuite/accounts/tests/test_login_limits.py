@@ -17,7 +17,7 @@ import urllib.parse
 
 import pytest
 from django.core.cache import caches
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from continuite.tests.world import PASSWORD
 
@@ -106,7 +106,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def redis_cache():
-    """A Redis server of the test's own, as the production cache; the test stops it."""
+    """A Redis server of the test's own, as the production cache (and sessions); the test stops it."""
     server = shutil.which("redis-server")
     if not server:
         pytest.skip("redis-server n'est pas installé")
@@ -128,7 +128,8 @@ def redis_cache():
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    with override_settings(CACHES=config):  # Django rebuilds its cache handlers on this change
+    # As in production with Redis: sessions read from the cache, written to both.
+    with override_settings(CACHES=config, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
         yield process
     process.kill()
     process.wait()
@@ -165,3 +166,32 @@ def test_it_lets_people_log_in_and_out_while_redis_is_down(world, live_server, r
         # A wrong password is still refused (the limits are off, the password check is not).
         assert "incorrect" in Browser(live_server.url, "198.51.100.9").login(world.user("teacher").email, "faux")[1]
     assert any("Cache Redis indisponible" in record.getMessage() for record in caplog.records)
+
+
+def _session_keys_in_redis() -> list[bytes]:
+    return [key for key in caches["default"]._cache.get_client().keys("*") if b"sessions" in key]
+
+
+def test_a_signed_in_user_stays_signed_in_when_redis_goes_down(world, redis_cache):
+    """Sessions are read from Redis (``cached_db``), written to the database too: an outage signs no one out."""
+    teacher = Client()  # a new client builds its handler, and so its session middleware, under these settings
+    teacher.force_login(world.user("teacher"))
+    assert "Se déconnecter" in teacher.get("/").text
+    assert _session_keys_in_redis()  # the session is read from Redis
+    redis_cache.kill()
+    redis_cache.wait()
+    response = teacher.get("/")
+    assert response.status_code == 200 and "Se déconnecter" in response.text
+
+
+def test_a_session_ended_is_ended_in_redis_too(world, redis_cache):
+    teacher = Client()
+    teacher.force_login(world.user("teacher"))
+    assert teacher.get("/").status_code == 200 and _session_keys_in_redis()
+    kept = teacher.cookies["sessionid"].value
+    assert teacher.post("/comptes/logout/").status_code == 302
+    assert not _session_keys_in_redis()
+    replay = Client()
+    replay.cookies["sessionid"] = kept  # the cookie of the ended session, replayed
+    response = replay.get("/")
+    assert response.status_code == 302 and "login" in response["Location"]
