@@ -105,6 +105,25 @@ def access_group_timetable(user, pk: int) -> Group:
     raise PermissionDenied
 
 
+def readable_group_ids(user, division: Division, groups) -> set[int]:
+    """The groups drawn from this division whose week the user may open (``access_group_timetable``'s
+    rule; no query for the division's form tutors, the CPE and the direction): the division's page
+    links only to those."""
+    ids = {g.pk for g in groups}
+    if not ids or user.roles & TIMETABLE_READERS or division.pk in user.tutored_division_ids:
+        return ids  # every group drawn from a division he tutors
+    tutored = user.tutored_division_ids
+    readable = {g.pk for g in groups if g.division_id in tutored}
+    if tutored and ids - readable:
+        through = Group.divisions.through.objects.filter(group_id__in=ids - readable, division_id__in=tutored)
+        readable |= set(through.values_list("group_id", flat=True))
+    staff = user.staff_profile
+    if staff is not None and staff.is_teacher and ids - readable:
+        taught = TeachingAssignment.objects.filter(group_id__in=ids - readable, staff=staff)
+        readable |= set(taught.values_list("group_id", flat=True))
+    return readable
+
+
 def access_student_timetable(user, pk: int) -> Student:
     """A student's week as the staff read it: his form tutors, the CPE and the direction (he and his
     guardians read it on their own page)."""

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from continuite.accounts.roles import Role
 
-from .access import access_division_timetable, access_group_timetable, access_student_timetable
+from .access import (
+    access_division_timetable,
+    access_group_timetable,
+    access_student_timetable,
+    readable_group_ids,
+)
 from .models import REMOTE_MODALITIES, Modality
 from .selectors import student_week
 from .timetables import division_week, group_week, with_day_homework
@@ -57,6 +62,7 @@ def division_timetable(request, pk: int):
     division = access_division_timetable(request.user, pk)
     monday = _week(request)
     grid, groups = division_week(division, monday)
+    readable = readable_group_ids(request.user, division, groups)
     return _render(
         request,
         grid=grid,
@@ -64,7 +70,8 @@ def division_timetable(request, pk: int):
         title=_("Emploi du temps de la %(code)s") % {"code": division.code},
         caption=_("Séances de la %(code)s et de ses groupes") % {"code": division.code},
         division=division,
-        groups=groups,
+        groups=[g for g in groups if g.pk in readable],
+        other_groups=[g for g in groups if g.pk not in readable],
         # the heat map's own gate: the division's form tutors and the direction
         can_see_load=Role.DIRECTION in request.user.roles or division.pk in request.user.tutored_division_ids,
     )

@@ -202,3 +202,20 @@ def test_it_lets_a_teacher_read_only_the_divisions_he_teaches_or_draws_a_group_f
     client.force_login(stranger.user)
     assert client.get(reverse("planning:division_timetable", args=[w.division2.pk])).status_code == 403
     assert client.get(reverse("planning:group_timetable", args=[w.spe_group.pk])).status_code == 403
+
+
+def test_it_links_a_teacher_only_to_the_groups_whose_week_he_may_open(timetable, client):
+    from continuite.ecole.tests.factories import StaffFactory, TeachingAssignmentFactory
+
+    w = timetable
+    colleague = StaffFactory(etablissement=w.etablissement, is_teacher=True, email="anglais@lycee.fr")
+    TeachingAssignmentFactory(staff=colleague, subject=w.subject, division=w.division)
+    group_week = reverse("planning:group_timetable", args=[w.spe_group.pk])
+    page, html = read(client, colleague.user, reverse("planning:division_timetable", args=[w.division.pk]) + WEEK)
+    # The group's sessions are in the division's grid; its own week is for its teachers (403 here).
+    assert group_week not in html
+    assert "Leurs séances figurent ci-dessus :" in page and "Spécialité SES" in page
+    assert client.get(group_week).status_code == 403
+    _page, html = read(client, w.user("teacher"), reverse("planning:division_timetable", args=[w.division.pk]) + WEEK)
+    assert f'href="{group_week}?semaine=2026-11-30"' in html
+    assert client.get(group_week).status_code == 200
