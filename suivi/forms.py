@@ -30,10 +30,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _helper(label: str, action: str = "") -> FormHelper:
+def _helper(label: str, action: str = "", button_id: str = "") -> FormHelper:
+    """A form's helper with its submit button (its own id when a page holds two such forms)."""
     helper = FormHelper()
     helper.form_action = action
-    helper.add_input(Submit("submit", label))
+    helper.add_input(Submit("submit", label, **({"css_id": button_id} if button_id else {})))
     return helper
 
 
@@ -160,7 +161,7 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Enregistrer les seuils"))
+        self.helper = _helper(_("Enregistrer les seuils"), button_id="submit-seuils")
         self.helper.form_tag = False
 
 
@@ -174,7 +175,7 @@ class NoticeSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Enregistrer"))
+        self.helper = _helper(_("Enregistrer"), button_id="submit-avis")
         self.helper.form_tag = False
 
 
