@@ -56,16 +56,22 @@ def manage(*args, env=None) -> None:
 
 
 def ensure_browser_tools() -> None:
-    """Debian's Chromium and the npm test tools (axe-core, calendar clients); never a downloaded browser."""
-    if not CHROMIUM.exists() and shutil.which("apt-get") and os.geteuid() == 0:
-        say("Installation de Chromium (paquet Debian)")
+    """Debian's Chromium, Java (for the Nu HTML Checker) and the npm test tools (axe-core, vnu-jar,
+    calendar clients); never a downloaded browser."""
+    packages = [
+        name
+        for name, present in (("chromium", CHROMIUM.exists()), ("default-jre-headless", shutil.which("java")))
+        if not present
+    ]
+    if packages and shutil.which("apt-get") and os.geteuid() == 0:
+        say(f"Installation de {', '.join(packages)} (paquets Debian)")
         run("apt-get", "update", "-qq", check=False, stdout=subprocess.DEVNULL)
         run(
             "apt-get",
             "install",
             "-y",
             "-qq",
-            "chromium",
+            *packages,
             check=False,
             stdout=subprocess.DEVNULL,
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},

@@ -74,18 +74,26 @@ def login(page, email: str, password: str = "motdepasse-test") -> None:
     page.wait_for_load_state()
 
 
-def assert_no_axe_violations(page) -> None:
-    """Run axe-core on the page; fail with each WCAG 2.1 A/AA violation and its elements."""
+def axe_violations(page, rules: list[str] | None = None) -> list[str]:
+    """Run axe-core on the page (WCAG 2.1 A/AA, or only the given rules): each violation with its first elements."""
     _require(AXE, "axe-core")
     # Evaluated through the DevTools protocol, not as a <script> tag: the portal's Content Security
     # Policy (no inline script) stays in force during the check, as it is for families.
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text() + "\n;true")
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    violations = [
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_AA}
+    result = page.evaluate(
+        "async (only) => await axe.run(document, {runOnly: only, resultTypes: ['violations']})", only
+    )
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
         for v in result["violations"]
     ]
+
+
+def assert_no_axe_violations(page) -> None:
+    """Run axe-core on the page; fail with each WCAG 2.1 A/AA violation and its elements."""
+    violations = axe_violations(page)
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
 
 
