@@ -289,6 +289,11 @@ class WeekCopyForm(forms.Form):
     weeks = forms.IntegerField(
         label=_("Copier sur les semaines suivantes (nombre)"), min_value=1, max_value=8, initial=1
     )
+    replace = forms.BooleanField(
+        label=_("Remplacer aussi les séances déjà planifiées de ces semaines"),
+        required=False,
+        help_text=_("Sinon, une séance déjà planifiée (modalité, lien, consignes) reste telle quelle."),
+    )
 
 
 class DivisionSwitchForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -673,13 +674,25 @@ def session_update(
 
 
 @transaction.atomic
-def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.date]) -> int:
-    """Copy the teacher's overrides of a week onto the same slots of other weeks; returns the copies made.
+@dataclass
+class WeekCopy:
+    """What a copy of a week did: sessions copied, sessions already planned and left as they were
+    (without ``replace``), links the policy now refuses and that were not carried over."""
+
+    copied: int = 0
+    kept: int = 0
+    links_dropped: int = 0
+
+
+def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.date], replace: bool = False) -> WeekCopy:
+    """Copy the teacher's overrides of a week onto the same slots of other weeks.
 
     An occurrence that does not exist in the target week (holiday, semaine A/B) is skipped; a
-    session outside the timetable is not copied (it was planned for that date). A hybrid rota
-    alternates: copied onto a week of the other parity, the other half-group is in the room. A link
-    (or tool) the link policy now refuses is not carried over: the copy keeps its modality, without it.
+    session outside the timetable is not copied (it was planned for that date). An occurrence
+    already planned in a target week (its modality, link or consignes chosen) is left as it is,
+    unless ``replace``: a copy never erases a plan silently. A hybrid rota alternates: copied onto a
+    week of the other parity, the other half-group is in the room. A link (or tool) the link policy
+    now refuses is not carried over: the copy keeps its modality, without it.
     """
     from outils.policy import LinkCatalogue, link_errors
 
@@ -697,6 +710,7 @@ def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.dat
     }
     tool_of = {s.pk: getattr(s, "tool", None) for s in sources}
     catalogue = LinkCatalogue.load(staff.etablissement)
+    dropped: set[int] = set()
     for source in sources:
         if link_errors(
             etablissement=staff.etablissement,
@@ -705,18 +719,28 @@ def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.dat
             tool=tool_of[source.pk],
             catalogue=catalogue,
         ) and source.modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE):
+            if source.link:
+                dropped.add(source.pk)
             source.link, tool_of[source.pk] = "", None
-    made = 0
+    result = WeekCopy()
     with overload_checks_deferred():
         for target in to_mondays:
             target = monday_of(target)
             if target == source_monday:
                 continue
             days = {d.date: d for d in SchoolDay.objects.filter(etablissement=staff.etablissement).in_week(target)}
+            planned = set(
+                Session.objects.in_week(target)
+                .filter(slot_id__in={source.slot_id for source in sources})
+                .values_list("slot_id", "date")
+            )
             for source in sources:
                 date = target + dt.timedelta(days=source.slot.weekday)
                 day = days.get(date)
                 if day is None or not source.slot.runs_on(day):
+                    continue
+                if (source.slot_id, date) in planned and not replace:
+                    result.kept += 1
                     continue
                 room_half = source.hybrid_room_half
                 if room_half and source_parity.get(source.date) not in (None, day.week_parity):
@@ -735,8 +759,9 @@ def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.dat
                     notes=source.notes,
                     hybrid_remote_division=source.hybrid_remote_division,
                 )
-                made += 1
-    return made
+                result.copied += 1
+                result.links_dropped += source.pk in dropped
+    return result
 
 
 def other_half(half: str) -> str:

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from continuite.accounts.roles import Role
@@ -333,6 +334,9 @@ def session_new(request):
     )
 
 
+NOT_COPIED = _lazy("Les séances hors emploi du temps et les travaux ne sont pas copiés : ajoutez-les dans la semaine.")
+
+
 @login_required
 @require_POST
 def week_copy(request):
@@ -342,17 +346,37 @@ def week_copy(request):
     if form.is_valid():
         targets = [monday + dt.timedelta(days=7 * k) for k in range(1, form.cleaned_data["weeks"] + 1)]
         try:
-            made = services.week_copy(staff=request.user.staff_profile, from_monday=monday, to_mondays=targets)
+            done = services.week_copy(
+                staff=request.user.staff_profile,
+                from_monday=monday,
+                to_mondays=targets,
+                replace=form.cleaned_data["replace"],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
+            parts = [plural(done.copied, str(_("séance copiée")), str(_("séances copiées")))]
+            if done.kept:
+                parts.append(
+                    plural(
+                        done.kept,
+                        str(_("séance déjà planifiée laissée telle quelle")),
+                        str(_("séances déjà planifiées laissées telles quelles")),
+                    )
+                    + str(_(" (cochez « Remplacer » pour les écraser)"))
+                )
+            if done.links_dropped:
+                parts.append(
+                    plural(
+                        done.links_dropped,
+                        str(_("lien refusé par les règles de l'établissement non copié")),
+                        str(_("liens refusés par les règles de l'établissement non copiés")),
+                    )
+                    + str(_(" : donnez-en un autre dans la semaine"))
+                )
             messages.success(
                 request,
-                _(
-                    "%(n)s. Les séances hors emploi du temps et les travaux ne sont pas copiés : "
-                    "ajoutez-les dans la semaine."
-                )
-                % {"n": plural(made, str(_("séance copiée")), str(_("séances copiées")))},
+                _("%(done)s. %(rest)s") % {"done": " ; ".join(parts), "rest": NOT_COPIED},
             )
     return redirect(_week_url(monday))
 

@@ -66,6 +66,14 @@ def test_it_counts_copied_sessions_in_french_and_says_what_is_not_copied(calenda
     page = text(client.post(url, {"weeks": 1}, follow=True))
     assert "1 séance copiée." in page
     assert "Les séances hors emploi du temps et les travaux ne sont pas copiés" in page
+    # copied again: next week's session is now planned, the copy leaves it and says so
+    page = text(client.post(url, {"weeks": 1}, follow=True))
+    assert (
+        "0 séance copiée ; 1 séance déjà planifiée laissée telle quelle (cochez « Remplacer » pour les écraser)."
+        in page
+    )
+    page = text(client.post(url, {"weeks": 1, "replace": "on"}, follow=True))
+    assert "1 séance copiée." in page
 
 
 THRESHOLDS = {

@@ -99,12 +99,33 @@ def test_it_copies_a_week_onto_the_next_weeks_skipping_holidays(calendar):
         from_monday=MONDAY,
         to_mondays=[MONDAY + dt.timedelta(days=7 * k) for k in (1, 2, 3)],  # the third is in the Noël holidays
     )
-    assert made == 2
+    assert (made.copied, made.kept) == (2, 0)
     assert sorted(Session.objects.values_list("date", flat=True)) == [
         MONDAY,
         MONDAY + dt.timedelta(days=7),
         MONDAY + dt.timedelta(days=14),
     ]
+
+
+def test_a_copy_never_erases_a_week_already_planned_unless_asked(calendar):
+    w = calendar
+    slot = SlotFactory(division=w.division, teachers=[w.teacher], weekday=0)
+    other = SlotFactory(division=w.division, teachers=[w.teacher], weekday=1)
+    next_monday = MONDAY + dt.timedelta(days=7)
+    services.session_plan(slot=slot, date=MONDAY, modality=Modality.VISIO)
+    services.session_plan(slot=other, date=MONDAY + dt.timedelta(days=1), modality=Modality.VISIO)
+    services.session_plan(
+        slot=slot, date=next_monday, modality=Modality.ASYNC_DISTANCE, notes="Lire le chapitre 3", by=w.teacher
+    )
+    done = services.week_copy(staff=w.teacher, from_monday=MONDAY, to_mondays=[next_monday])
+    assert (done.copied, done.kept) == (1, 1)
+    kept = Session.objects.get(slot=slot, date=next_monday)
+    assert (kept.modality, kept.notes) == (Modality.ASYNC_DISTANCE, "Lire le chapitre 3")
+    assert Session.objects.get(slot=other, date=next_monday + dt.timedelta(days=1)).modality == Modality.VISIO
+
+    done = services.week_copy(staff=w.teacher, from_monday=MONDAY, to_mondays=[next_monday], replace=True)
+    assert (done.copied, done.kept) == (2, 0)
+    assert Session.objects.get(slot=slot, date=next_monday).modality == Modality.VISIO
 
 
 def test_it_switches_a_division_to_a_hybrid_rota_alternating_by_week(calendar):
