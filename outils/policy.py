@@ -6,6 +6,11 @@ school's list. A ruled-out tool's link is refused with the catalogue's reasons; 
 the tools offered for that use instead. The planner calls ``link_errors``; the référent's list of
 links that break the policy calls ``link_errors`` with a catalogue loaded once (``LinkCatalogue``).
 
+The policy is also applied when a link is shown, not only when it is saved: a rule may change after
+(the référent takes a domain off the school's list, the académie rules a tool out). ``LinkChecker``
+reads the school's catalogue once for a page or a feed, on its first link (one query), and checks each
+link in memory by host matching.
+
 The links of the tool pages follow the same rules: a tool's « Ouvrir » address (``tool_address_errors``)
 only for a tool offered in the school, on its own domains or the school's list; a tutorial or a
 source (``page_link_errors``) never on a ruled-out tool's domain, and, unless the académie wrote it,
@@ -14,9 +19,10 @@ on the domain of a tool of the catalogue or of the school's list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from .queries import MODALITY_NEED_FIELDS, VIDEO_MODALITIES
@@ -44,20 +50,59 @@ def host_matches(host: str, domain: str) -> bool:
     return bool(domain) and (host == domain or host.endswith("." + domain))
 
 
+class _Joined(models.Aggregate):
+    """A text column's values in one string, separated by spaces (a host name holds none): GROUP_CONCAT
+    on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ' ')"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
 @dataclass
 class LinkCatalogue:
-    """One school's catalogue (with its local settings) and its allowed domains: two queries."""
+    """One school's catalogue (with its local settings) and its allowed domains: one query."""
 
     tools: list
     domains: list[str]
     offered: dict[str, list]
+    by_pk: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        for tool in self.tools:
+            self.by_pk[tool.pk] = tool
+            # A tool chosen before the school adapted the académie's sheet now reads as the school's copy.
+            if getattr(tool, "based_on_id", None) is not None:
+                self.by_pk.setdefault(tool.based_on_id, tool)
 
     @classmethod
     def load(cls, etablissement) -> LinkCatalogue:
+        """The school's domains ride on each tool row as a subquery, so that a page showing links pays
+        one query for the whole policy (a second only for a school that sees no tool at all)."""
         from .models import AllowedDomain, Tool
 
-        tools = list(Tool.objects.for_etablissement(etablissement).recommended_first(ent_first=True))
-        domains = list(AllowedDomain.objects.filter(etablissement=etablissement).values_list("domain", flat=True))
+        etablissement_id = getattr(etablissement, "pk", etablissement)
+        school_domains = (
+            AllowedDomain.objects.filter(etablissement_id=etablissement_id)
+            .order_by()
+            .values("etablissement_id")
+            .annotate(listed=_Joined("domain"))
+            .values("listed")
+        )
+        tools = list(
+            Tool.objects.for_etablissement(etablissement_id)
+            .recommended_first(ent_first=True)
+            .annotate(school_domains=models.Subquery(school_domains, output_field=models.TextField()))
+        )
+        if tools:
+            domains = (tools[0].school_domains or "").split()
+        else:
+            domains = list(
+                AllowedDomain.objects.filter(etablissement_id=etablissement_id).values_list("domain", flat=True)
+            )
         offered = {}
         for use, fields in MODALITY_NEED_FIELDS.items():
             usable = [t for t in tools if not t.is_ruled_out and not t.locally_unavailable]
@@ -85,8 +130,9 @@ class LinkCatalogue:
         return any(host_matches(host, d) for d in [*domains, *self.domains])
 
     def version_of(self, tool):
-        """The catalogue's row of a tool (annotated with the school's settings), or None."""
-        return next((t for t in self.tools if t.pk == tool.pk), None)
+        """The catalogue's row of a tool or a tool's id (annotated with the school's settings): the tool
+        itself, or the school's copy of the académie's tool; None when the school does not see it."""
+        return self.by_pk.get(getattr(tool, "pk", tool))
 
     def alternatives(self, use: str) -> str:
         names = [t.name for t in self.offered.get(use, [])]
@@ -114,6 +160,9 @@ def _errors(etablissement, use, url, tool, catalogue) -> list[str]:
         return [_("Un lien n'est donné aux élèves que pour une classe virtuelle, une séance hybride ou un travail.")]
     catalogue = catalogue or LinkCatalogue.load(etablissement)
     offered = catalogue.offered.get(use, [])
+    if tool is not None:
+        # Checked as the school's catalogue has it now (its copy, its domains), not as it was chosen.
+        tool = catalogue.version_of(tool) or tool
     if tool is not None and tool.pk not in {t.pk for t in offered}:
         return [
             _("L'outil « %(tool)s » n'est pas proposé pour %(use)s.") % {"tool": tool.name, "use": USE_LABELS[use]},
@@ -127,10 +176,12 @@ def _errors(etablissement, use, url, tool, catalogue) -> list[str]:
     if urlsplit(url).scheme != "https":
         return [_("Le lien doit commencer par https://.")]
     if tool is not None:
-        if not any(host_matches(host, d) for d in tool.allowed_domains or []):
+        if not tool.allowed_domains:
+            return [_("Aucun domaine n'est autorisé pour les liens de l'outil « %(tool)s ».") % {"tool": tool.name}]
+        if not any(host_matches(host, d) for d in tool.allowed_domains):
             return [
                 _("Le lien d'un outil « %(tool)s » doit pointer vers %(domains)s.")
-                % {"tool": tool.name, "domains": ", ".join(tool.allowed_domains or []) or "—"}
+                % {"tool": tool.name, "domains": ", ".join(tool.allowed_domains)}
             ]
         return []
     owners = [t for t in catalogue.tools if any(host_matches(host, d) for d in t.allowed_domains or [])]
@@ -159,6 +210,42 @@ def _errors(etablissement, use, url, tool, catalogue) -> list[str]:
         % {"host": host},
         catalogue.alternatives(use),
     ]
+
+
+class LinkChecker:
+    """The policy as a page or a feed applies it to the links it shows, whatever the rules were when the
+    links were saved.
+
+    The school's catalogue is read on the first link checked (one query, none for a page without
+    links); then each link is checked in memory, by host matching, and each verdict kept for the page.
+    """
+
+    def __init__(self, etablissement_id: int | None):
+        self.etablissement_id = etablissement_id
+        self._catalogue: LinkCatalogue | None = None
+        self._verdicts: dict[tuple, list[str]] = {}
+
+    @property
+    def catalogue(self) -> LinkCatalogue:
+        if self._catalogue is None:
+            self._catalogue = LinkCatalogue.load(self.etablissement_id)
+        return self._catalogue
+
+    def errors(self, *, use: str, url: str, tool_id: int | None = None) -> list[str]:
+        """Why ``url`` may not be shown now as a link for ``use`` (see ``link_errors``); empty when it may."""
+        key = (use, url, tool_id)
+        if key not in self._verdicts:
+            tool = None
+            if tool_id is not None:
+                tool = self.catalogue.version_of(tool_id)
+            if tool_id is not None and tool is None:
+                verdict = [_("L'outil choisi n'est pas proposé dans l'établissement.")]
+            else:
+                verdict = link_errors(
+                    etablissement=self.etablissement_id, use=use, url=url, tool=tool, catalogue=self.catalogue
+                )
+            self._verdicts[key] = verdict
+        return self._verdicts[key]
 
 
 def tool_address_errors(tool, *, catalogue: LinkCatalogue) -> list[str]:

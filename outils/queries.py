@@ -1,18 +1,16 @@
-"""Reads of the catalogue, and the contract the planner calls.
+"""Reads of the catalogue, and the tools the planner offers.
 
-The planner uses only ``tools_for_modality`` and ``tool_link_error``: it never offers a tool that is
-ruled out ("à proscrire") or that the établissement marked unavailable, and a session's link must
-point to one of the tool's domains.
+The planner offers only ``tools_for_modality``: never a tool that is ruled out ("à proscrire") or that
+the établissement marked unavailable. Whether a link may be given to students (a tool's domains, the
+school's list) is the link policy's to say: ``outils.policy``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from django.db import models
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from .models import Tool
@@ -152,35 +150,3 @@ def tools_for_modality(*, etablissement, modality: str) -> models.QuerySet[Tool]
         .serving_any(need_fields)
         .recommended_first(ent_first=modality in VIDEO_MODALITIES)
     )
-
-
-def _host_matches(host: str, domain: str) -> bool:
-    domain = domain.strip().lower().rstrip(".")
-    return bool(domain) and (host == domain or host.endswith("." + domain))
-
-
-def tool_link_error(*, tool: Tool, url: str) -> str | None:
-    """A French message when ``url`` is not an https link to one of the tool's domains, else None.
-
-    Subdomains of an allowed domain are accepted (``lycees.netocentre.fr`` for ``netocentre.fr``);
-    the host is the one the browser would reach, so ``https://netocentre.fr@evil.example`` fails.
-    """
-    try:
-        parts = urlsplit((url or "").strip())
-        host = (parts.hostname or "").lower().rstrip(".")
-        parts.port  # noqa: B018 — raises ValueError on a malformed port
-    except ValueError:
-        return _("Ce lien n'est pas une adresse valide.")
-    if parts.scheme != "https":
-        return _("Le lien doit commencer par https://.")
-    if not host:
-        return _("Ce lien n'est pas une adresse valide.")
-    domains = tool.allowed_domains or []
-    if not any(_host_matches(host, domain) for domain in domains):
-        if not domains:
-            return _("Aucun domaine n'est autorisé pour l'outil « %(tool)s ».") % {"tool": tool.name}
-        return _("Le lien d'un outil « %(tool)s » doit pointer vers %(domains)s.") % {
-            "tool": tool.name,
-            "domains": ", ".join(domains),
-        }
-    return None

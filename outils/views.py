@@ -282,7 +282,7 @@ def family_page(request):
 def _refused_links(etablissement, today):
     """Links of sessions (from this week on) and of work (due from today) that the policy now refuses.
 
-    Four queries whatever the number of links: the catalogue, the domains, the sessions, the work.
+    Three queries whatever the number of links: the catalogue (with the allowed domains), the sessions, the work.
     """
     import datetime as dt
 

@@ -1,4 +1,4 @@
-"""The planner's contract: tools_for_modality and tool_link_error."""
+"""The tools the planner offers (tools_for_modality), and the link policy's host matching for a chosen tool."""
 
 import pytest
 from hypothesis import given
@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from continuite.ecole.tests.factories import EtablissementFactory
 from outils.models import Tool
-from outils.queries import tool_link_error, tools_for_modality
+from outils.policy import host_matches, host_of, link_errors
+from outils.queries import tools_for_modality
 from outils.services import tool_set_availability, tool_update
 from outils.tests.factories import ToolFactory
 
@@ -86,6 +87,11 @@ def test_it_does_not_grow_its_query_count_with_the_catalogue(django_assert_num_q
         assert len(list(tools_for_modality(etablissement=school, modality="visio"))) == 8
 
 
+def bbb_link_errors(url: str, tool_slug: str = "bigbluebutton-ent") -> list[str]:
+    """The policy's verdict on a video class's link with a shipped tool chosen."""
+    return link_errors(etablissement=EtablissementFactory(), use="visio", url=url, tool=shipped(tool_slug))
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -95,7 +101,7 @@ def test_it_does_not_grow_its_query_count_with_the_catalogue(django_assert_num_q
     ],
 )
 def test_it_accepts_an_https_link_to_the_tools_domain_or_a_subdomain(url):
-    assert tool_link_error(tool=shipped("bigbluebutton-ent"), url=url) is None
+    assert bbb_link_errors(url) == []
 
 
 @pytest.mark.parametrize(
@@ -106,29 +112,33 @@ def test_it_accepts_an_https_link_to_the_tools_domain_or_a_subdomain(url):
         ("https://evilnetocentre.fr/room", "netocentre.fr"),
         ("https://netocentre.fr@evil.example/room", "netocentre.fr"),
         ("https://netocentre.fr.evil.example/room", "netocentre.fr"),
-        ("javascript:alert(1)", "https://"),
-        ("", "https://"),
+        ("javascript:alert(1)", "adresse valide"),
         ("https://", "adresse valide"),
         ("https://lycees.netocentre.fr:99999/", "adresse valide"),
     ],
 )
 def test_it_refuses_a_link_outside_the_tools_domains_in_french(url, message):
-    error = tool_link_error(tool=shipped("bigbluebutton-ent"), url=url)
-    assert error is not None and message in error
+    errors = bbb_link_errors(url)
+    assert errors and message in errors[0]
 
 
 def test_it_accepts_cned_and_apps_education_links_for_their_tools():
-    assert tool_link_error(tool=shipped("cned-classe-virtuelle"), url="https://lycee.cned.fr/cv/123") is None
-    assert tool_link_error(tool=shipped("peertube"), url="https://tube-sciences.apps.education.fr/w/x") is None
-    assert tool_link_error(tool=shipped("peertube"), url="https://lycees.netocentre.fr/POD/") is not None
+    assert bbb_link_errors("https://lycee.cned.fr/cv/123", "cned-classe-virtuelle") == []
+    school = EtablissementFactory()
+    peertube = shipped("peertube")
+    video = "https://tube-sciences.apps.education.fr/w/x"
+    assert link_errors(etablissement=school, use="async_distance", url=video, tool=peertube) == []
+    pod = "https://lycees.netocentre.fr/POD/"
+    assert link_errors(etablissement=school, use="async_distance", url=pod, tool=peertube) != []
 
 
 def test_it_refuses_every_link_for_a_tool_without_domains():
-    tool = Tool(name="Sans domaine", allowed_domains=[])
-    assert "Aucun domaine" in tool_link_error(tool=tool, url="https://netocentre.fr/")
+    school = EtablissementFactory()
+    tool = ToolFactory(etablissement=school, serves_virtual_class=True, allowed_domains=[], name="Sans domaine")
+    errors = link_errors(etablissement=school, use="visio", url="https://netocentre.fr/", tool=tool)
+    assert errors == ["Aucun domaine n'est autorisé pour les liens de l'outil « Sans domaine »."]
 
 
 @given(host=st.from_regex(r"[a-z]{1,10}\.(com|org|net|io)", fullmatch=True), path=st.text(max_size=20))
-def test_it_never_accepts_a_host_outside_the_allowed_domains(host, path):
-    tool = Tool(name="BBB", allowed_domains=["netocentre.fr"])
-    assert tool_link_error(tool=tool, url=f"https://{host}/{path}") is not None
+def test_it_never_matches_a_host_outside_the_allowed_domain(host, path):
+    assert not host_matches(host_of(f"https://{host}/{path}") or "", "netocentre.fr")

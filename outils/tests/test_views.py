@@ -78,8 +78,8 @@ def test_it_shows_a_tool_with_its_rules_limits_and_tutorials(client, world, djan
     TutorialFactory(tool=shipped("nextcloud"), etablissement=world.other_etablissement, title="Autre lycée")
     url = shipped("nextcloud").get_absolute_url()
     # + the tool and its alternative, + the school's copy (none), + its local setting, + the tutorials,
-    # + the catalogue and the school's allowed domains (the link policy of the page's links)
-    with django_assert_num_queries(BASE_FAMILY + 6):
+    # + the catalogue with the school's allowed domains (the link policy of the page's links)
+    with django_assert_num_queries(BASE_FAMILY + 5):
         response = client.get(url)
     page = response.content.decode()
     assert "15 Go par enseignant." in page and "1 Go par élève." in page

@@ -157,9 +157,9 @@ def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, 
     HomeworkFactory(division=week.division, created_by=week.teacher, due_date=MONDAY, link="https://x.example.org/q")
     client.force_login(week.referent.user)
     client.get(reverse("outils:link_policy"))
-    # session, user, etablissement, tools (with local settings), allowed domains, sessions, work,
-    # the school's tutorials, allowed domains listed
-    with django_assert_num_queries(9):
+    # session, user, etablissement, tools (with local settings and the allowed domains as subqueries),
+    # sessions, work, the school's tutorials, allowed domains listed
+    with django_assert_num_queries(8):
         page = client.get(reverse("outils:link_policy"))
     words = text(page)
     assert "2 liens à faire changer par leurs enseignants" in words
