@@ -251,7 +251,8 @@ def allowed_domain_add(*, etablissement: Etablissement, domain: str, note: str, 
 
 @transaction.atomic
 def allowed_domain_remove(*, allowed, etablissement: Etablissement) -> None:
-    """Withdraw a domain; links already given keep working until listed among the refused ones."""
+    """Withdraw a domain; the links already given on it are no longer shown to students and families (the
+    pages and feeds check them when they show them) and are listed among the refused ones."""
     if allowed.etablissement_id != etablissement.pk:
         raise ValidationError(_("Ce domaine appartient à un autre établissement."))
     allowed.delete()

@@ -419,5 +419,12 @@ def domain_remove(request, pk: int):
     require_role(request.user, *CATALOGUE_EDITORS)
     allowed = get_object_or_404(AllowedDomain, pk=pk, etablissement_id=_etablissement_id(request))
     services.allowed_domain_remove(allowed=allowed, etablissement=allowed.etablissement)
-    messages.success(request, _("Domaine « %(domain)s » retiré.") % {"domain": allowed.domain})
+    messages.success(
+        request,
+        _(
+            "Domaine « %(domain)s » retiré : ses liens ne sont plus montrés aux élèves ni aux familles, et leurs "
+            "enseignants voient qu'ils sont à changer."
+        )
+        % {"domain": allowed.domain},
+    )
     return redirect("outils:link_policy")

@@ -1,5 +1,8 @@
 """Home page panels of the planning: what each role has today and what is due next.
 
+The sessions' links are checked against the link policy as it stands (``planning.shown_links``), once
+for the whole page whatever its panels.
+
 Each panel's template reads its context as ``panel.<name>`` (see ``continuite.accounts.views``).
 """
 
@@ -12,6 +15,7 @@ from continuite.ecole.models import Student
 from continuite.french import week_label
 
 from . import services
+from .shown_links import check_links, link_checker
 from .upcoming import REGISTER_MODALITIES, students_ahead, teacher_ahead, tutor_week
 from .workload import RULES_TEXT, Thresholds
 
@@ -24,6 +28,7 @@ def panels(request) -> list[dict]:
     if Role.ELEVE in roles:
         student = user.student_profile
         ahead, (own,) = students_ahead([student], etablissement_id=student.etablissement_id, today=today)
+        check_links(_sessions([own]), link_checker(request))
         result.append(
             {
                 "template": "planning/partials/home_student.html",
@@ -40,23 +45,24 @@ def panels(request) -> list[dict]:
         )
         if children:
             ahead, blocks = students_ahead(children, etablissement_id=user.etablissement_id, today=today)
+            links_shown = services.links_for_guardians(etablissement_id=user.etablissement_id)
+            if links_shown:
+                check_links(_sessions(blocks), link_checker(request))
             result.append(
                 {
                     "template": "planning/partials/home_student.html",
-                    "context": {
-                        "ahead": ahead,
-                        "children": blocks,
-                        "is_student": False,
-                        "links_shown": services.links_for_guardians(etablissement_id=user.etablissement_id),
-                    },
+                    "context": {"ahead": ahead, "children": blocks, "is_student": False, "links_shown": links_shown},
                 }
             )
     if Role.ENSEIGNANT in roles:
+        data = teacher_ahead(user.staff_profile, today=today)
+        if data.day is not None:
+            check_links([occ.session for occ in data.day.items], link_checker(request))
         result.append(
             {
                 "template": "planning/partials/home_teacher.html",
                 "context": {
-                    "data": teacher_ahead(user.staff_profile, today=today),
+                    "data": data,
                     "register_modalities": [str(m) for m in REGISTER_MODALITIES],
                     "staff_id": user.staff_profile.pk,
                 },
@@ -89,6 +95,11 @@ def panels(request) -> list[dict]:
             }
         )
     return result
+
+
+def _sessions(blocks) -> list:
+    """The sessions of the students' coming days, each once (a parent's children may share one)."""
+    return list({id(s): s for b in blocks for d in b.days for i in d.items if (s := i.session) is not None}.values())
 
 
 def _capitalized(label: str) -> str:

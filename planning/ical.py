@@ -6,7 +6,9 @@ calendar updates the event in place when the teacher changes its modality.
 
 A session's link and notes (and a piece of work's link) reach only those who may open them: its
 teachers, its students, and its students' guardians if the school allows it. A class feed of a staff
-member who does not teach the session carries the session without them.
+member who does not teach the session carries the session without them. A link the link policy
+refuses now (a domain taken off the school's list, a tool ruled out since it was saved) is not in any
+feed: a short note stands in its place (``planning.shown_links``).
 
 DTSTAMP is the start of the day (UTC), not the instant of the request: the same data gives the same
 bytes, so the ETag of the response (and its Last-Modified, the first time the portal served those
@@ -20,13 +22,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from continuite.ecole.models import Student
+from outils.policy import LinkChecker
 
 from .models import Homework, Modality, SchoolDay, Session, TimetableSlot
 from .queries import audience_q_for_student, audience_q_for_students, monday_of, taught_by_q
 from .selectors import Occurrence, occurrences
+from .shown_links import WITHDRAWN_FOR_GUARDIANS, WITHDRAWN_FOR_STUDENTS, check_links
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKS_BEFORE = 1
@@ -63,6 +68,21 @@ def _none(_row) -> bool:
     return False
 
 
+def _for_students(_row) -> str:
+    return str(WITHDRAWN_FOR_STUDENTS)
+
+
+def _for_guardians(_row) -> str:
+    return str(WITHDRAWN_FOR_GUARDIANS)
+
+
+def _for_teachers(row) -> str:
+    """His own feed says why, as his week page does."""
+    return _("Lien retiré, les élèves ne le voient plus : %(why)s Changez-le dans le portail.") % {
+        "why": row.link_refusal
+    }
+
+
 def _window(today: dt.date) -> tuple[dt.date, dt.date]:
     start = monday_of(today) - dt.timedelta(days=7 * WEEKS_BEFORE)
     return start, start + dt.timedelta(days=7 * (WEEKS_BEFORE + WEEKS_AFTER) - 1)
@@ -77,9 +97,13 @@ def _build(
     *,
     homework_q: Q | None = None,
     may_see_link=_all,
+    withdrawn=_for_students,
 ) -> bytes:
     """``sessions_q``: a Q, or a function of (slots, start, end) giving it; ``may_see_link(session or
-    homework)`` says whether the feed's reader may get its link and notes."""
+    homework)`` says whether the feed's reader may get its link and notes; ``withdrawn(row)`` what the
+    reader reads in place of a link the policy now refuses.
+
+    The link policy is read once for the feed (one query), on its first link."""
     start, end = _window(today)
     days = list(SchoolDay.objects.filter(etablissement_id=etablissement_id, date__range=(start, end)))
     slots = list(
@@ -105,8 +129,12 @@ def _build(
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
     stamp = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
+    checker = LinkChecker(etablissement_id)
     for occ in occurrences(slots, sessions, days):
-        cal.add_component(_event(occ, stamp, may_see_link(occ.session) if occ.session else False))
+        with_link = may_see_link(occ.session) if occ.session else False
+        if with_link:
+            check_links([occ.session], checker)
+        cal.add_component(_event(occ, stamp, with_link, withdrawn))
     if homework_q is not None:
         work = (
             Homework.objects.filter(homework_q, etablissement_id=etablissement_id, due_date__range=(start, end))
@@ -114,14 +142,21 @@ def _build(
             .order_by("due_date", "pk")
         )
         for homework in work:
-            cal.add_component(_homework_event(homework, stamp, may_see_link(homework)))
+            with_link = may_see_link(homework)
+            if with_link:
+                check_links([homework], checker)
+            cal.add_component(_homework_event(homework, stamp, with_link, withdrawn))
     for event in _holiday_events(etablissement_id, start, end, stamp):
         cal.add_component(event)
     cal.subcomponents.insert(0, Timezone.from_ical(PARIS_VTIMEZONE.replace("\n", "\r\n")))
     return cal.to_ical()
 
 
-def _event(occ: Occurrence, stamp: dt.datetime, with_link: bool) -> Event:
+def _link_line(row, withdrawn) -> str:
+    return f"Lien : {row.link_shown}" if row.link_shown else withdrawn(row)
+
+
+def _event(occ: Occurrence, stamp: dt.datetime, with_link: bool, withdrawn=_for_students) -> Event:
     event = Event()
     host = settings.SITE_URL.split("//")[-1]
     uid = f"slot-{occ.slot.pk}-{occ.date.isoformat()}" if occ.slot else f"session-{occ.session.pk}"
@@ -140,7 +175,7 @@ def _event(occ: Occurrence, stamp: dt.datetime, with_link: bool) -> Event:
             label = session.hybrid_label
             lines.append(f"{label[:1].upper()}{label[1:]} ({session.get_hybrid_remote_mode_display()}).")
         if session.link and with_link:
-            lines.append(f"Lien : {session.link}")
+            lines.append(_link_line(session, withdrawn))
         if session.modality in (Modality.VISIO, Modality.HYBRIDE):
             lines.append(NO_RECORDING)
         if session.notes and with_link:
@@ -153,7 +188,7 @@ def _event(occ: Occurrence, stamp: dt.datetime, with_link: bool) -> Event:
     return event
 
 
-def _homework_event(homework: Homework, stamp: dt.datetime, with_link: bool) -> Event:
+def _homework_event(homework: Homework, stamp: dt.datetime, with_link: bool, withdrawn=_for_students) -> Event:
     """Work due: an all-day event on its due date, with its subject and minutes, free time (TRANSP)."""
     event = Event()
     host = settings.SITE_URL.split("//")[-1]
@@ -168,7 +203,7 @@ def _homework_event(homework: Homework, stamp: dt.datetime, with_link: bool) -> 
     if homework.instructions:
         lines.append(homework.instructions)
     if homework.link and with_link:
-        lines.append(f"Lien : {homework.link}")
+        lines.append(_link_line(homework, withdrawn))
     event.add("description", "\n".join(lines))
     event.add("transp", "TRANSPARENT")
     return event
@@ -233,6 +268,7 @@ def feed_for_user(user, today: dt.date) -> bytes:
             lambda slots, start, end: taught_by_q(staff, start=start, end=end, slot_ids=[s.pk for s in slots]),
             today,
             homework_q=Q(created_by=staff),
+            withdrawn=_for_teachers,
         )
     if student is not None:
         q = audience_q_for_student(student)
@@ -251,6 +287,7 @@ def feed_for_user(user, today: dt.date) -> bytes:
             today,
             homework_q=q,
             may_see_link=_all if allowed else _none,
+            withdrawn=_for_guardians,
         )
     return _build("Planning", user.etablissement_id or 0, Q(pk__in=[]), Q(pk__in=[]), today)
 
@@ -271,5 +308,12 @@ def feed_for_division(division, today: dt.date, *, reader=None) -> bytes:
         return any(t.pk == staff.pk for t in row.teachers.all())
 
     return _build(
-        f"Planning — {division.code}", division.etablissement_id, q, q, today, homework_q=q, may_see_link=teaches
+        f"Planning — {division.code}",
+        division.etablissement_id,
+        q,
+        q,
+        today,
+        homework_q=q,
+        may_see_link=teaches,
+        withdrawn=_for_teachers,
     )

@@ -83,6 +83,15 @@ class WeekGrid:
     def parity(self) -> str:
         return next((d.week_parity for d in self.days), "")
 
+    def sessions(self) -> list[Session]:
+        """The week's sessions (each once, an occurrence without one left out)."""
+        seen = {}
+        for entries in self.cells.values():
+            for o in entries:
+                if o.session is not None:
+                    seen[id(o.session)] = o.session
+        return list(seen.values())
+
     def rows(self):
         """[(band, [(day, [occurrences])])] for the template."""
         return [

@@ -51,6 +51,7 @@ from .selectors import (
     teacher_week,
     week_days,
 )
+from .shown_links import check_links, link_checker
 from .timetable import slot_overrides_from
 from .workload import RULES_TEXT, Extra, Load, Thresholds, audience_load, student_loads
 
@@ -135,6 +136,8 @@ def week(request):
     require_role(request.user, Role.ENSEIGNANT)
     monday = _monday(request)
     grid = teacher_week(request.user.staff_profile, monday)
+    # His links as the policy has them now: a refused one is flagged with the reason and a way to change it.
+    check_links([*grid.sessions(), *grid.homework], link_checker(request))
     return render(
         request,
         "planning/week.html",
@@ -217,6 +220,7 @@ def session_edit(request, pk: int):
             messages.success(request, _("Séance enregistrée."))
             return _after_session_saved(request, saved, slot=session.slot, date=session.date)
     staff = request.user.staff_profile
+    check_links([session], link_checker(request))
     return render(
         request,
         "planning/session_form.html",
@@ -471,6 +475,7 @@ def homework_edit(request, pk: int):
         else:
             messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.heading})
             return redirect(_week_url(homework.given_on))
+    check_links([homework], link_checker(request))
     return render(
         request,
         "planning/homework_form.html",
@@ -690,6 +695,13 @@ def my_week(request):
     grid = student_week(student, monday)
     days = grid.days
     own = student_loads(students=Student.objects.filter(pk=student.pk), days=days)
+    # a session's link reaches its students, their guardians only if the school allows it
+    may_see_links = request.user.student_profile is not None or services.links_for_guardians(
+        etablissement_id=student.etablissement_id
+    )
+    if may_see_links:
+        # and only while the link policy allows it, whatever it allowed when the link was saved
+        check_links([*grid.sessions(), *grid.homework], link_checker(request))
     return render(
         request,
         "planning/my_week.html",
@@ -699,9 +711,7 @@ def my_week(request):
             "student": student,
             "children": children,
             "is_student": request.user.student_profile is not None,
-            # a session's link reaches its students, their guardians only if the school allows it
-            "may_see_links": request.user.student_profile is not None
-            or services.links_for_guardians(etablissement_id=student.etablissement_id),
+            "may_see_links": may_see_links,
             "own_load": own[0] if own else None,
             # the week links keep the child being read
             "extra_query": f"&eleve={student.pk}" if children else "",

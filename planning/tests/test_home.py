@@ -259,6 +259,8 @@ def more_data(w):
             date=dt.date(2026, 11, 30),
             start=dt.time(13),
             end=dt.time(14),
+            # links the policy allows and one it refuses now: checked in memory, no query per link
+            link="https://discord.gg/x" if n == 3 else f"https://visio.netocentre.fr/b/{n}",
         )
         HomeworkFactory(division=division, created_by=w.teacher, due_date=dt.date(2026, 12, 2))
         child = StudentFactory(division=division)
@@ -286,8 +288,9 @@ def more_data(w):
     [
         # session, user; planning: his groups and halves, the school days, the two days' slots, their
         # sessions, the work due, its authors' subjects (some work has none), his "done" marks; home:
-        # his division and its form tutors (2), his groups
-        ("student", 12),
+        # his division and its form tutors (2), his groups; the link policy (the school's catalogue with
+        # its allowed domains, one query for all the links shown)
+        ("student", 13),
         # session, user; planning: his children, their groups, the school days, slots, sessions, work,
         # authors' subjects, "done" marks; equipment: agreements to accept; home: children, their groups;
         # suivi: his children's absences to justify, the notices to acknowledge; whether the school shows
@@ -295,10 +298,12 @@ def more_data(w):
         ("parent", 16),
         # session, user; planning: school days, his slots, the sessions naming him, the sessions, his
         # assignments, the work due in his classes, authors' subjects, his past registers not taken;
-        # home: his assignments
-        ("teacher", 11),
-        # the teacher's eleven, + his tutored divisions; planning: the thresholds, the divisions, the
-        # week's days, the students' loads (one aggregate); home: the division, its students, their groups
+        # home: his assignments; the link policy (the school's catalogue with its allowed domains, one
+        # query for all his links)
+        ("teacher", 12),
+        # the teacher's twelve but the link policy (none of the tutor's sessions has a link), + his tutored
+        # divisions; planning: the thresholds, the divisions, the week's days, the students' loads (one
+        # aggregate); home: the division, its students, their groups
         ("tutor", 19),
     ],
 )

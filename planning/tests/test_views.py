@@ -46,9 +46,22 @@ def timetable(w, extra: int = 0):
             date=MONDAY + dt.timedelta(i % 5),
             start=slot.start,
             end=slot.end,
+            link=f"https://visio.netocentre.fr/b/{i}",
         )
-        SessionFactory(division=w.division, subject=w.subject, teachers=[w.teacher], date=MONDAY + dt.timedelta(days=3))
-        HomeworkFactory(division=w.division, created_by=w.teacher, due_date=MONDAY + dt.timedelta(days=1))
+        # a link the policy refuses now (saved before the rule): each link is checked in memory
+        SessionFactory(
+            division=w.division,
+            subject=w.subject,
+            teachers=[w.teacher],
+            date=MONDAY + dt.timedelta(days=3),
+            link="https://discord.gg/x",
+        )
+        HomeworkFactory(
+            division=w.division,
+            created_by=w.teacher,
+            due_date=MONDAY + dt.timedelta(days=1),
+            link=f"https://lycees.netocentre.fr/moodle/{i}",
+        )
         StudentFactory(division=w.division).groups.set([w.spe_group, w.half_b])
 
 
@@ -56,10 +69,11 @@ def timetable(w, extra: int = 0):
 def test_it_renders_the_teacher_week_with_a_fixed_number_of_queries(calendar, client, django_assert_num_queries, extra):
     timetable(calendar, extra)
     client.force_login(calendar.teacher.user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         # 1 session, 2 user (with his profiles, roles and unread notifications), 3 school days,
         # 4 his slots, 5 sessions naming him, 6 the week's sessions, 7 the work he gives,
-        # 8-10 the session's save (savepoint, update, release)
+        # 8 the link policy (the school's catalogue with its allowed domains, once for all the links),
+        # 9-11 the session's save (savepoint, update, release)
         response = client.get(reverse("planning:week") + WEEK)
     assert response.status_code == 200
     assert "hors emploi du temps" in response.text
@@ -131,10 +145,11 @@ def test_it_hides_another_divisions_session_from_a_student(calendar, client):
 def test_it_renders_the_student_week_with_a_fixed_number_of_queries(calendar, client, django_assert_num_queries, extra):
     timetable(calendar, extra)
     client.force_login(calendar.student.user)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         # 1 session, 2 user (with his profiles and unread notifications), 3 school days, 4 his groups,
         # 5 slots, 6 sessions, 7 work due with "done", 8 his half-group, 9 his own load,
-        # 10-12 the session's save
+        # 10 the link policy (the school's catalogue with its allowed domains, once for all the links),
+        # 11-13 the session's save
         response = client.get(reverse("planning:my_week") + WEEK)
     assert response.status_code == 200
 
