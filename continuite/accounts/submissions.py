@@ -52,6 +52,10 @@ def csrf_token(parser, token):
     return CsrfAndSubmissionTokenNode()
 
 
+# The session's count of the forms it sent (read by the pages' ETags).
+SUBMITTED_KEY = "_forms_sent"
+
+
 class SubmitOnceMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,10 +74,8 @@ class SubmitOnceMiddleware:
             return self.replay(request, token)
         session = getattr(request, "session", None)
         if session is not None:
-            # The session's count of forms sent: a page kept by the browser (ETag, continuite.fragments)
+            # The session's count of forms sent: a page kept by the browser (ETag)
             # is never reused once one of its tokens may have been.
-            from continuite.fragments import SUBMITTED_KEY
-
             session[SUBMITTED_KEY] = session.get(SUBMITTED_KEY, 0) + 1
         response = self.get_response(request)
         SubmittedForm.objects.filter(token=token).update(
