@@ -80,10 +80,8 @@ class ModalityForm(forms.Form):
         assume_scheme="https",
         label=_("Lien (classe virtuelle ou ressource)"),
         required=False,
-        help_text=_(
-            "Visible seulement des élèves de la séance, de ses enseignants et, si l'établissement le permet, des "
-            "responsables légaux des élèves. Ne pas enregistrer la séance."
-        ),
+        # The help text says who reads the link, as the school set it (see ``readers_of_links``).
+        help_text=_("Ne pas enregistrer la séance."),
     )
     async_place = forms.ChoiceField(
         label=_("Asynchrone en présence : lieu"), choices=[("", "—")] + AsyncPlace.choices, required=False
@@ -94,6 +92,14 @@ class ModalityForm(forms.Form):
     def __init__(self, *args, etablissement=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        if etablissement is not None:
+            from .services import links_for_guardians
+
+            readers = readers_of_links(links_for_guardians(etablissement_id=etablissement.pk))
+            self.fields["link"].help_text = _("%(readers)s Ne pas enregistrer la séance.") % {"readers": readers}
+            self.fields["notes"].help_text = _(
+                "Lues par les mêmes personnes que le lien, dans leur semaine, sur leur accueil et dans leur agenda."
+            )
         self.tools = {}
         groups = []
         if etablissement is not None:
@@ -110,6 +116,23 @@ class ModalityForm(forms.Form):
 
     def clean_tool(self):
         return self.tools.get(self.cleaned_data.get("tool") or "")
+
+
+def readers_of_links(guardians_allowed: bool) -> str:
+    """Who reads a session's link and consignes, as the school set it (the setting is the direction's)."""
+    if guardians_allowed:
+        return str(
+            _(
+                "Le lien et les consignes ne sont montrés qu'aux élèves de la séance, à ses enseignants et aux "
+                "responsables légaux de ces élèves (réglage de l'établissement)."
+            )
+        )
+    return str(
+        _(
+            "Le lien et les consignes ne sont montrés qu'aux élèves de la séance et à ses enseignants, pas aux "
+            "responsables légaux (réglage de l'établissement)."
+        )
+    )
 
 
 # The tool list of the session form, one group per use (the service checks the modality chosen).
@@ -190,6 +213,13 @@ class HomeworkForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        from .services import links_for_guardians
+
+        if links_for_guardians(etablissement_id=user.etablissement_id):
+            self.fields["link"].help_text = _(
+                "Une ressource ou un dépôt en ligne, visible seulement des élèves concernés et de leurs responsables "
+                "légaux (réglage de l'établissement)."
+            )
         self.fields["audience"].choices = audience_choices(user)
         self.fields["subject"].queryset = subject_queryset(user)
         from outils.models import Tool

@@ -32,7 +32,8 @@ def panels(request) -> list[dict]:
         result.append(
             {
                 "template": "planning/partials/home_student.html",
-                "context": {"ahead": ahead, "children": [own], "is_student": True},
+                # a session's link and consignes reach its students (and their guardians if the school allows it)
+                "context": {"ahead": ahead, "children": [own], "is_student": True, "links_shown": True},
             }
         )
     if Role.PARENT in roles:
