@@ -1014,13 +1014,13 @@ def division_week_csv(request, pk: int):
     return csv_response(
         f"charge-{division.code}-{monday.isoformat()}.csv",
         [
-            "date",
-            "jour férié ou vacances",
-            "classe virtuelle (min)",
-            "travail (min)",
-            "évaluations",
-            "à distance (min)",
-            "seuils dépassés",
+            "Date",
+            "Jour férié ou vacances",
+            "Classe virtuelle (min)",
+            "Travail (min)",
+            "Évaluations",
+            "À distance (min)",
+            "Seuils dépassés",
         ],
         (
             [
@@ -1045,13 +1045,13 @@ def school_load_csv(request):
     return csv_response(
         f"charge-etablissement-{monday.isoformat()}.csv",
         [
-            "semaine",
-            "division",
-            "classe virtuelle (min)",
-            "travail (min)",
-            "évaluations",
-            "part visio (%)",
-            "seuils dépassés",
+            "Semaine",
+            "Division",
+            "Classe virtuelle (min)",
+            "Travail (min)",
+            "Évaluations",
+            "Part de classe virtuelle (%)",
+            "Seuils dépassés",
         ],
         (
             [

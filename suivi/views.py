@@ -302,7 +302,11 @@ def case_list(request):
     if data.get("older_than") is not None:
         cases = cases.filter(opened_at__lt=timezone.now() - dt.timedelta(days=data["older_than"]))
     cases = cases.by_urgency().with_undelivered_notice()[:500]
-    return render(request, "suivi/case_list.html", {"cases": cases, "form": form, "today": today})
+    return render(
+        request,
+        "suivi/case_list.html",
+        {"cases": cases, "form": form, "today": today, "is_cpe": Role.CPE in request.user.roles},
+    )
 
 
 def _timeline(case: Case) -> list[dict]:

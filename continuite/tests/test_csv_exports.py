@@ -110,11 +110,11 @@ def test_it_neutralises_formulas_dates_and_names_in_every_export(world, client, 
 
 def test_it_writes_dates_as_dd_mm_yyyy(world, client, hostile):
     _raw, rows = download(client, world, "direction", reverse("planning:school_load_csv") + "?semaine=2026-11-30")
-    assert rows[0][0] == "semaine"
+    assert rows[0][0] == "Semaine"  # headers capitalised as in every export
     assert {row[0] for row in rows[1:]} == {"30/11/2026"}
     url = reverse("planning:division_week_csv", kwargs={"pk": world.division.pk}) + "?semaine=2026-12-02"
     _raw, rows = download(client, world, "direction", url)
-    assert rows[0][0] == "date"
+    assert rows[0][0] == "Date"
     assert all(re.fullmatch(r"\d{2}/\d{2}/\d{4}", row[0]) for row in rows[1:])
     _raw, rows = download(client, world, "cpe", reverse("suivi:export_csv"))
     assert rows[1][rows[0].index("Ouvert le")] == "30/11/2026"

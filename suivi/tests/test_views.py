@@ -177,3 +177,14 @@ def test_the_cpe_opens_a_case_by_hand_from_a_teachers_flag(world, client, frozen
     again = client.get(url, follow=True)  # a second one is never opened: the open case is shown
     assert again.redirect_chain[-1][0] == case.get_absolute_url() and Case.objects.count() == 1
     assert client.get(reverse("suivi:case_open", kwargs={"student_pk": world.other_student.pk})).status_code == 404
+
+
+def test_the_direction_reads_that_her_list_holds_the_cases_escalated_to_her(world, client):
+    CaseFactory(student=world.student, etablissement=world.etablissement)  # followed by the CPE only
+    client.force_login(world.user("direction"))
+    page = client.get(reverse("suivi:case_list")).content.decode()
+    assert "les dossiers que la vie scolaire lui a signalés (escalade)" in page
+    assert "Aucun dossier signalé à la direction ne correspond." in page
+    client.force_login(world.cpe.user)
+    page = client.get(reverse("suivi:case_list")).content.decode()
+    assert "lui a signalés" not in page and "Léa DURAND" in page
