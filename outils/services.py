@@ -256,3 +256,45 @@ def allowed_domain_remove(*, allowed, etablissement: Etablissement) -> None:
     if allowed.etablissement_id != etablissement.pk:
         raise ValidationError(_("Ce domaine appartient à un autre établissement."))
     allowed.delete()
+
+
+def refused_links_notify(*, etablissement, rows: list[dict], by) -> int:
+    """Tell each teacher his links that the policy refuses (``rows`` from the référent's page):
+    one notice per teacher, at most once a day for the same links. Returns the teachers told."""
+    import hashlib
+
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from continuite.notifications.models import Notification
+    from continuite.notifications.services import notify
+
+    by_teacher: dict[int, tuple] = {}
+    for row in rows:
+        for teacher in row["teachers"]:
+            if teacher.user_id is None or teacher.left_on is not None:
+                continue
+            by_teacher.setdefault(teacher.pk, (teacher, []))[1].append(row)
+    today = timezone.localdate().isoformat()
+    told = 0
+    for teacher, links in by_teacher.values():
+        digest = hashlib.sha256("|".join(sorted(row["link"] for row in links)).encode()).hexdigest()[:16]
+        key = f"outils:refused_links:{teacher.pk}:{today}:{digest}"
+        if Notification.objects.filter(idempotency_key=key).exists():
+            continue  # told today about these very links
+        notify(
+            etablissement=etablissement,
+            kind="outils.refused_links",
+            template="outils/notifications/refused_links",
+            context={
+                "links": links,
+                "referent": by.get_full_name() or by.email,
+                "week_url": settings.SITE_URL + reverse("planning:week"),
+            },
+            user=teacher.user,
+            idempotency_key=key,
+            reply_to=by.email,
+        )
+        told += 1
+    return told

@@ -9,6 +9,7 @@ urlpatterns = [
     path("recherche/", views.tool_search, name="tool_search"),
     path("familles/", views.family_page, name="family_page"),
     path("liens/", views.link_policy, name="link_policy"),
+    path("liens/prevenir/", views.refused_links_notify, name="refused_links_notify"),
     path("liens/domaines/<int:pk>/retirer/", views.domain_remove, name="domain_remove"),
     path("nouveau/", views.tool_create, name="tool_create"),
     path("<int:pk>/", views.tool_detail, name="tool_detail"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from continuite.ecole.access import require_role
-from continuite.ecole.models import Etablissement
+from continuite.ecole.models import Etablissement, Staff
+from continuite.french import plural
 
 from . import catalogue_data, services
 from .access import CATALOGUE_EDITORS, access_tool, access_tutorial, can_edit_catalogue
@@ -297,6 +299,7 @@ def _refused_links(etablissement, today):
         Session.objects.filter(etablissement=etablissement, date__gte=monday)
         .exclude(link="")
         .select_related("subject", "division", "group", "tool")
+        .prefetch_related(Prefetch("teachers", queryset=Staff.objects.select_related("user")))  # query: teachers
         .order_by("date", "start")
     )
     for session in sessions:
@@ -310,7 +313,7 @@ def _refused_links(etablissement, today):
                     "kind": _("Séance"),
                     "date": session.date,
                     "what": f"{session.subject} — {audience}",
-                    "url": session.get_absolute_url(),
+                    "teachers": list(session.teachers.all()),
                     "link": session.link,
                     "why": errors[0],
                 }
@@ -318,7 +321,7 @@ def _refused_links(etablissement, today):
     work = (
         Homework.objects.filter(etablissement=etablissement, due_date__gte=today)
         .exclude(link="")
-        .select_related("subject", "division", "group", "tool")
+        .select_related("subject", "division", "group", "tool", "created_by__user")
         .order_by("due_date", "pk")
     )
     for homework in work:
@@ -336,7 +339,7 @@ def _refused_links(etablissement, today):
                     "kind": _("Travail"),
                     "date": homework.due_date,
                     "what": f"{homework.title} — {audience}",
-                    "url": homework.get_absolute_url(),
+                    "teachers": [homework.created_by] if homework.created_by else [],
                     "link": homework.link,
                     "why": errors[0],
                 }
@@ -407,6 +410,27 @@ def link_policy(request):
             "refused_on_pages": _refused_page_links(etablissement, catalogue),
         },
     )
+
+
+@login_required
+@require_POST
+def refused_links_notify(request):
+    """The référent tells each teacher which of his links are refused, why, and where to change them."""
+    from django.utils import timezone
+
+    require_role(request.user, *CATALOGUE_EDITORS)
+    etablissement = Etablissement.objects.get(pk=_etablissement_id(request))
+    _catalogue, refused = _refused_links(etablissement, timezone.localdate())
+    told = services.refused_links_notify(etablissement=etablissement, rows=refused, by=request.user)
+    if told:
+        messages.success(
+            request,
+            _("%(n)s : chacun reçoit la liste de ses liens refusés, avec la raison et où les changer.")
+            % {"n": plural(told, str(_("enseignant prévenu")), str(_("enseignants prévenus")))},
+        )
+    else:
+        messages.info(request, _("Aucun enseignant à prévenir (ou ils l'ont déjà été aujourd'hui pour ces liens)."))
+    return redirect("outils:link_policy")
 
 
 @login_required

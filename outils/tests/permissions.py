@@ -44,6 +44,7 @@ ENTRIES = [
         data=new_domain,
         expect=only(EDITORS, ok=302, other=302),
     ),
+    Entry("outils:refused_links_notify", method="post", expect=only(EDITORS, ok=302)),
     Entry(
         "outils:domain_remove",
         method="post",

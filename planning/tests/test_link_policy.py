@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from continuite.notifications.models import Notification
 from outils.models import AllowedDomain, Tool
 from planning import services
 from planning.models import Homework, Modality, Session
@@ -158,14 +159,41 @@ def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, 
     client.force_login(week.referent.user)
     client.get(reverse("outils:link_policy"))
     # session, user, etablissement, tools (with local settings and the allowed domains as subqueries),
-    # sessions, work, the school's tutorials, allowed domains listed
-    with django_assert_num_queries(8):
+    # sessions, their teachers, work (with who gave it), the school's tutorials, allowed domains listed
+    with django_assert_num_queries(9):
         page = client.get(reverse("outils:link_policy"))
     words = text(page)
     assert "2 liens à faire changer par leurs enseignants" in words
+    assert str(week.teacher) in words
+    assert 'href="/planning/seance/' not in page.content.decode()  # pages the référent may not open
     assert "https://discord.gg/abcd" in words and "est un lien de Discord, outil à proscrire" in words
     assert "« x.example.org » n'est le domaine d'aucun outil du catalogue" in words
     assert "classe.netocentre.fr/ok" not in words
+
+
+def test_the_referent_tells_each_teacher_his_refused_links_once(week, client, mailoutbox):
+
+    SessionFactory(
+        date=MONDAY,
+        division=week.division,
+        subject=week.subject,
+        teachers=[week.teacher],
+        modality=Modality.VISIO,
+        link="https://discord.gg/abcd",
+    )
+    HomeworkFactory(division=week.division, created_by=week.teacher, due_date=MONDAY, link="https://x.example.org/q")
+    client.force_login(week.referent.user)
+    words = text(client.post(reverse("outils:refused_links_notify"), follow=True))
+    assert "1 enseignant prévenu : chacun reçoit la liste de ses liens refusés" in words
+    notice = Notification.objects.get(kind="outils.refused_links")
+    assert notice.user == week.teacher.user
+    assert notice.subject == "2 liens donnés à vos élèves ne sont plus autorisés"
+    assert "https://discord.gg/abcd" in notice.body_text and "https://x.example.org/q" in notice.body_text
+    assert "est un lien de Discord, outil à proscrire" in notice.body_text
+    assert notice.reply_to == week.referent.user.email
+    words = text(client.post(reverse("outils:refused_links_notify"), follow=True))
+    assert "Aucun enseignant à prévenir (ou ils l'ont déjà été aujourd'hui pour ces liens)." in words
+    assert Notification.objects.filter(kind="outils.refused_links").count() == 1
 
 
 def test_it_finds_the_video_tools_when_searching_visio(world, client):
