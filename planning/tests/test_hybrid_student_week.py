@@ -62,6 +62,7 @@ def test_it_says_the_link_is_to_come_or_that_the_remote_half_works_alone(calenda
     page = text(client.get(reverse("planning:my_week") + WEEK))
     assert "Vous travaillez en autonomie (consignes de votre professeur)." in page
     assert "Lien à venir" not in page
+    assert "La classe virtuelle n'est pas enregistrée." not in page  # there is no video class to record
 
 
 def test_it_gives_the_room_to_the_half_in_class(calendar, client):
