@@ -434,7 +434,7 @@ def homework_new(request):
             messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.heading})
             if request.POST.get("then") == THEN_ANOTHER:
                 return redirect(request.get_full_path())
-            return redirect(_week_url(homework.given_on))
+            return redirect(_week_url(homework.due_date))
     return render(
         request,
         "planning/homework_form.html",
@@ -474,7 +474,7 @@ def homework_edit(request, pk: int):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.heading})
-            return redirect(_week_url(homework.given_on))
+            return redirect(_week_url(homework.due_date))
     check_links([homework], link_checker(request))
     return render(
         request,
@@ -505,7 +505,7 @@ def homework_delete(request, pk: int):
         messages.error(request, " ".join(exc.messages))
         return redirect("planning:homework_edit", pk=homework.pk)
     messages.success(request, _("Travail supprimé : %(title)s.") % {"title": heading})
-    return redirect(_week_url(homework.given_on))
+    return redirect(_week_url(homework.due_date))
 
 
 @login_required

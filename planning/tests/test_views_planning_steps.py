@@ -111,6 +111,24 @@ def test_it_gives_two_works_in_a_row_from_the_session(week, client):
     assert "Sciences économiques et sociales — Évaluation : QCM chapitre 3 · pour le jeudi 3 décembre, 20 min" in edit
 
 
+def test_work_given_on_a_sunday_leads_to_the_week_it_is_due(week, client):
+    client.force_login(week.teacher.user)
+    response = client.post(
+        reverse("planning:homework_new"),
+        {
+            "audience": f"d{week.division.pk}",
+            "subject": week.subject.pk,
+            "given_on": "2026-11-29",  # a Sunday: its week is the one that ends
+            "due_date": "2026-12-03",
+            "hand_in_mode": "aucun",
+            "title": "Lire le chapitre 4",
+            "kind": "lecture",
+            "estimated_minutes": 30,
+        },
+    )
+    assert response.url == reverse("planning:week") + "?semaine=2026-11-30"
+
+
 def test_it_shows_the_student_the_subject_minutes_instructions_and_link(week, client):
     w = week
     maths = SubjectFactory(etablissement=w.etablissement, code="MATHS", label="Mathématiques")
