@@ -18,10 +18,11 @@ bytes) lets a client poll without downloading the feed again.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration
 
@@ -83,6 +84,11 @@ def _for_teachers(row) -> str:
     }
 
 
+def uid_domain() -> str:
+    """The right-hand side of every UID: SITE_URL's host name, without its port, the same on every request."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
 def _window(today: dt.date) -> tuple[dt.date, dt.date]:
     start = monday_of(today) - dt.timedelta(days=7 * WEEKS_BEFORE)
     return start, start + dt.timedelta(days=7 * (WEEKS_BEFORE + WEEKS_AFTER) - 1)
@@ -98,6 +104,7 @@ def _build(
     homework_q: Q | None = None,
     may_see_link=_all,
     withdrawn=_for_students,
+    audience_note=None,
 ) -> bytes:
     """``sessions_q``: a Q, or a function of (slots, start, end) giving it; ``may_see_link(session or
     homework)`` says whether the feed's reader may get its link and notes; ``withdrawn(row)`` what the
@@ -134,7 +141,11 @@ def _build(
         with_link = may_see_link(occ.session) if occ.session else False
         if with_link:
             check_links([occ.session], checker)
-        cal.add_component(_event(occ, stamp, with_link, withdrawn))
+        event = _event(occ, stamp, with_link, withdrawn)
+        note = audience_note(occ) if audience_note else ""
+        if note:
+            event.add("description", f"{event.pop('description')}\n{note}")
+        cal.add_component(event)
     if homework_q is not None:
         work = (
             Homework.objects.filter(homework_q, etablissement_id=etablissement_id, due_date__range=(start, end))
@@ -158,7 +169,7 @@ def _link_line(row, withdrawn) -> str:
 
 def _event(occ: Occurrence, stamp: dt.datetime, with_link: bool, withdrawn=_for_students) -> Event:
     event = Event()
-    host = settings.SITE_URL.split("//")[-1]
+    host = uid_domain()
     uid = f"slot-{occ.slot.pk}-{occ.date.isoformat()}" if occ.slot else f"session-{occ.session.pk}"
     event.add("uid", f"{uid}@{host}")
     event.add("dtstamp", stamp)
@@ -191,7 +202,7 @@ def _event(occ: Occurrence, stamp: dt.datetime, with_link: bool, withdrawn=_for_
 def _homework_event(homework: Homework, stamp: dt.datetime, with_link: bool, withdrawn=_for_students) -> Event:
     """Work due: an all-day event on its due date, with its subject and minutes, free time (TRANSP)."""
     event = Event()
-    host = settings.SITE_URL.split("//")[-1]
+    host = uid_domain()
     event.add("uid", f"homework-{homework.pk}@{host}")
     event.add("dtstamp", stamp)
     event.add("dtstart", homework.due_date)
@@ -247,7 +258,7 @@ def _holiday_events(etablissement_id: int, start: dt.date, end: dt.date, stamp: 
         names = [d.holiday_name for d in run if d.holiday_name]
         name = max(set(names), key=names.count) if names else "Jour non travaillé"
         event = Event()
-        event.add("uid", f"holiday-{etablissement_id}-{first.isoformat()}@continuite")
+        event.add("uid", f"holiday-{etablissement_id}-{first.isoformat()}@{uid_domain()}")
         event.add("dtstamp", stamp)
         event.add("dtstart", first)
         event.add("dtend", last_exclusive)
@@ -292,12 +303,49 @@ def feed_for_user(user, today: dt.date) -> bytes:
     return _build("Planning", user.etablissement_id or 0, Q(pk__in=[]), Q(pk__in=[]), today)
 
 
+def division_groups(division) -> dict[int, tuple[int, int]]:
+    """The groups a division's students attend, ``{group id: (its students from the division, all its students)}``.
+
+    Its half-groups, and every spécialité or option one of its current students is in, or that the
+    timetable declares for it: a CPE following the 1G3 follows its students wherever they are. One query.
+    """
+    from continuite.ecole.models import Group
+
+    current = Q(students__exit_date__isnull=True)
+    rows = (
+        Group.objects.filter(school_year_id=division.school_year_id)
+        .annotate(
+            ours=Count("students", filter=current & Q(students__division=division), distinct=True),
+            total=Count("students", filter=current, distinct=True),
+            declared=Count("divisions", filter=Q(divisions=division), distinct=True),
+        )
+        .filter(Q(division=division) | Q(ours__gt=0) | Q(declared__gt=0))
+        .values_list("pk", "ours", "total")
+    )
+    return {pk: (ours, total) for pk, ours, total in rows}
+
+
 def feed_for_division(division, today: dt.date, *, reader=None) -> bytes:
-    """The division's own slots and those of its half-groups, and their work.
+    """The week of a division's students: the division's slots and sessions, those of its half-groups and
+    of every group its students attend (``division_groups``), and their work. A group mixing divisions
+    says how many of its students are of this one.
 
     A session's link and notes, a work's link, only for the staff member who teaches it (gave it).
     """
-    q = Q(division=division) | Q(group__division=division)
+    groups = division_groups(division)
+    q = Q(division=division) | Q(group_id__in=sorted(groups))
+
+    def audience_note(occ) -> str:
+        row = occ.session or occ.slot
+        ours, total = groups.get(row.group_id, (0, 0)) if row.group_id else (0, 0)
+        if not ours or ours == total:
+            return ""
+        return _("Élèves de la %(code)s dans ce groupe : %(ours)s sur %(total)s.") % {
+            "code": division.code,
+            "ours": ours,
+            "total": total,
+        }
+
     staff = getattr(reader, "staff_profile", None)
 
     def teaches(row) -> bool:
@@ -316,4 +364,5 @@ def feed_for_division(division, today: dt.date, *, reader=None) -> bytes:
         homework_q=q,
         may_see_link=teaches,
         withdrawn=_for_teachers,
+        audience_note=audience_note,
     )

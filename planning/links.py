@@ -12,6 +12,10 @@ from continuite.accounts.roles import Role
 
 from .access import TIMETABLE_READERS
 
+STAFF_ROLES = frozenset(
+    {Role.ENSEIGNANT, Role.PROF_PRINCIPAL, Role.CPE, Role.DIRECTION, Role.GESTIONNAIRE, Role.REFERENT_NUMERIQUE}
+)
+
 
 def division_links(user, division) -> list[tuple[str, str]]:
     roles = user.roles
@@ -21,6 +25,14 @@ def division_links(user, division) -> list[tuple[str, str]]:
             (
                 _("Emploi du temps de la %(code)s") % {"code": division.code},
                 reverse("planning:division_timetable", args=[division.pk]),
+            )
+        )
+    if roles & STAFF_ROLES:
+        # a class feed is a staff member's (his secret token): the agenda page gives it
+        links.append(
+            (
+                _("S'abonner au calendrier de la %(code)s") % {"code": division.code},
+                reverse("planning:calendar_links") + f"?classe={division.pk}#classe",
             )
         )
     if Role.DIRECTION in roles or division.pk in user.tutored_division_ids:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -1073,13 +1074,37 @@ def school_load_csv(request):
 
 @login_required
 def calendar_links(request):
+    """The reader's secret feed and, for staff, the feed of a class (``?classe=``), as links to copy or
+    to open in a calendar (``webcal://``)."""
     feed = services.calendar_feed_get(user=request.user)
-    divisions = []
+    divisions, division = [], None
     if request.user.staff_profile is not None:
         from continuite.ecole.models import Division
 
-        divisions = Division.objects.visible_to(request.user).current().order_by("code")
-    return render(request, "planning/calendar_links.html", {"feed": feed, "divisions": divisions})
+        divisions = list(Division.objects.visible_to(request.user).current().order_by("code"))
+        wanted = request.GET.get("classe", "")
+        division = next((d for d in divisions if str(d.pk) == wanted), None)
+    return render(
+        request,
+        "planning/calendar_links.html",
+        {
+            "feed": feed,
+            "own": _subscription(reverse("planning:ical_feed", args=[feed.token])),
+            "divisions": divisions,
+            "division": division,
+            "division_feed": _subscription(reverse("planning:ical_division", args=[feed.token, division.pk]))
+            if division
+            else None,
+        },
+    )
+
+
+def _subscription(path: str) -> dict:
+    """A feed's address on the portal's own host (SITE_URL), and the same as ``webcal://`` for a calendar app."""
+    from urllib.parse import urlsplit
+
+    url = settings.SITE_URL + path
+    return {"url": url, "webcal": "webcal://" + urlsplit(url).netloc + path}
 
 
 @login_required

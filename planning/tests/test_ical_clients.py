@@ -20,6 +20,7 @@ from icalendar import Calendar
 
 from continuite.ecole.models import SchoolYear
 from planning import services
+from planning.ical import uid_domain
 from planning.models import Modality, PlanningSettings
 from planning.tests.factories import HomeworkFactory, SessionFactory
 
@@ -99,7 +100,7 @@ def test_it_gives_the_same_instant_in_every_client_and_time_zone(calendar, clien
     made = [session(w, date) for date in dates]
     with time_machine.travel(dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC), tick=False):
         body = client.get(feed_url(client, w.teacher.user)).content
-    host = settings.SITE_URL.split("//")[-1]
+    host = uid_domain()
     expected = {
         f"session-{s.pk}@{host}": f"{date.isoformat()}T{instant}:00.000Z"
         for s, date, instant in zip(made, dates, instants, strict=True)
