@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from email.utils import make_msgid
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -47,6 +47,14 @@ class AccountAdapter(DefaultAccountAdapter):
         portal = {"current_site": PortalSite.current(), "login_url": settings.SITE_URL + reverse("account_login")}
         super().send_mail(template_prefix, email, {**portal, **context})
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """The password-reset link on SITE_URL, as every other mail's links: not on the host and port the
+        request came through (an internal name behind the proxy, 127.0.0.1:8000)."""
+        return on_site(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's mails (password reset, unknown address, security notices) with a Message-ID on the
         site's own domain, as the notifications have, not on the server's host name."""
@@ -73,6 +81,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 len(request.headers.get("x-forwarded-for", "").split(",")),
             )
             return request.META.get("REMOTE_ADDR") or "inconnue"
+
+
+def on_site(url: str) -> str:
+    """``url``'s path and query on SITE_URL's scheme and host."""
+    parts, site = urlsplit(url), urlsplit(settings.SITE_URL)
+    return urlunsplit((site.scheme, site.netloc, site.path.rstrip("/") + parts.path, parts.query, parts.fragment))
 
 
 def ent_uais(extra_data: dict) -> set[str]:

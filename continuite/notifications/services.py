@@ -60,6 +60,17 @@ DIGEST_TEMPLATE = "notifications/email/digest"
 
 # --- Quiet hours -------------------------------------------------------------------------------
 
+# Account mails (an invitation to choose a password, and any other "accounts.*" notice) are
+# transactional: someone is waiting for them and their link's validity already runs. They leave at
+# once, whatever the quiet hours or a daily digest; quiet hours are for notices about the pupils.
+# (allauth's own mails, password reset and security notices, do not go through the outbox: they
+# leave at once too.)
+TRANSACTIONAL_KIND_PREFIXES = ("accounts.",)
+
+
+def is_transactional(kind: str) -> bool:
+    return kind.startswith(TRANSACTIONAL_KIND_PREFIXES)
+
 
 def settings_of(etablissement_id: int) -> NotificationSettings:
     """The school's settings, or unsaved defaults (20:00–07:00) when it never changed them."""
@@ -218,6 +229,8 @@ def _notify(
         status, sent_at = Status.PORTAL_ONLY, now
     elif not email:
         status, last_error = Status.FAILED, _("Aucune adresse de courriel pour ce destinataire.")
+    elif is_transactional(kind):
+        pass
     elif allow_digest and _wants_digest(portal_user_id if guardian is None else None):
         status = Status.DIGEST
     else:
@@ -473,11 +486,13 @@ def notification_deliver(*, notification_id: int) -> str:
 def _record_failure(notification: Notification, exc: Exception) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if is_temporary(exc) and notification.attempts < MAX_ATTEMPTS:
-        school = settings_of(notification.etablissement_id)
         retry_at = timezone.now() + BACKOFF_BASE * 2 ** (notification.attempts - 1)
+        if not is_transactional(notification.kind):
+            school = settings_of(notification.etablissement_id)
+            retry_at = next_allowed_time(retry_at, quiet_start=school.quiet_start, quiet_end=school.quiet_end)
         Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
             status=Status.PENDING,
-            next_attempt_at=next_allowed_time(retry_at, quiet_start=school.quiet_start, quiet_end=school.quiet_end),
+            next_attempt_at=retry_at,
             claimed_until=None,
             enqueued_at=None,
             last_error=error,
