@@ -104,6 +104,9 @@ PAGE_LINK_APPS = ["planning", "suivi", "equipement"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for pages and feeds (static files are compressed in advance by whitenoise, above); placed
+    # before every middleware that reads or writes the response body. See docs/operations.md.
+    "continuite.audit.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "continuite.audit.middleware.SessionInactivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
