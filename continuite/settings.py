@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "continuite.accounts.middleware.RequireMfaForSensitiveRolesMiddleware",
+    "continuite.accounts.middleware.EntUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "continuite.audit.middleware.PermissionsPolicyMiddleware",
 ]

@@ -137,6 +137,24 @@ def refusal_page(request, *, reason: str, address: str, uais: set[str], provider
     )
 
 
+def ent_failure(request, *, provider_name: str, unreachable: bool, error: object = None) -> HttpResponse:
+    """The French page of an ENT login that could not finish: the ENT did not answer, or did not confirm
+    the login. What happened, what to do (try again, or the portal's own email and password), the way
+    back to the login page; the error goes to the log for the operator."""
+    logger.warning(
+        "Connexion par %s impossible (%s) : %s",
+        provider_name,
+        "ENT injoignable" if unreachable else "réponse de l'ENT refusée",
+        error if error is not None else "sans détail",
+    )
+    return render(
+        request,
+        "account/ent_unavailable.html",
+        {"provider": {"name": provider_name}, "unreachable": unreachable},
+        status=503 if unreachable else 502,
+    )
+
+
 def wrong_school(request, user, uais: set[str]) -> HttpResponse | None:
     """The same rule for every ENT login: when the ENT names the person's school, it must be the
     account's établissement."""
@@ -164,6 +182,24 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # Reached only when no local account matched: say why, and whom to ask, instead of
         # allauth's bare "sign-up closed" page.
         raise ImmediateHttpResponse(ent_refusal(request, sociallogin))
+
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None) -> None:
+        """An error on the way back from the ENT (refused code, unreachable token endpoint, a state lost):
+        the portal's French page instead of allauth's bare one. A login the person cancelled at the ENT
+        keeps allauth's "cancelled" page."""
+        from allauth.socialaccount.providers.base.constants import AuthError
+        from requests import RequestException
+
+        if error == AuthError.CANCELLED:
+            return
+        raise ImmediateHttpResponse(
+            ent_failure(
+                request,
+                provider_name=provider.name,
+                unreachable=isinstance(exception, RequestException),
+                error=exception or error or request.GET.get("error_description") or request.GET.get("error"),
+            )
+        )
 
     def pre_social_login(self, request, sociallogin) -> None:
         user = sociallogin.user

@@ -8,18 +8,20 @@ No account is ever created here.
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+from xml.parsers.expat import ExpatError
+
 from allauth.account.utils import perform_login
 from allauth.socialaccount.models import SocialAccount
 from cas import CASClient
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from requests import RequestException
 
-from .adapters import ent_uais, refusal_page, wrong_school
+from .adapters import ent_failure, ent_uais, refusal_page, wrong_school
 from .models import User
 
 NEXT_KEY = "ent_cas_next"
@@ -67,10 +69,15 @@ def cas_login(request):
         if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             request.session[NEXT_KEY] = next_url
         return redirect(client.get_login_url())
-    username, attributes, _pgtiou = client.verify_ticket(ticket)
+    try:
+        username, attributes, _pgtiou = client.verify_ticket(ticket)
+    except (RequestException, ExpatError, ElementTree.ParseError, ValueError) as exc:
+        # The CAS server unreachable, or an answer that is not CAS.
+        return ent_failure(request, provider_name=settings.ENT_CAS_NAME, unreachable=True, error=exc)
     if not username:
-        messages.error(request, _("L'ENT n'a pas confirmé votre connexion : recommencez depuis la page de connexion."))
-        return redirect("account_login")
+        return ent_failure(
+            request, provider_name=settings.ENT_CAS_NAME, unreachable=False, error=f"ticket {ticket[:12]}… refusé"
+        )
     attributes = attributes or {}
     user, address = cas_user(username, attributes)
     uais = ent_uais(attributes)

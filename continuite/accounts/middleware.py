@@ -25,3 +25,23 @@ class RequireMfaForSensitiveRolesMiddleware:
         ):
             return redirect(reverse("mfa_activate_totp") + "?obligatoire=1")
         return self.get_response(request)
+
+
+class EntUnavailableMiddleware:
+    """The ENT's OpenID Connect server unreachable when the login starts (allauth reads its discovery
+    document then, and lets the network error through): the portal's French page, not a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from requests import RequestException
+
+        if not isinstance(exception, RequestException) or not request.path.startswith("/comptes/"):
+            return None
+        from .adapters import ent_failure
+
+        return ent_failure(request, provider_name=settings.ENT_OIDC_NAME, unreachable=True, error=exception)
