@@ -6,6 +6,9 @@ Templates use the same helpers through ``{% load fr %}`` (``continuite/ecole/tem
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
+from collections.abc import Mapping
 
 MONTHS = (
     "janvier",
@@ -57,3 +60,37 @@ def week_label(monday: datetime.date, parity: str = "", last_day: datetime.date 
         friday = last_day
     letter = f" ({parity})" if parity else ""
     return f"semaine {number}{letter} du {day_month(monday)} au {day_month(friday)}"
+
+
+def elides(word: str) -> bool:
+    """Whether « de » (« que », « le ») loses its vowel before ``word``: a vowel, an h (names with a mute h:
+    d'Hugo, d'Hélène), a y before a consonant (d'Yves, but de Yanis, de Yasmine)."""
+    letters = unicodedata.normalize("NFD", str(word).strip().lstrip("«“\"'( ")).casefold()
+    letters = "".join(c for c in letters if not unicodedata.combining(c))
+    if not letters:
+        return False
+    if letters[0] == "y":
+        return len(letters) > 1 and letters[1] not in "aeiouy"
+    return letters[0] in "aeiouh"
+
+
+def de(name) -> str:
+    """ "de Léa DURAND", "d'Arthur ROGER", "d'Élodie", "de Yanis": « de » and a name, elided as French writes it."""
+    name = str(name)
+    return f"d'{name.strip()}" if elides(name) else f"de {name}"
+
+
+_DE_PLACEHOLDER = re.compile(r"\b([Dd])e \{(\w+)\}")
+
+
+def elide_placeholders(text: str, values: Mapping[str, object]) -> str:
+    """A text to fill with ``str.format``, « de {eleve} » elided when the value calls for it.
+
+    "Absences de {eleve}" with eleve="Arthur ROGER" → "Absences d'{eleve}" (the school's own texts
+    of the notices are written with a plain « de »)."""
+
+    def elide(match: re.Match) -> str:
+        value = values.get(match[2], "")
+        return f"{match[1]}'{{{match[2]}}}" if elides(str(value)) else match[0]
+
+    return _DE_PLACEHOLDER.sub(elide, text)

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from continuite import french
+
 from .queries import DeviceQuerySet, LoanQuerySet, NeedQuerySet
 
 DEFAULT_AGREEMENT_TEXT = _(
@@ -191,7 +193,7 @@ class DigitalReadiness(models.Model):
         verbose_name_plural = _("préparations numériques")
 
     def __str__(self) -> str:
-        return str(_("Préparation numérique de %(student)s") % {"student": self.student})
+        return str(_("Préparation numérique %(of_student)s") % {"of_student": french.de(self.student)})
 
     @property
     def missing(self) -> list[str]:

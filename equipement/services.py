@@ -269,12 +269,22 @@ def need_decide(
             etablissement=need.etablissement,
             kind="equipement.decision",
             template="equipement/notifications/need_decided",
-            context={"need": need, "person": str(need.person), "loan": loan},
+            context={"need": need, "person": str(need.person), "loan": loan, "decider": decider_label(user)},
             key=f"need-{need.pk}-decision",
             related=need,
             recipient=recipient,
         )
     return need
+
+
+def decider_label(user) -> str:
+    """Who answered a need, as the mails name him: "Nadia BENALI (gestionnaire)", "Paul ROUX (direction)"."""
+    from continuite.accounts.roles import Role
+
+    name = user.get_full_name() or user.email
+    roles = user.roles
+    role = Role.GESTIONNAIRE if Role.GESTIONNAIRE in roles and Role.DIRECTION not in roles else Role.DIRECTION
+    return f"{name} ({str(role.label).lower()})"
 
 
 @transaction.atomic
@@ -378,6 +388,9 @@ def _send_agreement_links(loan: Loan, *, etablissement, key: str) -> int:
                 "device": loan.device,
                 "student": loan.need.student,
                 "url": agreement_url(loan=loan, guardian=guardian),
+                # the signed link dies AGREEMENT_MAX_AGE after it is made, whenever the mail leaves
+                "valid_days": AGREEMENT_MAX_AGE.days,
+                "expires_at": timezone.localtime(timezone.now() + AGREEMENT_MAX_AGE),
             },
             key=key,
             related=loan,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from continuite import french
 from continuite.accounts.roles import Role
 from continuite.audit.models import AuditAction
 from continuite.audit.services import audit_record
@@ -555,6 +556,8 @@ def readiness_edit(request, student_pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Préparation numérique de %(name)s enregistrée.") % {"name": student.full_name})
+            messages.success(
+                request, _("Préparation numérique %(of_name)s enregistrée.") % {"of_name": french.de(student.full_name)}
+            )
             return redirect(reverse("equipement:readiness_list") + f"?classe={student.division_id}")
     return render(request, "equipement/readiness_edit.html", {"student": student, "readiness": readiness, "form": form})

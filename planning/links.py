@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from continuite import french
 from continuite.accounts.roles import Role
 
 from .access import TIMETABLE_READERS
@@ -47,7 +48,7 @@ def division_links(user, division) -> list[tuple[str, str]]:
 
 def student_links(user, student) -> list[tuple[str, str]]:
     roles = user.roles
-    label = _("La semaine de %(name)s") % {"name": student.first_name}
+    label = _("La semaine %(of_name)s") % {"of_name": french.de(student.first_name)}
     if roles & TIMETABLE_READERS or (student.division_id and student.division_id in user.tutored_division_ids):
         return [(label, reverse("planning:student_timetable", args=[student.pk]))]
     if Role.PARENT in roles:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from continuite import french
 from continuite.accounts.roles import Role
 
 from .access import (
@@ -102,8 +103,8 @@ def student_timetable(request, pk: int):
         request,
         grid=grid,
         monday=monday,
-        title=_("La semaine de %(name)s") % {"name": student.full_name},
-        caption=_("Séances de %(name)s") % {"name": student.full_name},
+        title=_("La semaine %(of_name)s") % {"of_name": french.de(student.full_name)},
+        caption=_("Séances %(of_name)s") % {"of_name": french.de(student.full_name)},
         student=student,
         # his groups, to read which half-group is in class when (one query)
         student_groups=list(student.groups.order_by("kind", "code")),

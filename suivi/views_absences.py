@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from continuite import french
 from continuite.ecole.models import Division
 
 from . import queries, services
@@ -122,8 +123,8 @@ def absence_justify(request, pk: int):
     else:
         messages.success(
             request,
-            _("Absences de %(name)s du %(day)s justifiées.")
-            % {"name": mark.student.full_name, "day": mark.register.date.strftime("%d/%m/%Y")},
+            _("Absences %(of_name)s du %(day)s justifiées.")
+            % {"of_name": french.de(mark.student.full_name), "day": mark.register.date.strftime("%d/%m/%Y")},
         )
     return _back(request, "suivi:absence_list")
 
@@ -140,7 +141,13 @@ def _process_absence(request, pk: int, form_class, invalid: str, process, done: 
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, done % {"name": mark.student.full_name, "day": mark.register.date.strftime("%d/%m/%Y")}
+            request,
+            done
+            % {
+                "name": mark.student.full_name,
+                "of_name": french.de(mark.student.full_name),
+                "day": mark.register.date.strftime("%d/%m/%Y"),
+            },
         )
     return _back(request, "suivi:absence_list")
 
@@ -169,7 +176,7 @@ def absence_settle(request, pk: int):
         SettleForm,
         _("Indiquez le motif du règlement de l'absence."),
         services.absence_settle,
-        _("Absence de %(name)s du %(day)s réglée."),
+        _("Absence %(of_name)s du %(day)s réglée."),
     )
 
 

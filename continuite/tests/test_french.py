@@ -44,3 +44,29 @@ def test_it_writes_a_signals_period_in_words_and_leaves_other_text_alone():
     assert render(Context({"value": "2026-11-17 → 2026-12-01"})) == "du 17 novembre au 1er décembre"
     assert render(Context({"value": "deux semaines"})) == "deux semaines"
     assert render(Context({"value": None})) == ""
+
+
+def test_it_elides_de_before_a_vowel_or_a_mute_h():
+    assert french.de("Arthur ROGER") == "d'Arthur ROGER"
+    assert french.de("Élodie MARTIN") == "d'Élodie MARTIN"
+    assert french.de("Hugo PETIT") == "d'Hugo PETIT"
+    assert french.de("Yves KLEIN") == "d'Yves KLEIN"
+    assert french.de("Institution Sainte-Marie") == "d'Institution Sainte-Marie"
+
+
+def test_it_keeps_de_before_a_consonant_and_a_consonant_y():
+    assert french.de("Léa DURAND") == "de Léa DURAND"
+    assert french.de("Yanis BENALI") == "de Yanis BENALI"
+    assert french.de("Lycée Jean Zay") == "de Lycée Jean Zay"
+
+
+def test_it_elides_in_templates_and_in_texts_filled_by_format():
+    html = Template("{% load fr %}{{ a|de }} · {{ b|de }}").render(Context({"a": "Arthur", "b": "Zoé"}))
+    assert html == "d&#x27;Arthur · de Zoé"
+    plain = Template("{% load fr %}{% autoescape off %}{{ a|de }}{% endautoescape %}").render(Context({"a": "Arthur"}))
+    assert plain == "d'Arthur"
+    text = "Absences de {eleve} : de {classe}. De {eleve}, {{eleve}}"
+    values = {"eleve": "Arthur ROGER", "classe": "1G3"}
+    assert french.elide_placeholders(text, values).format_map(values) == (
+        "Absences d'Arthur ROGER : de 1G3. D'Arthur ROGER, {eleve}"
+    )

@@ -140,7 +140,7 @@ def test_a_link_whose_domain_left_the_list_is_withdrawn_and_listed_for_the_refer
     assert "Pod au lycée (lien retiré" in words(pod_page)
     client.force_login(world.referent.user)
     text = words(client.get(tool.get_absolute_url()))
-    assert "L'adresse de Agenda du lycée n'est pas donnée aux élèves ni aux familles" in text
+    assert "L'adresse d'Agenda du lycée n'est pas donnée aux élèves ni aux familles" in text
     text = words(client.get(reverse("outils:link_policy")))
     assert "Sur les fiches d'outils de l'établissement, 2 liens ne sont plus montrés aux élèves ni aux familles" in text
     assert "Agenda du lycée https://lycee-zay.example.fr/agenda L'adresse d'accès doit pointer vers" in text

@@ -156,7 +156,9 @@ def notice_render(
     try:
         check_placeholders(template.subject)
         check_placeholders(template.body)
-        return template.subject.format_map(values), template.body.format_map(values)
+        # « de {eleve} » reads « d'Arthur ROGER » (the texts are written with a plain « de »)
+        subject, body = (french.elide_placeholders(text, values) for text in (template.subject, template.body))
+        return subject.format_map(values), body.format_map(values)
     except (ValidationError, KeyError, ValueError, IndexError, AttributeError, TypeError) as exc:
         raise ValidationError(
             _(

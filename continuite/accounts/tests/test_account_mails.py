@@ -65,7 +65,7 @@ def test_it_still_holds_a_notice_to_a_family_during_quiet_hours(world):
     with time_machine.travel(EVENING, tick=False):
         row = notify(
             etablissement=world.etablissement,
-            kind="suivi.notice",
+            kind="test.family-notice",
             template="notifications/email/message",
             context={"title": "Absence de Léa", "body": "Léa était absente."},
             guardian=world.guardian,

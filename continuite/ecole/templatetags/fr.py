@@ -8,6 +8,12 @@ register = template.Library()
 
 
 @register.filter
+def de(name):
+    """``{{ person|de }}`` → "de Léa DURAND", "d'Arthur ROGER" (escaped like any value in HTML)."""
+    return french.de(name) if name not in (None, "") else ""
+
+
+@register.filter
 def jour_mois(day):
     """ "1er décembre"."""
     return french.day_month(day) if day else ""

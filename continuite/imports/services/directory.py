@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from continuite import french
 from continuite.ecole.models import (
     Division,
     Etablissement,
@@ -775,10 +776,10 @@ def plan_responsables(plan: Plan, etab: Etablissement, year: SchoolYear, parsed,
             plan.problems.append(
                 Problem(
                     _(
-                        "Nouvelle adresse de %(name)s (%(email)s) déjà utilisée par un autre compte : "
+                        "Nouvelle adresse %(of_name)s (%(email)s) déjà utilisée par un autre compte : "
                         "son compte garde l'adresse %(old)s."
                     )
-                    % {"name": guardian.full_name, "email": guardian.email, "old": guardian.user.email},
+                    % {"of_name": french.de(guardian.full_name), "email": guardian.email, "old": guardian.user.email},
                     f'PERSONNE PERSONNE_ID="{guardian.siecle_id}"',
                     level="warning",
                 )
