@@ -8,6 +8,10 @@ catalogue is shipped by editing this file and adding a migration that calls the 
 
 Each tool is keyed by its ``slug``, which never changes once shipped: schools' copies and local
 settings refer to it.
+
+A ruled-out tool lists every domain its links use (Discord's invitations are on discord.gg, its older
+ones on discordapp.com, …): the link policy refuses them all, and no school may allow one of them or
+give it to a tool of its own (``outils.domains``).
 """
 
 # The word of the Dane (délégation académique au numérique), shown at the top of the catalogue.
@@ -559,7 +563,7 @@ TOOLS = [
         "limits": [],
         "rules": [],
         "no_recording": False,
-        "allowed_domains": ["discord.com", "discord.gg"],
+        "allowed_domains": ["discord.com", "discord.gg", "discordapp.com", "discordapp.net", "discord.media", "dis.gd"],
         "url": "",
         "reference_url": "https://discord.com/privacy",
         "alternative": "chat",
@@ -589,7 +593,7 @@ TOOLS = [
         "limits": [],
         "rules": [],
         "no_recording": False,
-        "allowed_domains": ["whatsapp.com", "wa.me"],
+        "allowed_domains": ["whatsapp.com", "wa.me", "whatsapp.net"],
         "url": "",
         "reference_url": "https://www.whatsapp.com/legal/privacy-policy-eea",
         "alternative": "chat",

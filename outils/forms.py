@@ -132,7 +132,10 @@ class AllowedDomainForm(forms.Form):
     domain = forms.CharField(
         label=_("Nom de domaine"),
         max_length=253,
-        help_text=_("Par exemple lelivrescolaire.fr (ses sous-domaines suivent)."),
+        help_text=_(
+            "Par exemple lelivrescolaire.fr (ses sous-domaines suivent) ; une adresse collée en entier, comme "
+            "https://www.lelivrescolaire.fr/manuel, donne son domaine."
+        ),
     )
     note = forms.CharField(label=_("Pourquoi ce domaine convient"), max_length=300)
 

@@ -22,17 +22,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from .domains import academie_ruled_out, academie_ruled_out_owner, host_matches
 from .queries import MODALITY_NEED_FIELDS, VIDEO_MODALITIES
+
+__all__ = ["host_matches", "host_of", "link_errors", "link_refusal", "link_use", "LinkCatalogue", "LinkRefused"]
 
 # What each use is called in a message: "pour <use>".
 USE_LABELS = {
     "visio": "une classe virtuelle",
-    "hybride": "une séance hybride",
+    "hybride": "une séance hybride suivie en direct à distance",
+    "hybride_autonomie": "une séance hybride dont le demi-groupe à distance travaille en autonomie",
     "async_distance": "un travail en autonomie",
 }
+
+
+def link_use(modality: str, hybrid_remote_mode: str = "") -> str:
+    """What a session's link is for, in the policy's words: its modality, except a hybrid session whose
+    remote half works in autonomy, whose link is one of the tools for work in autonomy."""
+    if modality == "hybride" and hybrid_remote_mode == "autonomie":
+        return "hybride_autonomie"
+    return modality
 
 
 def host_of(url: str) -> str | None:
@@ -45,9 +60,46 @@ def host_of(url: str) -> str | None:
     return (parts.hostname or "").lower().rstrip(".") or None
 
 
-def host_matches(host: str, domain: str) -> bool:
-    domain = domain.strip().lower().rstrip(".")
-    return bool(domain) and (host == domain or host.endswith("." + domain))
+@dataclass
+class LinkRefusal:
+    """Why a link may not be given to students, as one message: ``text`` everywhere, ``html()`` in a form,
+    where the tools to use instead link to their catalogue pages."""
+
+    message: str
+    use: str = ""
+    alternatives: list = field(default_factory=list)
+    # The reason in one short sentence, where a page flags a refused link (the message when empty).
+    headline: str = ""
+
+    @property
+    def summary(self) -> str:
+        return self.headline or self.message
+
+    def _instead(self) -> str:
+        return _("Pour %(use)s, utilisez à la place :") % {"use": USE_LABELS.get(self.use, self.use)}
+
+    @property
+    def text(self) -> str:
+        if not self.alternatives:
+            return self.message
+        return f"{self.message} {self._instead()} {', '.join(t.name for t in self.alternatives)}."
+
+    def html(self) -> SafeString:
+        if not self.alternatives:
+            return format_html("{}", self.message)
+        pages = ((t.get_absolute_url(), t.name) for t in self.alternatives)
+        # Shown in an alert (the form's errors, a refused link's warning): the alert's own link colour.
+        links = format_html_join(", ", '<a class="alert-link" href="{}">{}</a>', pages)
+        return format_html("{} {} {}.", self.message, self._instead(), links)
+
+
+class LinkRefused(ValidationError):
+    """The policy's refusal of a link, raised by the planner's services: its message is ``refusal.text``; a
+    form shows ``refusal.html()``."""
+
+    def __init__(self, refusal: LinkRefusal):
+        super().__init__(refusal.text, code="link_refused")
+        self.refusal = refusal
 
 
 class _Joined(models.Aggregate):
@@ -104,17 +156,27 @@ class LinkCatalogue:
                 AllowedDomain.objects.filter(etablissement_id=etablissement_id).values_list("domain", flat=True)
             )
         offered = {}
+        catalogue = cls(tools=tools, domains=domains, offered=offered)
         for use, fields in MODALITY_NEED_FIELDS.items():
             usable = [t for t in tools if not t.is_ruled_out and not t.locally_unavailable]
             usable = [t for t in usable if any(getattr(t, f) for f in fields)]
+            usable = [t for t in usable if not catalogue.on_ruled_out_domain(t)]
             if use not in VIDEO_MODALITIES:
                 usable.sort(key=lambda t: (t.gdpr_rank, t.position, t.name))
             offered[use] = usable
-        return cls(tools=tools, domains=domains, offered=offered)
+        return catalogue
 
     def ruled_out_owner(self, host: str, *, besides_slug: str = ""):
-        """The ruled-out tool a host belongs to, when no tool that is not ruled out shares the domain
-        (``besides_slug``: leaving out the tool being edited)."""
+        """The ruled-out tool a host belongs to (``besides_slug``: leaving out the tool being edited).
+
+        A domain of a tool the académie rules out always belongs to it, whatever the school's tools say;
+        a domain of a tool the school itself rules out, when no tool that is not ruled out shares it.
+        """
+        slug = academie_ruled_out_owner(host)
+        if slug is not None and slug != besides_slug:
+            tool = next((t for t in self.tools if t.slug == slug), None)
+            if tool is not None:
+                return tool
         owners = [
             t
             for t in self.tools
@@ -123,6 +185,19 @@ class LinkCatalogue:
         if owners and all(t.is_ruled_out for t in owners):
             return owners[0]
         return None
+
+    def on_ruled_out_domain(self, tool) -> bool:
+        """A tool that is not ruled out but claims a domain of a ruled-out one (a school's « Discord bis »
+        on discordapp.com, saved before the rule): never offered, never an alternative."""
+        if tool.is_ruled_out:
+            return False
+        for domain in tool.allowed_domains or []:
+            found = academie_ruled_out(domain)
+            if found is not None and found[0] != tool.slug:
+                return True
+            if self.ruled_out_owner(domain, besides_slug=tool.slug) is not None:
+                return True
+        return False
 
     def known_domain(self, host: str) -> bool:
         """The host belongs to a tool of the catalogue that is not ruled out, or to the school's list."""
@@ -135,81 +210,103 @@ class LinkCatalogue:
         return self.by_pk.get(getattr(tool, "pk", tool))
 
     def alternatives(self, use: str) -> str:
-        names = [t.name for t in self.offered.get(use, [])]
-        if not names:
-            return ""
-        return _("Pour %(use)s, utilisez à la place : %(tools)s.") % {
-            "use": USE_LABELS.get(use, use),
-            "tools": ", ".join(names),
-        }
+        """The sentence naming the tools offered for ``use`` (empty when there is none)."""
+        return LinkRefusal("", use, self.offered.get(use, [])).text.strip()
 
 
 def link_errors(*, etablissement, use: str, url: str, tool=None, catalogue: LinkCatalogue | None = None) -> list[str]:
-    """The French lines saying why ``url`` may not be given to students for ``use``; empty when it may.
+    """Why ``url`` may not be given to students for ``use``, as one French message; empty when it may.
 
-    ``use`` is a session modality ("visio", "hybride", "async_distance"); work to do is "async_distance".
+    ``use`` is a session's ``link_use`` ("visio", "hybride", "hybride_autonomie", "async_distance");
+    work to do is "async_distance".
     """
-    return [line for line in _errors(etablissement, use, url, tool, catalogue) if line]
+    refusal = link_refusal(etablissement=etablissement, use=use, url=url, tool=tool, catalogue=catalogue)
+    return [refusal.text] if refusal is not None else []
 
 
-def _errors(etablissement, use, url, tool, catalogue) -> list[str]:
+def link_refusal(
+    *, etablissement, use: str, url: str, tool=None, catalogue: LinkCatalogue | None = None
+) -> LinkRefusal | None:
+    """``link_errors``'s refusal with the tools to use instead (``LinkRefusal``), or None when the link may be given."""
     url = (url or "").strip()
     if not url and tool is None:
-        return []
+        return None
     if use not in MODALITY_NEED_FIELDS:
-        return [_("Un lien n'est donné aux élèves que pour une classe virtuelle, une séance hybride ou un travail.")]
+        return LinkRefusal(
+            _("Un lien n'est donné aux élèves que pour une classe virtuelle, une séance hybride ou un travail.")
+        )
     catalogue = catalogue or LinkCatalogue.load(etablissement)
     offered = catalogue.offered.get(use, [])
     if tool is not None:
         # Checked as the school's catalogue has it now (its copy, its domains), not as it was chosen.
         tool = catalogue.version_of(tool) or tool
-    if tool is not None and tool.pk not in {t.pk for t in offered}:
-        return [
-            _("L'outil « %(tool)s » n'est pas proposé pour %(use)s.") % {"tool": tool.name, "use": USE_LABELS[use]},
-            catalogue.alternatives(use),
+    instead = offered
+    tool_offered = tool is None or tool.pk in {t.pk for t in offered}
+    not_offered = _("L'outil « %(tool)s » n'est pas proposé pour %(use)s.") % {
+        "tool": getattr(tool, "name", ""),
+        "use": USE_LABELS[use],
+    }
+    host = host_of(url) if url else None
+    if url and host is None:
+        return LinkRefusal(_("Ce lien n'est pas une adresse valide."))
+    ruled_out = catalogue.ruled_out_owner(host) if host else None
+    if ruled_out is not None:
+        # Said first, with the académie's reasons, whatever tool was chosen.
+        sentences = [
+            _("« %(host)s » est un lien de %(tool)s, outil à proscrire : %(reasons)s")
+            % {"host": host, "tool": ruled_out.name, "reasons": " ".join(ruled_out.gdpr_reason_list)}
         ]
+        if tool is not None and not tool_offered:
+            sentences.append(not_offered)
+        elif tool is not None:
+            sentences.append(_tool_domains_sentence(tool))
+        headline = _("« %(host)s » est un lien de %(tool)s, outil à proscrire.") % {
+            "host": host,
+            "tool": ruled_out.name,
+        }
+        return LinkRefusal(" ".join(s for s in sentences if s), use, instead, headline)
+    if not tool_offered:
+        return LinkRefusal(not_offered, use, instead)
     if not url:
-        return []
-    host = host_of(url)
-    if host is None:
-        return [_("Ce lien n'est pas une adresse valide.")]
+        return None
     if urlsplit(url).scheme != "https":
-        return [_("Le lien doit commencer par https://.")]
+        return LinkRefusal(_("Le lien doit commencer par https://."))
     if tool is not None:
         if not tool.allowed_domains:
-            return [_("Aucun domaine n'est autorisé pour les liens de l'outil « %(tool)s ».") % {"tool": tool.name}]
+            return LinkRefusal(
+                _("Aucun domaine n'est autorisé pour les liens de l'outil « %(tool)s ».") % {"tool": tool.name}
+            )
         if not any(host_matches(host, d) for d in tool.allowed_domains):
-            return [
-                _("Le lien d'un outil « %(tool)s » doit pointer vers %(domains)s.")
-                % {"tool": tool.name, "domains": ", ".join(tool.allowed_domains)}
-            ]
-        return []
+            return LinkRefusal(_tool_domains_sentence(tool))
+        return None
     owners = [t for t in catalogue.tools if any(host_matches(host, d) for d in t.allowed_domains or [])]
     if any(t.pk in {o.pk for o in offered} for t in owners):
-        return []
-    ruled_out = next((t for t in owners if t.is_ruled_out), None)
-    if ruled_out is not None:
-        return [
-            _("« %(host)s » est un lien de %(tool)s, outil à proscrire :") % {"host": host, "tool": ruled_out.name},
-            *ruled_out.gdpr_reason_list,
-            catalogue.alternatives(use),
-        ]
+        return None
     if owners:
-        return [
+        return LinkRefusal(
             _("« %(host)s » est un lien de %(tool)s, qui n'est pas proposé pour %(use)s dans l'établissement.")
             % {"host": host, "tool": owners[0].name, "use": USE_LABELS[use]},
-            catalogue.alternatives(use),
-        ]
+            use,
+            instead,
+        )
     if any(host_matches(host, d) for d in catalogue.domains):
-        return []
-    return [
+        return None
+    return LinkRefusal(
         _(
             "« %(host)s » n'est le domaine d'aucun outil du catalogue de l'établissement : demandez au référent "
             "numérique de l'ajouter à la liste des domaines autorisés s'il convient."
         )
         % {"host": host},
-        catalogue.alternatives(use),
-    ]
+        use,
+        instead,
+    )
+
+
+def _tool_domains_sentence(tool) -> str:
+    return _("Le lien d'un outil « %(tool)s » doit pointer vers %(domains)s.") % {
+        "tool": tool.name,
+        "domains": ", ".join(tool.allowed_domains or []) or "—",
+    }
 
 
 class LinkChecker:
@@ -223,7 +320,7 @@ class LinkChecker:
     def __init__(self, etablissement_id: int | None):
         self.etablissement_id = etablissement_id
         self._catalogue: LinkCatalogue | None = None
-        self._verdicts: dict[tuple, list[str]] = {}
+        self._verdicts: dict[tuple, LinkRefusal | None] = {}
 
     @property
     def catalogue(self) -> LinkCatalogue:
@@ -231,21 +328,26 @@ class LinkChecker:
             self._catalogue = LinkCatalogue.load(self.etablissement_id)
         return self._catalogue
 
-    def errors(self, *, use: str, url: str, tool_id: int | None = None) -> list[str]:
-        """Why ``url`` may not be shown now as a link for ``use`` (see ``link_errors``); empty when it may."""
+    def refusal(self, *, use: str, url: str, tool_id: int | None = None) -> LinkRefusal | None:
+        """Why ``url`` may not be shown now as a link for ``use`` (see ``link_refusal``); None when it may."""
         key = (use, url, tool_id)
         if key not in self._verdicts:
             tool = None
             if tool_id is not None:
                 tool = self.catalogue.version_of(tool_id)
             if tool_id is not None and tool is None:
-                verdict = [_("L'outil choisi n'est pas proposé dans l'établissement.")]
+                verdict = LinkRefusal(_("L'outil choisi n'est pas proposé dans l'établissement."))
             else:
-                verdict = link_errors(
+                verdict = link_refusal(
                     etablissement=self.etablissement_id, use=use, url=url, tool=tool, catalogue=self.catalogue
                 )
             self._verdicts[key] = verdict
         return self._verdicts[key]
+
+    def errors(self, *, use: str, url: str, tool_id: int | None = None) -> list[str]:
+        """``refusal``'s message as ``link_errors`` gives it: one line, empty when the link may be shown."""
+        refusal = self.refusal(use=use, url=url, tool_id=tool_id)
+        return [refusal.text] if refusal is not None else []
 
 
 def tool_address_errors(tool, *, catalogue: LinkCatalogue) -> list[str]:
@@ -290,8 +392,8 @@ def page_link_errors(url: str, *, catalogue: LinkCatalogue, trusted: bool = Fals
     owner = catalogue.ruled_out_owner(host)
     if owner is not None:
         return [
-            _("« %(host)s » est un lien de %(tool)s, outil à proscrire :") % {"host": host, "tool": owner.name},
-            *owner.gdpr_reason_list,
+            _("« %(host)s » est un lien de %(tool)s, outil à proscrire : %(reasons)s")
+            % {"host": host, "tool": owner.name, "reasons": " ".join(owner.gdpr_reason_list)}
         ]
     if trusted:
         return []

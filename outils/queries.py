@@ -7,6 +7,7 @@ school's list) is the link policy's to say: ``outils.policy``.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -15,26 +16,63 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, 
 if TYPE_CHECKING:
     from .models import Tool
 
-# Session modalities of the planner → the need fields of the tools it may offer.
+# Session modalities of the planner → the need fields of the tools it may offer. A hybrid session
+# follows its remote half: "hybride" when it follows by video, "hybride_autonomie" when it works in
+# autonomy (``outils.policy.link_use``).
 VIDEO_MODALITIES = frozenset({"visio", "hybride"})
+AUTONOMY_NEED_FIELDS = ("serves_courses", "serves_media", "serves_documents", "serves_collaborative_writing")
 MODALITY_NEED_FIELDS = {
     "visio": ("serves_virtual_class",),
     "hybride": ("serves_virtual_class",),
-    "async_distance": ("serves_courses", "serves_media", "serves_documents", "serves_collaborative_writing"),
+    "hybride_autonomie": AUTONOMY_NEED_FIELDS,
+    "async_distance": AUTONOMY_NEED_FIELDS,
 }
 
 
-# Words a teacher types for a need, folded (lower case, no accents) → the need field they mean.
+# Words people type, folded (lower case, no accents) → what they mean: a need ("visio" → the
+# classe virtuelle), a name ("BBB" → BigBlueButton) or where a tool is hosted ("ENT" → NetO'Centre).
+# Each is matched as whole words of the query.
+NEED, NAME, HOSTING = "need", "name", "hosting"
 SEARCH_SYNONYMS = {
-    "visio": "serves_virtual_class",
-    "webconf": "serves_virtual_class",
-    "classe virtuelle": "serves_virtual_class",
-    "cours en direct": "serves_virtual_class",
-    "video": "serves_media",
-    "podcast": "serves_media",
-    "fichier": "serves_documents",
-    "document": "serves_documents",
-    "message": "serves_communication",
+    **{
+        word: (NEED, "serves_virtual_class")
+        for word in (
+            "visio",
+            "visios",
+            "visioconference",
+            "visioconferences",
+            "visio conference",
+            "videoconference",
+            "webconf",
+            "webconference",
+            "classe virtuelle",
+            "classes virtuelles",
+            "cours en direct",
+            "en direct",
+            "reunion",
+            "camera",
+        )
+    },
+    **{word: (NAME, "BigBlueButton") for word in ("bbb", "big blue button", "bigbluebutton")},
+    **{word: (HOSTING, "ent") for word in ("ent", "netocentre", "neto centre")},
+    **{word: (HOSTING, "cned") for word in ("cned", "ma classe a la maison")},
+    **{
+        word: (NEED, "serves_media")
+        for word in ("video", "videos", "son", "audio", "podcast", "podcasts", "capsule", "capsules")
+    },
+    **{
+        word: (NEED, "serves_documents")
+        for word in ("fichier", "fichiers", "document", "documents", "stockage", "cloud", "partager")
+    },
+    **{
+        word: (NEED, "serves_communication")
+        for word in ("message", "messages", "messagerie", "mail", "courriel", "tchat", "discussion")
+    },
+    **{
+        word: (NEED, "serves_collaborative_writing")
+        for word in ("collaboratif", "collaborative", "ecrire a plusieurs", "ecriture collaborative", "pad")
+    },
+    **{word: (NEED, "serves_courses") for word in ("qcm", "quiz", "exercice", "exercices", "devoir", "devoirs")},
 }
 
 
@@ -76,8 +114,17 @@ class ToolQuerySet(models.QuerySet):
         )
 
     def offered(self):
-        """Tools that may be proposed: not ruled out, not unavailable here (after ``for_etablissement``)."""
-        return self.exclude(gdpr_status="a_proscrire").filter(locally_unavailable=False)
+        """Tools that may be proposed: not ruled out, not unavailable here (after ``for_etablissement``), on
+        no domain of a tool the académie rules out (a school's « Discord bis » on discordapp.com)."""
+        from .domains import ACADEMIE_RULED_OUT
+
+        on_ruled_out = Q(pk__in=[])
+        for _slug, _name, domains in ACADEMIE_RULED_OUT:
+            for domain in domains:
+                # The list is stored as JSON text: a domain is '"discord.gg"', a subdomain ends with '.discord.gg"'.
+                on_ruled_out |= Q(allowed_domains__icontains=f'"{domain}"')
+                on_ruled_out |= Q(allowed_domains__icontains=f'.{domain}"')
+        return self.exclude(gdpr_status="a_proscrire").filter(locally_unavailable=False).exclude(on_ruled_out)
 
     def serving_any(self, need_fields):
         condition = Q()
@@ -86,22 +133,37 @@ class ToolQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def search(self, text: str):
-        """Words of the tools' sheets, and the words people use for a need ("visio" → classe virtuelle)."""
+        """Words of the tools' sheets, and the words people use (``SEARCH_SYNONYMS``: "visio" → classe
+        virtuelle, "BBB" → BigBlueButton, "ENT" → NetO'Centre's tools).
+
+        Each tool found gets a ``relevance``: 2 when its name, its need or its hosting answers, 1 when only
+        its sheet's text mentions the words (Moodle's description names the classe virtuelle: it comes
+        after the video tools for « classe virtuelle »). Equal ones keep the catalogue's order
+        (recommended first).
+        """
         text = text.strip()
         if not text:
             return self.none()
-        condition = (
-            Q(name__icontains=text)
-            | Q(summary__icontains=text)
+        by_name = Q(name__icontains=text)
+        by_need = Q(pk__in=[])
+        in_text = (
+            Q(summary__icontains=text)
             | Q(description__icontains=text)
             | Q(rules__icontains=text)
             | Q(limits__icontains=text)
         )
-        words = _fold(text)
-        for synonym, field in SEARCH_SYNONYMS.items():
-            if synonym in words:
-                condition |= Q(**{field: True})
-        return self.filter(condition)
+        words = " " + " ".join(re.findall(r"[a-z0-9]+", _fold(text))) + " "
+        for synonym, (kind, value) in SEARCH_SYNONYMS.items():
+            if f" {synonym} " not in words:
+                continue
+            if kind == NAME:
+                by_name |= Q(name__icontains=value)
+            elif kind == HOSTING:
+                by_need |= Q(hosting=value)
+            else:
+                by_need |= Q(**{value: True})
+        relevance = Case(When(by_name | by_need, then=Value(2)), default=Value(1), output_field=IntegerField())
+        return self.filter(by_name | by_need | in_text).annotate(relevance=relevance)
 
     def recommended_first(self, *, ent_first: bool = False):
         """Recommended, then possible, then ruled out; for video, ENT login first (intrusions)."""

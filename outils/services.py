@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from continuite.ecole.models import Etablissement
 from continuite.ecole.services import save_validated
 
+from .domains import ACADEMIE_RULED_OUT_SLUGS, academie_ruled_out, domain_from_input, is_public_suffix
 from .models import AUDIENCE_FIELDS, NEED_FIELDS, GdprStatus, Tool, ToolLocalSetting, Tutorial
 
 # The fields a school may change on a tool (the rest says where the row comes from).
@@ -47,6 +48,14 @@ def normalise_domains(domains) -> list[str]:
         domain = raw.strip().lower().rstrip(".")
         if not domain:
             continue
+        if is_public_suffix(domain):
+            raise ValidationError(
+                _(
+                    "%(domain)s est partagé par des milliers de sites : ajoutez l'adresse précise du site, par "
+                    "exemple monprojet.%(domain)s."
+                )
+                % {"domain": domain}
+            )
         if not DOMAIN_RE.match(domain):
             raise ValidationError(
                 _("« %(domain)s » n'est pas un nom de domaine (exemple : netocentre.fr).") % {"domain": raw.strip()}
@@ -61,6 +70,11 @@ def _check_tool(tool: Tool, etablissement: Etablissement) -> None:
         raise ValidationError(_("Indiquez au moins un besoin auquel l'outil répond."))
     if tool.gdpr_status == GdprStatus.RULED_OUT and not tool.gdpr_reasons.strip():
         raise ValidationError(_("Un outil à proscrire doit dire pourquoi : indiquez au moins une raison."))
+    if tool.slug in ACADEMIE_RULED_OUT_SLUGS and tool.gdpr_status != GdprStatus.RULED_OUT:
+        raise ValidationError(
+            _("L'académie demande de proscrire « %(tool)s » : un établissement ne peut pas changer ce statut.")
+            % {"tool": tool.name}
+        )
     _check_tool_url(tool, etablissement)
     alternative = tool.alternative
     if alternative is not None:
@@ -70,6 +84,12 @@ def _check_tool(tool: Tool, etablissement: Etablissement) -> None:
             raise ValidationError(_("L'alternative proposée ne peut pas être un outil à proscrire."))
         if alternative.etablissement_id not in (None, etablissement.pk):
             raise ValidationError(_("L'alternative doit être un outil du catalogue de l'établissement."))
+        if not alternative.for_students:
+            raise ValidationError(
+                _("L'alternative proposée doit être un outil ouvert aux élèves (public « Élèves » de sa fiche).")
+            )
+        if any(academie_ruled_out(d) for d in alternative.allowed_domains or []):
+            raise ValidationError(_("L'alternative proposée ne peut pas être sur le domaine d'un outil à proscrire."))
 
 
 def _check_tool_url(tool: Tool, etablissement: Etablissement) -> None:
@@ -81,14 +101,18 @@ def _check_tool_url(tool: Tool, etablissement: Etablissement) -> None:
     catalogue = LinkCatalogue.load(etablissement)
     if tool.gdpr_status != GdprStatus.RULED_OUT:
         for domain in tool.allowed_domains or []:
-            owner = catalogue.ruled_out_owner(domain, besides_slug=tool.slug)
-            if owner is not None:
+            found = academie_ruled_out(domain)
+            owner_name = found[1] if found is not None and found[0] != tool.slug else None
+            if owner_name is None:
+                owner = catalogue.ruled_out_owner(domain, besides_slug=tool.slug)
+                owner_name = owner.name if owner is not None else None
+            if owner_name is not None:
                 raise ValidationError(
                     _(
                         "« %(domain)s » est un domaine de %(tool)s, outil à proscrire : un autre outil ne peut pas "
                         "le prendre."
                     )
-                    % {"domain": domain, "tool": owner.name}
+                    % {"domain": domain, "tool": owner_name}
                 )
     errors = tool_address_errors(tool, catalogue=catalogue)
     if errors:
@@ -231,6 +255,7 @@ def allowed_domain_add(*, etablissement: Etablissement, domain: str, note: str, 
     from .models import AllowedDomain
     from .policy import host_matches
 
+    domain, _from_address = domain_from_input(domain)
     found = normalise_domains([domain])
     if not found:
         raise ValidationError(_("Indiquez un nom de domaine (exemple : lelivrescolaire.fr)."))
@@ -238,6 +263,12 @@ def allowed_domain_add(*, etablissement: Etablissement, domain: str, note: str, 
     note = note.strip()
     if not note:
         raise ValidationError(_("Dites en quelques mots pourquoi ce domaine est autorisé."))
+    academie = academie_ruled_out(domain)
+    if academie is not None:
+        raise ValidationError(
+            _("« %(domain)s » est un domaine de %(tool)s, outil à proscrire : il ne peut pas être autorisé.")
+            % {"domain": domain, "tool": academie[1]}
+        )
     for tool in Tool.objects.for_etablissement(etablissement).filter(gdpr_status=GdprStatus.RULED_OUT):
         if any(host_matches(domain, d) or host_matches(d, domain) for d in tool.allowed_domains or []):
             raise ValidationError(

@@ -38,12 +38,26 @@ def _catalogue(etablissement_id: int):
     return Tool.objects.for_etablissement(etablissement_id).select_related("alternative").recommended_first()
 
 
+def _may_replace(tool: Tool, policy) -> bool:
+    """A tool named instead of a ruled-out one: offered here, open to students, on no ruled-out domain."""
+    return (
+        not tool.is_ruled_out
+        and not tool.locally_unavailable
+        and tool.for_students
+        and not policy.on_ruled_out_domain(tool)
+    )
+
+
 def _with_replacements(tools: list[Tool], catalogue: list[Tool]) -> list[Tool]:
     """Give each ruled-out tool ``replacements``: for each of its needs, the tools offered for it.
 
-    Discord serves communication and the classe virtuelle: both are named, not the chat alone.
+    Discord serves communication and the classe virtuelle: both are named, not the chat alone. A tool is
+    named only if students may use it (``_may_replace``): never a school's tool on a ruled-out domain.
     """
-    offered = [t for t in catalogue if not t.is_ruled_out and not t.locally_unavailable]
+    from .policy import LinkCatalogue
+
+    policy = LinkCatalogue(tools=list(catalogue), domains=[], offered={})
+    offered = [t for t in catalogue if _may_replace(t, policy)]
     for tool in tools:
         if tool.is_ruled_out:
             tool.replacements = [
@@ -80,7 +94,9 @@ def tool_list(request):
 def tool_search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    tools = _sorted_for_display(_catalogue(_etablissement_id(request)).search(query)) if query else []
+    found = _catalogue(_etablissement_id(request)).search(query) if query else []
+    # The best answers first (a name, then a need), each group as the catalogue orders it.
+    tools = _sorted_for_display(sorted(found, key=lambda tool: -tool.relevance))
     if any(tool.is_ruled_out for tool in tools):
         _with_replacements(tools, list(_catalogue(_etablissement_id(request))))
     return render(request, "outils/tool_search.html", {"search_form": form, "query": query, "tools": tools})
@@ -263,16 +279,18 @@ def tutorial_edit(request, pk: int):
 @login_required
 def family_page(request):
     """For families: the tools their children use, what is ruled out, and how to get ENT codes."""
+    from .policy import LinkCatalogue
+
     etablissement_id = _etablissement_id(request)
-    tools = list(
-        Tool.objects.for_etablissement(etablissement_id)
-        .filter(for_students=True)
-        .exclude(gdpr_status="a_proscrire")
-        .filter(locally_unavailable=False)
-        .recommended_first()
-    )
-    ruled_out = Tool.objects.for_etablissement(etablissement_id).filter(gdpr_status="a_proscrire")
-    ruled_out = ruled_out.select_related("alternative").order_by("name")
+    catalogue = list(_catalogue(etablissement_id))
+    policy = LinkCatalogue(tools=catalogue, domains=[], offered={})
+    tools = [tool for tool in catalogue if _may_replace(tool, policy)]
+    ruled_out = sorted((tool for tool in catalogue if tool.is_ruled_out), key=lambda tool: tool.name)
+    by_slug = {tool.slug: tool for tool in catalogue}
+    for tool in ruled_out:
+        # The sheet's « à utiliser à la place », as the school sees that tool, if students may use it.
+        alternative = by_slug.get(tool.alternative.slug) if tool.alternative_id else None
+        tool.family_alternative = alternative if alternative and _may_replace(alternative, policy) else None
     etablissement = Etablissement.objects.only("name", "contact_email").get(pk=etablissement_id)
     return render(
         request,
@@ -290,7 +308,7 @@ def _refused_links(etablissement, today):
 
     from planning.models import Homework, Session
 
-    from .policy import LinkCatalogue, link_errors
+    from .policy import LinkCatalogue, link_errors, link_use
 
     catalogue = LinkCatalogue.load(etablissement)
     monday = today - dt.timedelta(days=today.weekday())
@@ -303,10 +321,11 @@ def _refused_links(etablissement, today):
         .order_by("date", "start")
     )
     for session in sessions:
+        use = link_use(session.modality, session.hybrid_remote_mode)
         errors = link_errors(
-            etablissement=etablissement, use=session.modality, url=session.link, tool=session.tool, catalogue=catalogue
+            etablissement=etablissement, use=use, url=session.link, tool=session.tool, catalogue=catalogue
         )
-        if errors and session.modality in catalogue.offered:
+        if errors and use in catalogue.offered:
             audience = session.division or session.group
             rows.append(
                 {
@@ -391,12 +410,18 @@ def link_policy(request):
     form = AllowedDomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.allowed_domain_add(etablissement=etablissement, by=request.user, **form.cleaned_data)
+            allowed = services.allowed_domain_add(etablissement=etablissement, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Domaine « %(domain)s » autorisé.") % {"domain": form.cleaned_data["domain"]})
+            typed = form.cleaned_data["domain"].strip()
+            message = _("Domaine « %(domain)s » autorisé.")
+            if typed.lower().rstrip(".") != allowed.domain:
+                message += " " + _(
+                    "Il est tiré de l'adresse collée (%(typed)s) : tout le site et ses sous-domaines sont acceptés."
+                )
+            messages.success(request, message % {"domain": allowed.domain, "typed": typed})
             return redirect("outils:link_policy")
     catalogue, refused = _refused_links(etablissement, timezone.localdate())
     domains = AllowedDomain.objects.filter(etablissement=etablissement).select_related("added_by")
@@ -410,6 +435,26 @@ def link_policy(request):
             "refused_on_pages": _refused_page_links(etablissement, catalogue),
         },
     )
+
+
+def _links_on_domain(etablissement, domain: str, today) -> int:
+    """How many links of sessions (from this week on) and of work (due from today) are on ``domain``."""
+    import datetime as dt
+
+    from planning.models import Homework, Session
+
+    from .policy import host_matches, host_of
+
+    monday = today - dt.timedelta(days=today.weekday())
+    links = [
+        *Session.objects.filter(etablissement=etablissement, date__gte=monday)
+        .exclude(link="")
+        .values_list("link", flat=True),
+        *Homework.objects.filter(etablissement=etablissement, due_date__gte=today)
+        .exclude(link="")
+        .values_list("link", flat=True),
+    ]
+    return sum(1 for link in links if host_matches(host_of(link) or "", domain))
 
 
 @login_required
@@ -434,21 +479,33 @@ def refused_links_notify(request):
 
 
 @login_required
-@require_POST
 def domain_remove(request, pk: int):
+    """Take a domain off the school's list, in two steps: a page that says what follows, then its button."""
     from django.shortcuts import get_object_or_404
+    from django.utils import timezone
 
     from .models import AllowedDomain
 
     require_role(request.user, *CATALOGUE_EDITORS)
-    allowed = get_object_or_404(AllowedDomain, pk=pk, etablissement_id=_etablissement_id(request))
-    services.allowed_domain_remove(allowed=allowed, etablissement=allowed.etablissement)
-    messages.success(
-        request,
-        _(
-            "Domaine « %(domain)s » retiré : ses liens ne sont plus montrés aux élèves ni aux familles, et leurs "
-            "enseignants voient qu'ils sont à changer."
-        )
-        % {"domain": allowed.domain},
+    allowed = get_object_or_404(
+        AllowedDomain.objects.select_related("added_by"), pk=pk, etablissement_id=_etablissement_id(request)
     )
-    return redirect("outils:link_policy")
+    if request.method == "POST" and request.POST.get("confirmer") == "oui":
+        services.allowed_domain_remove(allowed=allowed, etablissement=allowed.etablissement)
+        messages.success(
+            request,
+            _(
+                "Domaine « %(domain)s » retiré : ses liens ne sont plus montrés aux élèves ni aux familles, et leurs "
+                "enseignants voient qu'ils sont à changer."
+            )
+            % {"domain": allowed.domain},
+        )
+        return redirect("outils:link_policy")
+    return render(
+        request,
+        "outils/domain_remove.html",
+        {
+            "allowed": allowed,
+            "links": _links_on_domain(allowed.etablissement_id, allowed.domain, timezone.localdate()),
+        },
+    )

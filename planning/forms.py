@@ -72,8 +72,9 @@ class ModalityForm(forms.Form):
         label=_("Outil (catalogue de l'établissement)"),
         required=False,
         help_text=_(
-            "Les outils sont rangés par modalité : une classe virtuelle ou une séance hybride avec un outil de "
-            "classe virtuelle, un travail en autonomie avec un outil de cours ou de ressources."
+            "Les outils sont rangés par modalité : une classe virtuelle, ou une séance hybride dont le demi-groupe "
+            "à distance suit en direct, avec un outil de classe virtuelle ; un travail en autonomie, à distance ou "
+            "pour le demi-groupe d'une séance hybride, avec un outil de cours ou de ressources."
         ),
     )
     link = forms.URLField(
@@ -137,8 +138,8 @@ def readers_of_links(guardians_allowed: bool) -> str:
 
 # The tool list of the session form, one group per use (the service checks the modality chosen).
 TOOL_GROUPS = [
-    (Modality.VISIO, _("Classe virtuelle ou séance hybride")),
-    (Modality.ASYNC_DISTANCE, _("Travail en autonomie")),
+    (Modality.VISIO, _("Classe virtuelle, ou hybride suivie en direct")),
+    (Modality.ASYNC_DISTANCE, _("Travail en autonomie, à distance ou en hybride")),
 ]
 
 

@@ -218,7 +218,9 @@ def _validate_modality(
         raise ValidationError(_("Modalité inconnue."))
     if modality == Modality.HYBRIDE:
         _validate_hybrid(division, group, hybrid_room_half, hybrid_remote_mode, hybrid_remote_division)
-    _check_link(etablissement=etablissement, modality=modality, link=link, tool=tool)
+    _check_link(
+        etablissement=etablissement, modality=modality, link=link, tool=tool, hybrid_remote_mode=hybrid_remote_mode
+    )
 
 
 def _validate_hybrid(division, group, room_half: str, remote_mode: str, remote_division) -> None:
@@ -257,19 +259,36 @@ def audience_has_halves(*, division: Division | None, group: Group | None) -> bo
     ).exists()
 
 
-def _check_link(*, etablissement: Etablissement, modality: str, link: str, tool) -> None:
+def _check_link(*, etablissement: Etablissement, modality: str, link: str, tool, hybrid_remote_mode: str = "") -> None:
     """The one check of a link given to students, for sessions and work alike (``outils.policy``).
 
     A link must be one of a catalogue tool offered for the modality, or of a domain the référent
-    numérique allowed; a chosen tool must be offered for the modality, and the link on its domains.
+    numérique allowed; a chosen tool must be offered for the modality, and the link on its domains. A
+    hybrid session follows its remote half: by video, the video tools; in autonomy, the tools for work
+    in autonomy. A refusal is raised as ``LinkRefused`` (its form shows the tools instead as links).
     """
-    if modality not in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE):
+    if modality not in LINK_MODALITIES:
         return
-    from outils.policy import link_errors
+    from outils.policy import LinkRefused, link_refusal, link_use
 
-    errors = link_errors(etablissement=etablissement, use=modality, url=link, tool=tool)
-    if errors:
-        raise ValidationError(errors)
+    refusal = link_refusal(etablissement=etablissement, use=link_use(modality, hybrid_remote_mode), url=link, tool=tool)
+    if refusal is not None:
+        raise LinkRefused(refusal)
+
+
+# The modalities whose students get a link (and a tool); any other keeps none.
+LINK_MODALITIES = (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE)
+
+
+def dropped_link_reason(modality: str) -> str:
+    """Why a link typed for a session of ``modality`` is not kept (empty when it is kept)."""
+    if modality in LINK_MODALITIES:
+        return ""
+    if modality == Modality.CANCELLED:
+        return _("une séance annulée n'en a pas besoin")
+    if modality == Modality.ASYNC_PRESENCE:
+        return _("une séance en autonomie dans l'établissement n'en a pas ; donnez-le avec le travail à faire")
+    return _("une séance en classe n'en a pas besoin")
 
 
 def _session_fields(
@@ -289,13 +308,13 @@ def _session_fields(
         "hybrid_room_half": hybrid_room_half if is_hybrid else "",
         "hybrid_remote_division": hybrid_remote_division if is_hybrid else None,
         "hybrid_remote_mode": hybrid_remote_mode if is_hybrid else "",
-        "link": link if modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE) else "",
+        "link": link if modality in LINK_MODALITIES else "",
         "async_place": async_place if modality == Modality.ASYNC_PRESENCE else "",
         "paper_version": paper_version if modality == Modality.ASYNC_DISTANCE else False,
         "notes": notes,
     }
     if _HAS_TOOL_FIELD:
-        fields["tool"] = tool if modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE) else None
+        fields["tool"] = tool if modality in LINK_MODALITIES else None
     return fields
 
 
@@ -694,7 +713,7 @@ def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.dat
     week of the other parity, the other half-group is in the room. A link (or tool) the link policy
     now refuses is not carried over: the copy keeps its modality, without it.
     """
-    from outils.policy import LinkCatalogue, link_errors
+    from outils.policy import LinkCatalogue, link_errors, link_use
 
     from .alerts import overload_checks_deferred
 
@@ -712,13 +731,16 @@ def week_copy(*, staff: Staff, from_monday: dt.date, to_mondays: Iterable[dt.dat
     catalogue = LinkCatalogue.load(staff.etablissement)
     dropped: set[int] = set()
     for source in sources:
-        if link_errors(
-            etablissement=staff.etablissement,
-            use=source.modality,
-            url=source.link,
-            tool=tool_of[source.pk],
-            catalogue=catalogue,
-        ) and source.modality in (Modality.VISIO, Modality.HYBRIDE, Modality.ASYNC_DISTANCE):
+        if (
+            link_errors(
+                etablissement=staff.etablissement,
+                use=link_use(source.modality, source.hybrid_remote_mode),
+                url=source.link,
+                tool=tool_of[source.pk],
+                catalogue=catalogue,
+            )
+            and source.modality in LINK_MODALITIES
+        ):
             if source.link:
                 dropped.add(source.pk)
             source.link, tool_of[source.pk] = "", None

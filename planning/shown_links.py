@@ -10,7 +10,8 @@ change it.
 
 - ``link_shown``: the link to render as a link, empty when there is none or the policy refuses it;
 - ``link_refusal``: the policy's reason in one sentence (empty when allowed), ``link_refusal_lines``
-  every line of it (the reasons, the tools to use instead).
+  the whole message (with the reasons, the tools to use instead) as its one line, ``link_refusal_html``
+  the same for a form, the tools to use instead as links to their catalogue pages.
 
 A template renders ``link_shown``, never ``link``, as an address (``planning/partials/link.html``): a
 row nobody checked has no ``link_shown`` and shows no link.
@@ -26,7 +27,8 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from outils.policy import LinkChecker
+from outils.policy import LinkChecker, LinkRefusal
+from outils.policy import link_use as policy_link_use
 
 from .models import Homework, Modality
 
@@ -48,8 +50,11 @@ def link_checker(request) -> LinkChecker:
 
 
 def link_use(row) -> str:
-    """What the link is given for, in the policy's words: the session's modality; work is autonomy."""
-    return Modality.ASYNC_DISTANCE if isinstance(row, Homework) else row.modality
+    """What the link is given for, in the policy's words: work is autonomy; a session its modality, a hybrid
+    one as its remote half follows it (by video, or in autonomy: ``outils.policy.link_use``)."""
+    if isinstance(row, Homework):
+        return Modality.ASYNC_DISTANCE
+    return policy_link_use(row.modality, row.hybrid_remote_mode)
 
 
 def check_links(rows: Iterable, checker: LinkChecker) -> None:
@@ -58,14 +63,15 @@ def check_links(rows: Iterable, checker: LinkChecker) -> None:
         if row is None:
             continue
         if not row.link:
-            lines = []
+            refusal = None
         elif row.etablissement_id != checker.etablissement_id:
-            lines = [_("Ce lien n'appartient pas à l'établissement.")]
+            refusal = LinkRefusal(_("Ce lien n'appartient pas à l'établissement."))
         else:
-            lines = checker.errors(use=link_use(row), url=row.link, tool_id=row.tool_id)
-        row.link_shown = row.link if row.link and not lines else ""
-        row.link_refusal_lines = lines
-        row.link_refusal = _sentence(lines[0]) if lines else ""
+            refusal = checker.refusal(use=link_use(row), url=row.link, tool_id=row.tool_id)
+        row.link_shown = row.link if row.link and refusal is None else ""
+        row.link_refusal_lines = [refusal.text] if refusal is not None else []
+        row.link_refusal = _sentence(refusal.summary) if refusal is not None else ""
+        row.link_refusal_html = refusal.html() if refusal is not None else ""
 
 
 def _sentence(line: str) -> str:

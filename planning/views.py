@@ -149,6 +149,26 @@ def week(request):
 THEN_HOMEWORK = "travail"
 
 
+def _add_service_error(form, exc: ValidationError) -> None:
+    """A service's refusal on the form; a refused link names the tools to use instead as links to their pages."""
+    from outils.policy import LinkRefused
+
+    form.add_error(None, exc.refusal.html() if isinstance(exc, LinkRefused) else exc)
+
+
+def _session_saved_message(data: dict, saved: str = "") -> str:
+    """« Séance enregistrée. », and why a link (or a tool) typed for a session that gives none was not kept."""
+    saved = saved or _("Séance enregistrée.")
+    reason = services.dropped_link_reason(data.get("modality", ""))
+    if not reason:
+        return saved
+    if data.get("link"):
+        return f"{saved} " + _("Le lien n'a pas été gardé : %(reason)s.") % {"reason": reason}
+    if data.get("tool"):
+        return f"{saved} " + _("L'outil n'a pas été gardé : %(reason)s.") % {"reason": reason}
+    return saved
+
+
 @login_required
 def slot_occurrence(request, pk: int, date: str):
     """Plan one occurrence of a slot: its modality that week (creates or changes the override)."""
@@ -166,9 +186,9 @@ def slot_occurrence(request, pk: int, date: str):
         try:
             session = services.session_plan(slot=slot, date=day, by=request.user.staff_profile, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_service_error(form, exc)
         else:
-            messages.success(request, _("Séance enregistrée."))
+            messages.success(request, _session_saved_message(form.cleaned_data))
             return _after_session_saved(request, session, slot=slot, date=day)
     audience_key = f"d{slot.division_id}" if slot.division_id else f"g{slot.group_id}"
     minutes = (slot.end.hour * 60 + slot.end.minute) - (slot.start.hour * 60 + slot.start.minute)
@@ -216,9 +236,9 @@ def session_edit(request, pk: int):
         try:
             saved = services.session_update(session=session, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_service_error(form, exc)
         else:
-            messages.success(request, _("Séance enregistrée."))
+            messages.success(request, _session_saved_message(form.cleaned_data))
             return _after_session_saved(request, saved, slot=session.slot, date=session.date)
     staff = request.user.staff_profile
     check_links([session], link_checker(request))
@@ -303,15 +323,16 @@ def session_new(request):
                 etablissement=request.user.etablissement, teachers=[staff], by=staff, **data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_service_error(form, exc)
             planned = next((e for e in exc.error_list if e.code == "already_planned"), None)
             if planned is not None:
                 existing_session = get_object_or_404(Session, pk=planned.params["pk"])
         else:
             if session is not None and session.is_outside_timetable:
-                messages.warning(request, _("Séance enregistrée, hors emploi du temps de la classe."))
+                saved = _("Séance enregistrée, hors emploi du temps de la classe.")
+                messages.warning(request, _session_saved_message(data, saved))
             else:
-                messages.success(request, _("Séance enregistrée."))
+                messages.success(request, _session_saved_message(data))
             if session is None:
                 return redirect(_week_url(data["date"]))
             return _after_session_saved(request, session)
@@ -430,7 +451,7 @@ def homework_new(request):
                 etablissement=request.user.etablissement, by=staff, session=session, **data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_service_error(form, exc)
         else:
             messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.heading})
             if request.POST.get("then") == THEN_ANOTHER:
@@ -472,7 +493,7 @@ def homework_edit(request, pk: int):
         try:
             services.homework_update(homework=homework, by=request.user.staff_profile, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_service_error(form, exc)
         else:
             messages.success(request, _("Travail enregistré : %(title)s.") % {"title": homework.heading})
             return redirect(_week_url(homework.due_date))

@@ -26,7 +26,12 @@ def allowed_domain(w):
     AllowedDomain.objects.get_or_create(
         pk=9000, defaults={"etablissement": w.etablissement, "domain": "lelivrescolaire.fr", "note": "Manuels"}
     )
-    return {}
+    return {"confirmer": "oui"}
+
+
+def allowed_domain_pk(w) -> dict:
+    allowed_domain(w)
+    return {"pk": 9000}
 
 
 def new_domain(w):
@@ -45,6 +50,8 @@ ENTRIES = [
         expect=only(EDITORS, ok=302, other=302),
     ),
     Entry("outils:refused_links_notify", method="post", expect=only(EDITORS, ok=302)),
+    # Removing a domain: a page that says what follows, then its button (« confirmer »).
+    Entry("outils:domain_remove", kwargs=allowed_domain_pk, expect=only(EDITORS, other=404)),
     Entry(
         "outils:domain_remove",
         method="post",

@@ -142,4 +142,41 @@ def test_it_lets_the_referent_allow_a_domain_for_links(catalogue, page):
     page.get_by_role("button", name="Autoriser ce domaine").click()
     assert page.get_by_text("Domaine « lelivrescolaire.fr » autorisé.").is_visible()
     assert page.get_by_text("— Manuels numériques de la région").is_visible()
+    assert page.get_by_text("ajouté par").first.is_visible()
+    assert_no_axe_violations(page)
+
+    # A whole address pasted gives its domain, and the page says so.
+    page.get_by_label("Nom de domaine").fill("https://www.mon-site-perso.fr/visio?id=3")
+    page.get_by_label("Pourquoi ce domaine convient").fill("Le site du club théâtre")
+    page.get_by_role("button", name="Autoriser ce domaine").click()
+    assert page.get_by_text("Domaine « mon-site-perso.fr » autorisé. Il est tiré de l'adresse collée").is_visible()
+
+    # « Retirer » asks first, on a page of its own (no script needed), and can be cancelled.
+    page.get_by_role("link", name="Retirer mon-site-perso.fr").click()
+    assert page.get_by_role("heading", name="Retirer « mon-site-perso.fr » des domaines autorisés ?").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Annuler").click()
+    assert page.get_by_text("— Le site du club théâtre").is_visible()
+    page.get_by_role("link", name="Retirer mon-site-perso.fr").click()
+    page.get_by_role("button", name="Retirer mon-site-perso.fr").click()
+    assert page.get_by_text("Domaine « mon-site-perso.fr » retiré").is_visible()
+    assert page.get_by_text("— Le site du club théâtre").count() == 0
+
+    # The académie's ruled-out tools keep every domain of theirs.
+    page.get_by_label("Nom de domaine").fill("discordapp.com")
+    page.get_by_label("Pourquoi ce domaine convient").fill("Invitations")
+    page.get_by_role("button", name="Autoriser ce domaine").click()
+    assert page.get_by_text("« discordapp.com » est un domaine de Discord, outil à proscrire").is_visible()
+
+
+def test_it_finds_bigbluebutton_by_its_abbreviation_and_video_tools_first(catalogue, page):
+    login(page, "prof@lycee.fr")
+    page.goto("/outils/")
+    page.get_by_label("Rechercher un outil").fill("BBB")
+    page.get_by_role("button", name="Rechercher").click()
+    assert page.get_by_role("link", name="BigBlueButton dans NetO'Centre").is_visible()
+    page.get_by_label("Rechercher un outil").fill("classe virtuelle")
+    page.get_by_role("button", name="Rechercher").click()
+    names = page.locator(".list-group-item h2, .list-group-item h3").all_inner_texts()
+    assert names.index("Classe virtuelle du CNED") < names.index("Moodle")
     assert_no_axe_violations(page)

@@ -36,6 +36,9 @@ def test_it_shows_the_student_on_her_phone_a_note_where_a_withdrawn_link_was(wor
     # The référent withdraws the domain on his page.
     login(page, "referent@lycee.fr")
     page.goto("/outils/liens/")
+    page.get_by_role("link", name="Retirer lelivrescolaire.fr").click()
+    # A page of its own asks first, and says which links follow the domain.
+    assert page.get_by_text("1 lien de séance ou de travail à venir est sur ce domaine").is_visible()
     page.get_by_role("button", name="Retirer lelivrescolaire.fr").click()
     page.wait_for_load_state()
     assert page.get_by_text("Domaine « lelivrescolaire.fr » retiré").is_visible()

@@ -45,15 +45,117 @@ def post_session(client, w, **data):
     return client.post(reverse("planning:slot_occurrence", args=[w.slot.pk, "2026-11-30"]), data)
 
 
+def errors_of(response) -> list[str]:
+    """The form's error messages, one per item of its error list."""
+    page = response.content.decode()
+    box = page[page.index("alert-danger") :]
+    box = box[: box.index("</ul>")]
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).replace("&#x27;", "'").strip()
+        for item in box.split("<li>")[1:]
+    ]
+
+
+def fiche(slug: str) -> str:
+    return Tool.objects.get(slug=slug, etablissement__isnull=True).get_absolute_url()
+
+
 def test_it_refuses_a_discord_class_with_the_reasons_and_the_video_tools_instead(week, client):
-    words = text(post_session(client, week, modality="visio", link="https://discord.gg/abcd"))
-    assert "« discord.gg » est un lien de Discord, outil à proscrire" in words
-    assert "Le modèle économique pose question" in words
-    assert (
+    response = post_session(client, week, modality="visio", link="https://discord.gg/abcd")
+    # One message: why (the académie's reasons) and what instead, not bullets that read as separate errors.
+    [message] = errors_of(response)
+    assert message.startswith("« discord.gg » est un lien de Discord, outil à proscrire : ")
+    assert "Le modèle économique pose question" in message
+    assert message.endswith(
         "Pour une classe virtuelle, utilisez à la place : BigBlueButton dans NetO'Centre, BigBlueButton dans Moodle, "
-        "Classe virtuelle du CNED." in words
+        "Classe virtuelle du CNED."
     )
+    # The tools to use instead lead to their catalogue pages.
+    page = response.content.decode()
+    for slug in ("bigbluebutton-ent", "bigbluebutton-moodle", "cned-classe-virtuelle"):
+        assert f'<a class="alert-link" href="{fiche(slug)}">' in page
     assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "link", ["https://discord.gg/abcd", "https://discordapp.com/invite/abc", "https://wa.me/33612"]
+)
+def test_with_a_tool_chosen_a_ruled_out_link_is_said_ruled_out_first(week, client, link):
+    bbb = Tool.objects.get(slug="bigbluebutton-ent", etablissement__isnull=True)
+    [message] = errors_of(post_session(client, week, modality="visio", tool=bbb.pk, link=link))
+    assert re.match(r"« [a-z.]+ » est un lien de (Discord|WhatsApp), outil à proscrire : La solution", message)
+    assert "Le lien d'un outil « BigBlueButton dans NetO'Centre » doit pointer vers netocentre.fr." in message
+    assert message.index("outil à proscrire") < message.index("doit pointer vers")
+    assert not Session.objects.exists()
+
+
+def test_a_hybrid_session_whose_remote_half_works_alone_takes_the_tools_for_autonomy(week, client):
+    etherpad = Tool.objects.get(slug="etherpad", etablissement__isnull=True)
+    bbb = Tool.objects.get(slug="bigbluebutton-ent", etablissement__isnull=True)
+    hybrid = {"modality": "hybride", "hybrid_room_half": "A"}
+    response = post_session(
+        client,
+        week,
+        **hybrid,
+        hybrid_remote_mode="autonomie",
+        tool=bbb.pk,
+        link="https://lycees.netocentre.fr/bbb/x",
+    )
+    [message] = errors_of(response)
+    assert message.startswith(
+        "L'outil « BigBlueButton dans NetO'Centre » n'est pas proposé pour une séance hybride dont le demi-groupe "
+        "à distance travaille en autonomie."
+    )
+    assert "Etherpad" in message and "Pod" in message
+    response = post_session(
+        client,
+        week,
+        **hybrid,
+        hybrid_remote_mode="autonomie",
+        tool=etherpad.pk,
+        link="https://lycees.netocentre.fr/pad/x",
+    )
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert (session.tool, session.link) == (etherpad, "https://lycees.netocentre.fr/pad/x")
+    # Copied to the next week, the link stays (it is allowed for that use), and the référent does not list it.
+    services.week_copy(staff=week.teacher, from_monday=MONDAY, to_mondays=[MONDAY + dt.timedelta(days=7)])
+    assert Session.objects.get(date=MONDAY + dt.timedelta(days=7)).link == "https://lycees.netocentre.fr/pad/x"
+    client.force_login(week.referent.user)
+    assert "Aucun lien de séance ou de travail à venir n'enfreint les règles." in text(
+        client.get(reverse("outils:link_policy"))
+    )
+    # Followed by video, the same session takes the video tools, not Etherpad.
+    client.force_login(week.teacher.user)
+    response = client.post(
+        reverse("planning:session_edit", args=[session.pk]),
+        {**hybrid, "hybrid_remote_mode": "live", "tool": etherpad.pk, "link": "https://lycees.netocentre.fr/pad/x"},
+    )
+    [message] = errors_of(response)
+    assert message.startswith("L'outil « Etherpad » n'est pas proposé pour une séance hybride suivie en direct")
+    assert "BigBlueButton dans NetO'Centre" in message
+
+
+@pytest.mark.parametrize(
+    ("modality", "reason"),
+    [
+        ("presence", "une séance en classe n'en a pas besoin"),
+        ("annule", "une séance annulée n'en a pas besoin"),
+    ],
+)
+def test_a_link_typed_for_a_session_that_gives_none_is_said_not_kept(week, client, modality, reason):
+    response = post_session(client, week, modality=modality, notes="Chapitre 3", link="https://lycees.netocentre.fr/x")
+    assert response.status_code == 302
+    page = text(client.get(response.url))
+    assert f"Séance enregistrée. Le lien n'a pas été gardé : {reason}." in page
+    assert Session.objects.get().link == ""
+    # Without a link typed, nothing more is said.
+    session = Session.objects.get()
+    response = client.post(
+        reverse("planning:session_edit", args=[session.pk]), {"modality": modality, "notes": "Ch. 4"}
+    )
+    page = text(client.get(response.url))
+    assert "Séance enregistrée." in page and "n'a pas été gardé" not in page
 
 
 def test_it_refuses_whatsapp_for_work_in_autonomy(week, client):
@@ -101,8 +203,10 @@ def test_it_refuses_a_video_tool_for_work_in_autonomy_and_pod_for_a_video_class(
 def test_it_offers_the_tools_grouped_by_modality(week, client):
     client.force_login(week.teacher.user)
     page = client.get(reverse("planning:slot_occurrence", args=[week.slot.pk, "2026-11-30"])).content.decode()
-    video = page[page.index('label="Classe virtuelle ou séance hybride"') : page.index('label="Travail en autonomie"')]
-    autonomy = page[page.index('label="Travail en autonomie"') : page.index("</select>", page.index("Travail en"))]
+    video_label = 'label="Classe virtuelle, ou hybride suivie en direct"'
+    autonomy_label = 'label="Travail en autonomie, à distance ou en hybride"'
+    video = page[page.index(video_label) : page.index(autonomy_label)]
+    autonomy = page[page.index(autonomy_label) : page.index("</select>", page.index(autonomy_label))]
     assert "BigBlueButton dans NetO&#x27;Centre" in video and "Pod" not in video and "Discord" not in video
     assert "Pod" in autonomy and "BigBlueButton" not in autonomy
 

@@ -64,9 +64,9 @@ def saved(calendar):
 
 
 def remove_domain(client, w) -> None:
-    """The référent takes the domain off the school's list, on his page."""
+    """The référent takes the domain off the school's list, on his page (« Retirer », then its confirmation)."""
     client.force_login(w.referent.user)
-    response = client.post(reverse("outils:domain_remove", args=[w.allowed.pk]))
+    response = client.post(reverse("outils:domain_remove", args=[w.allowed.pk]), {"confirmer": "oui"})
     assert response.status_code == 302 and not AllowedDomain.objects.exists()
 
 
