@@ -26,13 +26,6 @@ ITEMS = [
         roles=frozenset({Role.DIRECTION}),
         order=23,
     ),
-    # Staff who have no week page of their own find their feed (and their classes' feeds) here.
-    NavItem(
-        label=_("Mon agenda"),
-        url_name="planning:calendar_links",
-        roles=frozenset({Role.CPE, Role.DIRECTION, Role.GESTIONNAIRE, Role.REFERENT_NUMERIQUE}),
-        order=24,
-    ),
     NavItem(label=_("Ma semaine"), url_name="planning:my_week", roles=frozenset({Role.ELEVE}), order=20),
     NavItem(
         label=_("La semaine de mes enfants"),

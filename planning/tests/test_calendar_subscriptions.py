@@ -76,10 +76,11 @@ def weeks(calendar):
     return w
 
 
-@pytest.mark.parametrize("role", ["cpe", "gestionnaire", "direction", "referent"])
-def test_it_puts_my_agenda_in_the_menu_of_staff_without_a_week_page(world, client, role):
+@pytest.mark.parametrize("role", ["cpe", "gestionnaire", "direction", "referent", "teacher", "parent"])
+def test_it_puts_my_agenda_in_the_account_menu_of_everyone(world, client, role):
     body = page(client, world.user(role), reverse("home")).content.decode()
-    assert re.search(rf'<a class="nav-link[^"]*" href="{reverse("planning:calendar_links")}"[^>]*>Mon agenda</a>', body)
+    link = f'<a class="nav-link" href="{reverse("planning:calendar_links")}">Mon agenda (iCalendar)</a>'
+    assert body.count(link) == 2  # the desktop account menu and the phone menu
 
 
 def test_it_offers_the_class_calendar_on_the_division_page(weeks, client):

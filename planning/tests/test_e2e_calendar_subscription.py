@@ -1,5 +1,6 @@
-"""Browser journey: a CPE finds « Mon agenda » in the menu, opens the 1G3's calendar from the class page,
-copies its address with the button (the script's), and without JavaScript still reads it in a plain field."""
+"""Browser journey: a CPE finds « Mon agenda (iCalendar) » in his account menu, opens the 1G3's calendar
+from the class page, copies its address with the button (the script's), and without JavaScript still
+reads it in a plain field."""
 
 import pytest
 
@@ -11,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_a_cpe_subscribes_to_a_class_calendar(world, page, live_server):
     login(page, "cpe@lycee.fr")
-    nav_link(page, "Mon agenda").click()
+    nav_link(page, "Mon agenda (iCalendar)").click()
     assert page.get_by_role("heading", name="Mon agenda (iCalendar)").is_visible()
     page.goto(f"/ecole/divisions/{world.division.pk}/")
     page.get_by_role("link", name="S'abonner au calendrier de la 1G3").click()

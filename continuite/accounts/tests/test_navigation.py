@@ -20,7 +20,6 @@ def test_each_app_that_names_a_group_gets_its_drop_down(world):
     assert [str(child["label"]) for child in menu["Planning"]["children"]] == [
         "Charge de l'établissement",
         "Emploi du temps",
-        "Mon agenda",
     ]
     assert len(menu["Suivi"]["children"]) == 3
     assert len(menu["Administration"]["children"]) == 6
