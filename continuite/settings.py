@@ -63,6 +63,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the portal's host names in production.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A form from a page that is no longer valid: the portal's French page, not Django's.
+CSRF_FAILURE_VIEW = "continuite.ecole.errors.csrf_failure"
 
 # Where links in mails point to (mails are sent by workers, outside any request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -115,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "continuite.accounts.submissions.SubmitOnceMiddleware",
+    "continuite.accounts.middleware.ActionLoginRedirectMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "continuite.accounts.middleware.RequireMfaForSensitiveRolesMiddleware",

@@ -45,3 +45,36 @@ class EntUnavailableMiddleware:
         from .adapters import ent_failure
 
         return ent_failure(request, provider_name=settings.ENT_OIDC_NAME, unreachable=True, error=exception)
+
+
+class ActionLoginRedirectMiddleware:
+    """A button pressed after the session expired (« Marquer comme lue », « J'ai fait ce travail »):
+    the login page brings the person back to the page the button was on, not to the action's
+    address (POST only: a blank 405 after logging in), and says that the action was not done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method != "POST" or response.status_code != 302 or request.user.is_authenticated:
+            return response
+        from urllib.parse import urlencode, urlsplit
+
+        from django.contrib import messages
+        from django.shortcuts import resolve_url
+        from django.utils.translation import gettext as _
+
+        login = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response["Location"]).path != login:
+            return response
+        referer = urlsplit(request.headers.get("Referer", ""))
+        if referer.netloc != request.get_host() or not referer.path.startswith("/") or referer.path == login:
+            return response
+        back = referer.path + (f"?{referer.query}" if referer.query else "")
+        response["Location"] = f"{login}?{urlencode({'next': back})}"
+        messages.warning(
+            request,
+            _("Votre session avait expiré : rien n'a été fait. Reconnectez-vous, puis recommencez sur la page."),
+        )
+        return response

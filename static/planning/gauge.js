@@ -87,8 +87,23 @@
     box.append(", puis revenez ici pour enregistrer.");
     gauge.replaceChildren(box);
   }
-  // Back from the other tab, logged in again: the gauge resumes.
-  window.addEventListener("focus", function () { if (expired) { refresh(); } });
+  // Back from the other tab, logged in again: the login renewed the form token, so the form here
+  // takes the new one (what was typed stays), then the gauge resumes.
+  function resume() {
+    if (!expired) { return; }
+    fetch(document.body.dataset.tokenUrl || "/comptes/jeton/", { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !data.authenticated) { return; }
+        document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+          input.value = data.csrf;
+        });
+        refresh();
+      })
+      .catch(function () { /* still offline: the message stays */ });
+  }
+  window.addEventListener("focus", resume);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { resume(); } });
 
   function later() {
     window.clearTimeout(timer);

@@ -4,6 +4,8 @@ ENTRIES = [
     Entry("home", expect=only(EVERYONE)),
     # The ENT's CAS login exists only when ENT_CAS_SERVER_URL is set (test_ent_cas covers it then).
     Entry("ent_cas_login", expect=dict.fromkeys(MATRIX_ROLES, 404)),
+    # A page kept open asks for its renewed form token: anyone, signed in or not (it says which).
+    Entry("form_token", expect={**dict.fromkeys(MATRIX_ROLES, 200), "anonymous": 200}),
     Entry(
         "ecole:division_list",
         expect=only(("teacher", "tutor", "cpe", "direction", "gestionnaire")),

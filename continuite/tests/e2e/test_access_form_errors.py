@@ -55,3 +55,19 @@ def test_it_tells_a_teacher_whose_session_expired_and_keeps_his_form(world, page
     assert page.locator("main").count() == 1
     assert page.get_by_label("Titre").input_value() == "Fiche de synthèse"
     assert_no_axe_violations(page)
+    # He logs in again in another tab and comes back: the form takes the renewed form token, the
+    # gauge resumes, and saving works with what he typed (no "page expirée").
+    before = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    other = page.context.new_page()
+    login(other, world.user("teacher").email)
+    other.close()
+    page.bring_to_front()
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    page.wait_for_function(
+        "(before) => document.querySelector('input[name=csrfmiddlewaretoken]').value !== before", arg=before
+    )
+    page.locator("#jauge [data-state]").first.wait_for()
+    page.locator("main form#planning-form").get_by_role("button", name="Enregistrer").first.click()
+    page.wait_for_load_state()
+    assert "Cette page a expiré" not in page.content()
+    assert page.title() != "Page expirée — Continuité"
