@@ -63,7 +63,7 @@ def test_it_shows_the_parent_lea_next_sessions_work_and_links(demo, page):
     section = page.get_by_role("region", name="Léa (1G3) : cours et travail")
     assert section.get_by_role("listitem").filter(has_text="QCM chapitre 3").count() == 1
     assert section.get_by_role("link", name="Les absences de Léa").is_visible()
-    assert section.get_by_role("link", name="Avis et messages").is_visible()
+    assert section.get_by_role("link", name="Notifications", exact=True).is_visible()
     assert_no_axe_violations(page)
     section.get_by_role("link", name="La semaine de Léa").click()
     assert page.get_by_role("heading", name="La semaine de Léa DURAND").is_visible()

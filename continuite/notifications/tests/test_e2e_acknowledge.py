@@ -33,7 +33,7 @@ def test_it_shows_the_centre_with_its_unread_count(world, page):
     NotificationFactory(etablissement=world.etablissement, user=world.users["parent"], subject="Prêt d'ordinateur")
     login(page, "parent@lycee.fr")
     page.get_by_role("link", name="Notifications 1 non lues").click()
-    assert page.get_by_role("heading", name="Mes notifications").is_visible()
+    assert page.get_by_role("heading", name="Notifications", exact=True).is_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Marquer comme lue : Prêt d'ordinateur").click()
     assert page.get_by_role("cell", name="Lue", exact=True).is_visible()

@@ -127,3 +127,21 @@ def test_it_shows_failed_notices_to_the_direction_in_a_fixed_number_of_queries(
     assert "SMTPRecipientsRefused 550" in content
     assert "autre lycée" not in content
     assert timezone.now()
+
+
+def test_it_names_the_page_notifications_and_links_the_addresses_of_a_notice(world, client):
+    _parent_notices(
+        world,
+        1,
+        body_text="Acceptez la convention de prêt en suivant ce lien :\n"
+        "https://continuite.example.fr/equipement/convention/abc/\n<b>Merci</b>",
+    )
+    client.force_login(world.users["parent"])
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "<title>Notifications" in page and '<h1 class="h3">Notifications</h1>' in page
+    assert "Mes notifications" not in page
+    assert (
+        '<a href="https://continuite.example.fr/equipement/convention/abc/" rel="nofollow">'
+        "https://continuite.example.fr/equipement/convention/abc/</a>" in page
+    )
+    assert "&lt;b&gt;Merci&lt;/b&gt;" in page and "<b>Merci</b>" not in page
