@@ -127,9 +127,13 @@ class CloseForm(forms.Form):
     )
 
 
+# An old phone shows a date field as plain text: the error says how to write the date.
+DATE_ERRORS = {"invalid": _("Saisissez une date au format jj/mm/aaaa, par exemple 02/12/2026.")}
+
+
 class JustifyForm(forms.Form):
-    start = forms.DateField(label=_("Du"), widget=DateInput())
-    end = forms.DateField(label=_("Au"), widget=DateInput())
+    start = forms.DateField(label=_("Du"), widget=DateInput(), error_messages=DATE_ERRORS)
+    end = forms.DateField(label=_("Au"), widget=DateInput(), error_messages=DATE_ERRORS)
     reason = forms.ChoiceField(label=_("Motif"), choices=JustificationReason.choices)
     explanation = forms.CharField(
         label=_("Explication (facultatif)"),

@@ -521,3 +521,19 @@ def test_it_refuses_a_vigilance_minimum_above_the_risque_one_in_french(world):
             etablissement=world.etablissement, user=world.cpe.user, vigilance_min_absences=5, risque_min_absences=3
         )
     assert services.settings_get(etablissement=world.etablissement).vigilance_min_absences == 2
+
+
+def test_a_parent_on_an_old_phone_reads_how_to_write_a_date(world, client, frozen):
+    client.force_login(world.users["parent"])
+    prefix = f"c{world.student.pk}"
+    page = client.post(
+        reverse("suivi:family_absences"),
+        {
+            "student": world.student.pk,
+            f"{prefix}-start": "2 déc",
+            f"{prefix}-end": "02/12/2026",
+            f"{prefix}-reason": "transport",
+        },
+    ).content.decode()
+    assert "Saisissez une date au format jj/mm/aaaa, par exemple 02/12/2026." in page
+    assert not Justification.objects.exists()
