@@ -82,7 +82,7 @@ class ModalityForm(forms.Form):
         label=_("Lien (classe virtuelle ou ressource)"),
         required=False,
         # The help text says who reads the link, as the school set it (see ``readers_of_links``).
-        help_text=_("Ne pas enregistrer la séance."),
+        help_text=_("Ne pas filmer ni enregistrer la classe virtuelle (droit à l'image)."),
     )
     async_place = forms.ChoiceField(
         label=_("Asynchrone en présence : lieu"), choices=[("", "—")] + AsyncPlace.choices, required=False
@@ -97,7 +97,9 @@ class ModalityForm(forms.Form):
             from .services import links_for_guardians
 
             readers = readers_of_links(links_for_guardians(etablissement_id=etablissement.pk))
-            self.fields["link"].help_text = _("%(readers)s Ne pas enregistrer la séance.") % {"readers": readers}
+            self.fields["link"].help_text = _(
+                "%(readers)s Ne pas filmer ni enregistrer la classe virtuelle (droit à l'image)."
+            ) % {"readers": readers}
             self.fields["notes"].help_text = _(
                 "Lues par les mêmes personnes que le lien, dans leur semaine, sur leur accueil et dans leur agenda."
             )

@@ -37,7 +37,9 @@ from .shown_links import WITHDRAWN_FOR_GUARDIANS, WITHDRAWN_FOR_STUDENTS, check_
 PARIS = ZoneInfo("Europe/Paris")
 WEEKS_BEFORE = 1
 WEEKS_AFTER = 5
-NO_RECORDING = "Ne pas enregistrer la classe virtuelle."
+# A teacher is told not to film; a family reads that the class is neither filmed nor recorded.
+NO_RECORDING = "La classe virtuelle n'est ni filmée ni enregistrée."
+NO_RECORDING_FOR_TEACHERS = "Ne pas filmer ni enregistrer la classe virtuelle (droit à l'image)."
 REFRESH = dt.timedelta(hours=1)
 # The rules of Europe/Paris since 1996, as Thunderbird and Google write them. The ``icalendar``
 # package's generated VTIMEZONE lists every change as an RDATE, which ical.js reads one hour off.
@@ -188,7 +190,7 @@ def _event(occ: Occurrence, stamp: dt.datetime, with_link: bool, withdrawn=_for_
         if session.link and with_link:
             lines.append(_link_line(session, withdrawn))
         if session.modality in (Modality.VISIO, Modality.HYBRIDE):
-            lines.append(NO_RECORDING)
+            lines.append(NO_RECORDING_FOR_TEACHERS if withdrawn is _for_teachers else NO_RECORDING)
         if session.notes and with_link:
             lines.append(session.notes)
     event.add("description", "\n".join(lines))

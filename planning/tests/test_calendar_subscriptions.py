@@ -172,3 +172,20 @@ def test_it_gives_every_uid_one_domain_stable_across_requests(weeks, client):
     kinds = {uid.split("-")[0] for uid in uids[0]}
     assert {"slot", "session", "homework", "holiday"} <= kinds
     assert all(uid.endswith("@continuite.lycee-jean-zay.fr") for uid in uids[0]), uids[0]
+
+
+def test_it_tells_the_teacher_not_to_film_and_the_student_that_no_one_films(weeks, client):
+    def description(user) -> str:
+        token = services.calendar_feed_get(user=user).token
+        with time_machine.travel(NOW, tick=False):
+            body = client.get(reverse("planning:ical_feed", args=[token])).content
+        cal = Calendar.from_ical(body)
+        return next(
+            str(e["description"])
+            for e in cal.walk("VEVENT")
+            if "Modalité : " in str(e["description"]) and "visio" in str(e["description"]).lower()
+        )
+
+    teacher, student = description(weeks.teacher.user), description(weeks.student.user)
+    assert "Ne pas filmer ni enregistrer la classe virtuelle (droit à l'image)." in teacher
+    assert "La classe virtuelle n'est ni filmée ni enregistrée." in student and "Ne pas" not in student

@@ -127,7 +127,7 @@ def test_it_plans_a_video_class_and_two_works_in_at_most_8_clicks(world, page):
     monday = page.locator(".planning-occ-visio").first
     assert monday.get_by_text("Classe virtuelle", exact=True).is_visible()  # the modality badge
     assert monday.get_by_role("link", name=re.compile(r"^Rejoindre")).get_attribute("href") == VISIO
-    assert monday.get_by_text("La classe virtuelle n'est pas enregistrée.").is_visible()
+    assert monday.get_by_text("La classe virtuelle n'est ni filmée ni enregistrée.").is_visible()
     work = page.locator(".list-group-item", has_text="QCM chapitre 3")
     assert work.get_by_text("Sciences économiques et sociales — Évaluation : QCM chapitre 3").is_visible()
     assert work.get_by_text(re.compile(r"Pour le jeudi 3 décembre · environ 20 min")).is_visible()

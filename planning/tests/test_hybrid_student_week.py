@@ -14,6 +14,8 @@ from planning.tests.factories import SlotFactory
 
 MONDAY = dt.date(2026, 11, 30)
 WEEK = f"?semaine={MONDAY.isoformat()}"
+NOT_FILMED = "La classe virtuelle n'est ni filmée ni enregistrée."
+DO_NOT_FILM = "Ne pas filmer ni enregistrer la classe virtuelle (droit à l'image)."
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +52,7 @@ def test_it_gives_the_remote_half_the_link_to_follow_live(calendar, client):
     page = text(response)
     assert "Vous : à distance" in page and "Vous suivez le cours en direct (visio)." in page
     assert 'href="https://classe.netocentre.fr/ses"' in response.content.decode()
-    assert "La classe virtuelle n'est pas enregistrée." in page and "Ne pas enregistrer." not in page
+    assert NOT_FILMED in page and DO_NOT_FILM not in page and "Enregistrer" not in page
 
 
 def test_it_says_the_link_is_to_come_or_that_the_remote_half_works_alone(calendar, client):
@@ -62,7 +64,7 @@ def test_it_says_the_link_is_to_come_or_that_the_remote_half_works_alone(calenda
     page = text(client.get(reverse("planning:my_week") + WEEK))
     assert "Vous travaillez en autonomie (consignes de votre professeur)." in page
     assert "Lien à venir" not in page
-    assert "La classe virtuelle n'est pas enregistrée." not in page  # there is no video class to record
+    assert NOT_FILMED not in page  # there is no video class to record
 
 
 def test_it_gives_the_room_to_the_half_in_class(calendar, client):
@@ -79,4 +81,13 @@ def test_it_keeps_the_instruction_not_to_record_for_the_teacher(calendar, client
     w = calendar
     _hybrid(w, room_half="A", mode=RemoteMode.LIVE, link="https://classe.netocentre.fr/ses")
     client.force_login(w.teacher.user)
-    assert "Ne pas enregistrer." in text(client.get(reverse("planning:week") + WEEK))
+    page = text(client.get(reverse("planning:week") + WEEK))
+    assert DO_NOT_FILM in page and NOT_FILMED not in page and "Ne pas enregistrer." not in page
+
+
+def test_it_says_not_to_film_under_the_link_rather_than_not_to_save(world):
+    from planning.forms import ModalityForm
+
+    for form in (ModalityForm(), ModalityForm(etablissement=world.etablissement)):
+        help_text = str(form.fields["link"].help_text)
+        assert help_text.endswith(DO_NOT_FILM) and "Ne pas enregistrer" not in help_text

@@ -126,7 +126,7 @@ def test_it_shows_a_student_his_week_with_links_and_lets_him_tick_work(calendar,
     client.force_login(w.student.user)
     page = client.get(reverse("planning:my_week") + WEEK)
     assert "https://classe.netocentre.fr/ses" in page.text and "Lire le chapitre 3" in page.text
-    assert "La classe virtuelle n'est pas enregistrée." in page.text.replace("&#x27;", "'")
+    assert "La classe virtuelle n'est ni filmée ni enregistrée." in page.text.replace("&#x27;", "'")
     response = client.post(reverse("planning:homework_done", args=[homework.pk]))
     assert response.status_code == 302 and response["Location"].endswith(f"#travail-{homework.pk}")
     assert HomeworkDone.objects.filter(homework=homework, student=w.student).exists()

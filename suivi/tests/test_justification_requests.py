@@ -44,6 +44,8 @@ def test_it_lets_a_family_explain_an_absence_and_the_cpe_reads_it_everywhere(wor
     form = client.get(reverse("suivi:family_absences")).content.decode()
     assert ">Maladie</option>" in form and ">Rendez-vous médical</option>" in form
     assert "Explication (facultatif)" in form
+    assert '<h3 class="h5">Justifier une absence</h3>' in form and "Demander la justification" not in form
+    assert "Envoyer la justification pour Léa" in form
     page = ask(
         client,
         world,
