@@ -19,7 +19,7 @@ def test_it_shows_the_public_pages_to_a_visitor_without_axe_violations(page, wor
     page.get_by_role("link", name="Données personnelles").click()
     page.get_by_role("heading", name="Données personnelles", level=1).wait_for()
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Accessibilité : partiellement conforme").click()
+    page.get_by_role("link", name="Accessibilité : non conforme").click()
     page.get_by_role("heading", name="Déclaration d'accessibilité").wait_for()
     assert_no_axe_violations(page)
 

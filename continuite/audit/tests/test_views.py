@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 import json
 
 import pytest
@@ -141,7 +142,18 @@ def test_it_fills_the_public_pages_from_the_users_school(client, world):
     assert "Lycée Jean Zay" in privacy
     assert "dpd@ac-orleans-tours.fr" in privacy
     assert "intérêt public" in privacy
-    assert "partiellement conforme" in accessibility
+    assert "Lycée Jean Zay s'engage à rendre le portail Continuité accessible" in accessibility
+
+
+def test_it_declares_the_portal_non_conforme_until_an_audit_with_its_date_and_recourse(client, world):
+    page = html.unescape(client.get(reverse("audit:accessibility_statement")).content.decode())
+
+    assert "Continuité est non conforme avec le RGAA 4.1. Aucun audit n'a encore été réalisé." in page
+    assert "partiellement conforme" not in page and "totalement conforme" not in page and "%" not in page
+    assert "Cette déclaration a été établie le 29 novembre 2026." in page
+    assert "Contenus non accessibles" in page and "Défenseur des droits" in page
+    assert 'href="https://formulaire.defenseurdesdroits.fr/"' in page
+    assert "Accessibilité : non conforme" in page
 
 
 def test_it_shows_generic_public_pages_to_anonymous_visitors(client, world):
