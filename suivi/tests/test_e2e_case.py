@@ -127,7 +127,7 @@ def test_the_cpe_opens_a_case_by_hand_from_a_teachers_flag(world, browser, live_
     page.get_by_label("Motif de l'ouverture").fill("Appel de la famille : ne vient plus depuis lundi.")
     page.get_by_role("button", name="Ouvrir le suivi").click()
     expect(page.get_by_text("Suivi ouvert.")).to_be_visible()
-    assert page.get_by_role("heading", name="Suivi de Hugo PETIT").is_visible()
+    assert page.get_by_role("heading", name="Suivi d'Hugo PETIT").is_visible()
     case = Case.objects.get(student=world.student2)
     assert (case.level, case.opened_by) == ("risque", world.cpe.user)
     context.close()
