@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from continuite import french
 from continuite.accounts.roles import Role
+from continuite.fragments import conditional_page, fragment
 
 from .access import (
+    TIMETABLE_READERS,
     access_division_timetable,
     access_group_timetable,
     access_student_timetable,
@@ -21,7 +23,7 @@ from .models import REMOTE_MODALITIES, Modality
 from .selectors import student_week
 from .timetables import division_week, group_week, with_day_homework
 from .upcoming import subjects_shown
-from .views import _monday, _week_context
+from .views import GRID_DOMAINS, _monday, _week_context
 
 
 def _week(request) -> dt.date:
@@ -40,21 +42,29 @@ def _counts(grid) -> dict:
     }
 
 
-def _render(request, *, grid, title: str, caption: str, **extra):
-    monday = extra.pop("monday")
-    return render(
-        request,
-        "planning/timetable.html",
-        {
+def _render(request, *, name: str, audience, monday: dt.date, title: str, vary=(), build):
+    """The page; its body cached per audience and week under the data versions (``build()`` gives the
+    grid and what the body shows, and runs only when the body is not cached). With an ETag."""
+    vary = (audience.pk, monday, *vary)
+    cached = {"etablissement_id": audience.etablissement_id, "domains": GRID_DOMAINS, "vary": vary}
+
+    def context():
+        extra = build()
+        grid = extra.pop("grid")
+        return {
             **_week_context(monday),
             "grid": grid,
             "day_homework": with_day_homework(grid),
             "counts": _counts(grid),
             "title": title,
-            "caption": caption,
             **extra,
-        },
-    )
+        }
+
+    def respond():
+        body = fragment(request, name, template="planning/partials/timetable_body.html", context=context, **cached)
+        return render(request, "planning/timetable.html", {"title": title, "body": body})
+
+    return conditional_page(request, name, respond=respond, **cached)
 
 
 @login_required
@@ -62,19 +72,32 @@ def division_timetable(request, pk: int):
     """A division's week: its slots and its groups', their modality, the work due."""
     division = access_division_timetable(request.user, pk)
     monday = _week(request)
-    grid, groups = division_week(division, monday)
-    readable = readable_group_ids(request.user, division, groups)
+    # the heat map's own gate: the division's form tutors and the direction
+    can_see_load = Role.DIRECTION in request.user.roles or division.pk in request.user.tutored_division_ids
+    # the groups' weeks he may open: all of them for the school's readers and the division's tutors,
+    # else his own (the body is then his own too)
+    reads_all = bool(request.user.roles & TIMETABLE_READERS) or division.pk in request.user.tutored_division_ids
+
+    def build():
+        grid, groups = division_week(division, monday)
+        readable = readable_group_ids(request.user, division, groups)
+        return {
+            "grid": grid,
+            "caption": _("Séances de la %(code)s et de ses groupes") % {"code": division.code},
+            "division": division,
+            "groups": [g for g in groups if g.pk in readable],
+            "other_groups": [g for g in groups if g.pk not in readable],
+            "can_see_load": can_see_load,
+        }
+
     return _render(
         request,
-        grid=grid,
+        name="planning-division-timetable",
+        audience=division,
         monday=monday,
         title=_("Emploi du temps de la %(code)s") % {"code": division.code},
-        caption=_("Séances de la %(code)s et de ses groupes") % {"code": division.code},
-        division=division,
-        groups=[g for g in groups if g.pk in readable],
-        other_groups=[g for g in groups if g.pk not in readable],
-        # the heat map's own gate: the division's form tutors and the direction
-        can_see_load=Role.DIRECTION in request.user.roles or division.pk in request.user.tutored_division_ids,
+        vary=(can_see_load, "tous" if reads_all else request.user.pk),
+        build=build,
     )
 
 
@@ -84,11 +107,15 @@ def group_timetable(request, pk: int):
     monday = _week(request)
     return _render(
         request,
-        grid=group_week(group, monday),
+        name="planning-group-timetable",
+        audience=group,
         monday=monday,
         title=_("Emploi du temps : %(group)s") % {"group": group},
-        caption=_("Séances du groupe %(code)s") % {"code": group.code},
-        group=group,
+        build=lambda: {
+            "grid": group_week(group, monday),
+            "caption": _("Séances du groupe %(code)s") % {"code": group.code},
+            "group": group,
+        },
     )
 
 
@@ -97,15 +124,23 @@ def student_timetable(request, pk: int):
     """A student's week, for his form tutors, the CPE and the direction."""
     student = access_student_timetable(request.user, pk)
     monday = _week(request)
-    grid = student_week(student, monday)
-    subjects_shown(grid.homework)
+
+    def build():
+        grid = student_week(student, monday)
+        subjects_shown(grid.homework)
+        return {
+            "grid": grid,
+            "caption": _("Séances %(of_name)s") % {"of_name": french.de(student.full_name)},
+            "student": student,
+            # his groups, to read which half-group is in class when (one query)
+            "student_groups": list(student.groups.order_by("kind", "code")),
+        }
+
     return _render(
         request,
-        grid=grid,
+        name="planning-student-timetable",
+        audience=student,
         monday=monday,
         title=_("La semaine %(of_name)s") % {"of_name": french.de(student.full_name)},
-        caption=_("Séances %(of_name)s") % {"of_name": french.de(student.full_name)},
-        student=student,
-        # his groups, to read which half-group is in class when (one query)
-        student_groups=list(student.groups.order_by("kind", "code")),
+        build=build,
     )

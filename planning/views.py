@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -22,6 +23,7 @@ from continuite.accounts.roles import Role
 from continuite.csvexport import csv_response
 from continuite.ecole.access import require_role
 from continuite.ecole.models import SchoolYear, Student
+from continuite.fragments import conditional_page, fragment
 from continuite.french import long_date, plural
 
 from . import services
@@ -57,6 +59,8 @@ from .timetable import slot_overrides_from
 from .workload import RULES_TEXT, Extra, Load, Thresholds, audience_load, student_loads
 
 PLANNERS = (Role.ENSEIGNANT, Role.DIRECTION)
+# What a week grid shows: the planning's rows, the directory's names, the tools' names.
+GRID_DOMAINS = ("planning", "ecole", "outils")
 
 
 def _monday(request) -> dt.date:
@@ -136,14 +140,24 @@ def week(request):
     """The teacher's week: days × slots for all his divisions and groups."""
     require_role(request.user, Role.ENSEIGNANT)
     monday = _monday(request)
-    grid = teacher_week(request.user.staff_profile, monday)
-    # His links as the policy has them now: a refused one is flagged with the reason and a way to change it.
-    check_links([*grid.sessions(), *grid.homework], link_checker(request))
-    return render(
-        request,
-        "planning/week.html",
-        {**_week_context(monday), "grid": grid, "copy_form": WeekCopyForm()},
-    )
+    staff = request.user.staff_profile
+    cached = {"etablissement_id": staff.etablissement_id, "domains": GRID_DOMAINS, "vary": (staff.pk, monday)}
+
+    def context():
+        grid = teacher_week(staff, monday)
+        # His links as the policy has them now: a refused one is flagged with the reason and a way to
+        # change it (the school's policy is the tools' rows: in the key).
+        check_links([*grid.sessions(), *grid.homework], link_checker(request))
+        return {**_week_context(monday), "grid": grid}
+
+    def respond():
+        body = fragment(
+            request, "planning-week", template="planning/partials/week_body.html", context=context, **cached
+        )
+        context_ = {**_week_context(monday), "body": body, "copy_form": WeekCopyForm()}
+        return render(request, "planning/week.html", context_)
+
+    return conditional_page(request, "planning-week", respond=respond, **cached)
 
 
 THEN_HOMEWORK = "travail"
@@ -581,7 +595,18 @@ def gauge(request):
     edited, left out of the stored load).
     """
     require_role(request.user, *PLANNERS)
-    return render(request, "planning/partials/gauge.html", _gauge_context(request.user, request.GET))
+    user = request.user
+    html = fragment(
+        request,
+        "planning-gauge",
+        etablissement_id=user.etablissement_id,
+        domains=GRID_DOMAINS,
+        # per reader: the audiences he may plan for, the work of the others than him
+        vary=(user.pk, sorted(request.GET.items())),
+        template="planning/partials/gauge.html",
+        context=lambda: _gauge_context(user, request.GET),
+    )
+    return HttpResponse(html)
 
 
 def _gauge_context(user, params) -> dict:
@@ -714,31 +739,42 @@ def my_week(request):
             raise Http404
         wanted = request.GET.get("eleve", "")
         student = next((c for c in children if str(c.pk) == wanted), children[0])
-    grid = student_week(student, monday)
-    days = grid.days
-    own = student_loads(students=Student.objects.filter(pk=student.pk), days=days)
-    # a session's link reaches its students, their guardians only if the school allows it
-    may_see_links = request.user.student_profile is not None or services.links_for_guardians(
-        etablissement_id=student.etablissement_id
-    )
-    if may_see_links:
-        # and only while the link policy allows it, whatever it allowed when the link was saved
-        check_links([*grid.sessions(), *grid.homework], link_checker(request))
-    return render(
-        request,
-        "planning/my_week.html",
-        {
+    is_student = request.user.student_profile is not None
+    cached = {
+        "etablissement_id": student.etablissement_id,
+        "domains": (*GRID_DOMAINS, "planning_done"),
+        "vary": (student.pk, monday, is_student),
+    }
+
+    def context():
+        grid = student_week(student, monday)
+        own = student_loads(students=Student.objects.filter(pk=student.pk), days=grid.days)
+        # a session's link reaches its students, their guardians only if the school allows it
+        may_see_links = is_student or services.links_for_guardians(etablissement_id=student.etablissement_id)
+        if may_see_links:
+            # and only while the link policy allows it, whatever it allowed when the link was saved
+            check_links([*grid.sessions(), *grid.homework], link_checker(request))
+        return {
             **_week_context(monday),
             "grid": grid,
             "student": student,
-            "children": children,
-            "is_student": request.user.student_profile is not None,
+            "is_student": is_student,
             "may_see_links": may_see_links,
             "own_load": own[0] if own else None,
             # the week links keep the child being read
-            "extra_query": f"&eleve={student.pk}" if children else "",
-        },
-    )
+            "extra_query": "" if is_student else f"&eleve={student.pk}",
+        }
+
+    def respond():
+        template = "planning/partials/my_week_body.html"
+        body = fragment(request, "planning-my-week", template=template, context=context, **cached)
+        return render(
+            request,
+            "planning/my_week.html",
+            {"body": body, "student": student, "children": children, "is_student": is_student, "monday": monday},
+        )
+
+    return conditional_page(request, "planning-my-week", respond=respond, **cached)
 
 
 # --- Form tutor and direction --------------------------------------------------------------------------
@@ -749,20 +785,29 @@ def division_load(request, pk: int):
     """The form tutor's heat map: days × kinds of load, per group, each teacher's share."""
     division = access_division_load(request.user, pk)
     monday = _monday(request)
-    thresholds = _thresholds(request.user)
-    data = division_heatmap(division, monday, thresholds)
-    return render(
-        request,
-        "planning/division_load.html",
-        {
+
+    def context():
+        thresholds = _thresholds(request.user)
+        data = division_heatmap(division, monday, thresholds)
+        return {
             **_week_context(monday),
             **data,
             **_rules_context(thresholds),
             "week_cell": {"overs": data["load"].week_overs},
             "division": division,
             "thresholds": thresholds,
-        },
+        }
+
+    body = fragment(
+        request,
+        "planning-division-load",
+        etablissement_id=division.etablissement_id,
+        domains=GRID_DOMAINS,
+        vary=(division.pk, monday),
+        template="planning/partials/division_load_body.html",
+        context=context,
     )
+    return render(request, "planning/division_load.html", {"division": division, "body": body})
 
 
 def _rules_context(thresholds: Thresholds) -> dict:
@@ -1143,7 +1188,11 @@ def ical_feed(request, token: str):
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     if not feed.user.is_active:
         raise Http404
-    return _ics(request, feed_for_user(feed.user, timezone.localdate()))
+    user, today = feed.user, timezone.localdate()
+    # The owner's own feed: his profiles and roles are the directory's rows, keyed by its version.
+    return _ics(
+        request, "planning-ical", user.etablissement_id or 0, (user.pk, token), lambda: feed_for_user(user, today)
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -1156,7 +1205,14 @@ def ical_division(request, token: str, pk: int):
     if not feed.user.is_active or feed.user.staff_profile is None:
         raise Http404
     division = get_object_or_404(Division.objects.visible_to(feed.user), pk=pk)
-    return _ics(request, feed_for_division(division, timezone.localdate(), reader=feed.user))
+    today = timezone.localdate()
+    return _ics(
+        request,
+        "planning-ical-division",
+        division.etablissement_id,
+        (division.pk, feed.user.pk, token),  # a session's link only for its teachers: per reader
+        lambda: feed_for_division(division, today, reader=feed.user),
+    )
 
 
 # How long the portal remembers when a feed's bytes last changed (they change at least once a day).
@@ -1166,15 +1222,13 @@ FEED_STAMP_TTL = 3 * 24 * 3600
 def _feed_last_modified(path: str, etag: str) -> int:
     """When these bytes of this feed were first served (a Unix time in whole seconds).
 
-    The feed is computed on each request, so its last change is known only as the first time the
-    portal served the same bytes (same ETag), remembered in the cache. A new ETag always gets a time
-    after the previous one, even within the same second, so that a client's If-Modified-Since never
-    hides a change. A lost cache only dates the feed later: the client downloads it once more.
+    The feed's last change is known only as the first time the portal served the same bytes (same
+    ETag), remembered in the cache. A new ETag always gets a time after the previous one, even within
+    the same second, so that a client's If-Modified-Since never hides a change. A lost cache only
+    dates the feed later: the client downloads it once more.
     """
     import hashlib
     import time
-
-    from django.core.cache import cache
 
     key = "ical-last-modified:" + hashlib.sha256(path.encode()).hexdigest()[:32]
     seen = cache.get(key)
@@ -1187,21 +1241,31 @@ def _feed_last_modified(path: str, etag: str) -> int:
     return stamp
 
 
-def _ics(request, body: bytes) -> HttpResponse:
-    """The feed with an ETag (its bytes are stable for a day) and a Last-Modified: a client that has
-    it gets a 304, by If-None-Match or, failing that, If-Modified-Since (Django's rules of RFC 9110)."""
-    import hashlib
-
+def _ics(request, name: str, etablissement_id: int, vary: tuple, build) -> HttpResponse:
+    """The feed, kept under the data versions it shows. Its ETag is its key (the same versions, day
+    and reader give the same bytes), with a Last-Modified: a client that holds it gets a 304, by
+    If-None-Match or, failing that, If-Modified-Since (Django's rules of RFC 9110), before anything
+    is read or built."""
     from django.utils.cache import get_conditional_response
     from django.utils.http import http_date
 
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    from continuite.ecole import dataversions
+    from continuite.fragments import cache_key
+
+    versions = dataversions.for_request(request, etablissement_id)
+    key = cache_key(name, etablissement_id, versions, GRID_DOMAINS, vary)
+    etag = f'"{key.rsplit(":", 1)[1][:32]}"'
     last_modified = _feed_last_modified(request.path, etag)
-    response = HttpResponse(b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="planning.ics"'
-    if request.method == "HEAD":
-        response["Content-Length"] = str(len(body))
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        body = cache.get(key)
+        if body is None:
+            body = build()
+            cache.set(key, body, 24 * 3600)
+        response = HttpResponse(b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="planning.ics"'
+        if request.method == "HEAD":
+            response["Content-Length"] = str(len(body))
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = "private, max-age=0, must-revalidate"
-    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+    return response

@@ -21,7 +21,7 @@ from continuite.ecole.models import Division, Etablissement, Guardian, Staff, St
 
 from .models import User
 
-# Two scalar subqueries on the user's row: is he a form tutor (his roles), his unread notices (the
+# Scalar subqueries on the user's row: is he a form tutor (the ORM's way), his unread notices (the
 # navigation bar's badge).
 IS_FORM_TUTOR_SQL = (
     "EXISTS (SELECT 1 FROM ecole_division_form_tutors t JOIN ecole_staff s ON s.id = t.staff_id"
@@ -31,6 +31,14 @@ UNREAD_NOTIFICATIONS_SQL = (
     "(SELECT COUNT(*) FROM notifications_notification n"
     " WHERE n.user_id = accounts_user.id AND n.channel_portal AND n.read_at IS NULL)"
 )
+# The divisions he tutors (his roles, the pages' gates), as "level code id" items (sorted as the
+# model's ordering in Python: SQLite's group_concat takes no ORDER BY), separated by char(31).
+TUTORED_SQL = (
+    "(SELECT {aggregate}(d.level || {sep} || d.code || {sep} || CAST(d.id AS TEXT), {sep})"
+    " FROM ecole_division d JOIN ecole_division_form_tutors t ON t.division_id = d.id"
+    " JOIN ecole_staff s ON s.id = t.staff_id WHERE s.user_id = accounts_user.id)"
+)
+SEP = "\x1f"
 # The school's data versions, as "school:domain:value" items.
 VERSIONS_SQL = (
     "(SELECT {aggregate}(CAST(v.etablissement_id AS TEXT) || ':' || v.domain || ':' || CAST(v.value AS TEXT), ',')"
@@ -68,7 +76,11 @@ def _user_sql(vendor: str) -> str:
         select += _columns(model, alias)
         joins.append(f"LEFT JOIN {connection.ops.quote_name(model._meta.db_table)} {alias} ON {on}")
     aggregate = "group_concat" if vendor == "sqlite" else "string_agg"
-    select += [IS_FORM_TUTOR_SQL, UNREAD_NOTIFICATIONS_SQL, VERSIONS_SQL.format(aggregate=aggregate)]
+    select += [
+        TUTORED_SQL.format(aggregate=aggregate, sep="char(31)" if vendor == "sqlite" else "chr(31)"),
+        UNREAD_NOTIFICATIONS_SQL,
+        VERSIONS_SQL.format(aggregate=aggregate),
+    ]
     return f"SELECT {', '.join(select)} FROM accounts_user {' '.join(joins)} WHERE accounts_user.id = %s"  # noqa: S608 (names from model meta; the id is bound)
 
 
@@ -139,8 +151,13 @@ def portal_user(user_id) -> User | None:
             built[name] = instance
             if parent == "user" and name != "etablissement":
                 instance._state.fields_cache["user"] = user  # staff.user is the signed-in user, no query
-    is_form_tutor, unread, versions = row[start:]
-    user.is_form_tutor = bool(is_form_tutor)
+    tutored, unread, versions = row[start:]
+    staff = built.get("staff")
+    items = tutored.split(SEP) if tutored else []
+    tutored_ids = [int(pk) for _level, _code, pk in sorted(zip(items[::3], items[1::3], items[2::3], strict=True))]
+    user.is_form_tutor = bool(tutored_ids)
+    # the cached_property of the model, filled: a teacher's divisions, nobody else's
+    user.__dict__["tutored_division_ids"] = tutored_ids if staff is not None and staff.is_teacher else []
     user.unread_notification_count = unread
     user.data_versions = _versions(versions)
     return user

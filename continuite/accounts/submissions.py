@@ -22,9 +22,11 @@ from django import template
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,35 @@ def csrf_token(parser, token):
 
 # The session's count of the forms it sent (read by the pages' ETags).
 SUBMITTED_KEY = "_forms_sent"
+
+
+FORM_TOKENS = "<!--form-tokens-->"
+
+
+@register.simple_tag
+def form_tokens():
+    """``{% csrf_token %}`` in a cached fragment (continuite.fragments): a mark that each request fills with
+    its own CSRF token and a fresh submission token, so no fragment carries one reader's tokens."""
+    return mark_safe(FORM_TOKENS)  # noqa: S308 (a constant)
+
+
+def fill_form_tokens(request, html: str) -> str:
+    if FORM_TOKENS not in html:
+        return html
+    csrf = get_token(request)
+    parts = html.split(FORM_TOKENS)
+    filled = [parts[0]]
+    for part in parts[1:]:
+        filled.append(
+            format_html(
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="{}" value="{}">',
+                csrf,
+                FIELD,
+                uuid.uuid4().hex,
+            )
+        )
+        filled.append(part)
+    return "".join(filled)
 
 
 class SubmitOnceMiddleware:

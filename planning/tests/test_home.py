@@ -301,10 +301,10 @@ def more_data(w):
         # home: his assignments; the link policy (the school's catalogue with its allowed domains, one
         # query for all his links)
         ("teacher", 12),
-        # the teacher's twelve but the link policy (none of the tutor's sessions has a link), + his tutored
-        # divisions; planning: the thresholds, the divisions, the week's days, the students' loads (one
-        # aggregate); home: the division, its students, their groups
-        ("tutor", 19),
+        # the teacher's twelve but the link policy (none of the tutor's sessions has a link; his tutored
+        # divisions come with the user); planning: the thresholds, the divisions, the week's days, the
+        # students' loads (one aggregate); home: the division, its students, their groups
+        ("tutor", 18),
     ],
 )
 def test_it_renders_each_home_with_a_fixed_number_of_queries(

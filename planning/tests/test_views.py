@@ -78,6 +78,8 @@ def test_it_renders_the_teacher_week_with_a_fixed_number_of_queries(calendar, cl
     assert response.status_code == 200
     assert "hors emploi du temps" in response.text
     assert "Classe virtuelle" in response.text
+    with django_assert_num_queries(2):  # the week from the cache: session, user
+        client.get(reverse("planning:week") + WEEK)
 
 
 @pytest.mark.parametrize("extra,over", [(0, False), (4, True), (12, True)], ids=["small", "bigger", "biggest"])
@@ -92,6 +94,8 @@ def test_it_answers_the_gauge_with_a_fixed_number_of_queries(calendar, client, d
         # 13 the school days of two weeks, 14 the students' loads over them
         response = client.get(url)
     assert response.status_code == 200
+    with django_assert_num_queries(2):  # the same gauge again, from the cache: session, user
+        assert client.get(url).content == response.content
 
 
 def test_it_turns_the_gauge_and_proposes_lighter_days_over_the_threshold(calendar, client):
@@ -152,6 +156,8 @@ def test_it_renders_the_student_week_with_a_fixed_number_of_queries(calendar, cl
         # 11-13 the session's save
         response = client.get(reverse("planning:my_week") + WEEK)
     assert response.status_code == 200
+    with django_assert_num_queries(2):  # the week from the cache: session, user
+        client.get(reverse("planning:my_week") + WEEK)
 
 
 def test_it_shows_the_tutor_the_heat_map_with_the_overloaded_day(calendar, client):

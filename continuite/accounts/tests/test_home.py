@@ -32,9 +32,9 @@ def more_data(world):
         # query, see accounts.backends), planning panel: school days, his slots, his assignments, the
         # work due in his classes, the registers still to take (one count); home: his assignments
         ("teacher", 8),
-        # the teacher's seven, + his tutored divisions, planning: thresholds, his divisions, the week's
-        # days, the loads; home: the tutored division, its students, their groups
-        ("tutor", 16),
+        # the teacher's seven (his tutored divisions come with the user), planning: thresholds, his
+        # divisions, the week's days, the loads; home: the tutored division, its students, their groups
+        ("tutor", 15),
         # session, user, needs waiting and loans (equipment panel: 2), imports waiting (imports panel), the
         # school's divisions with their counts
         ("direction", 6),
@@ -128,3 +128,14 @@ def test_the_user_of_one_query_is_the_user_of_the_orm(world, role):
         expected.roles,
     )
     assert got.last_login == expected.last_login and got.date_joined.tzinfo is not None
+
+
+def test_the_divisions_a_tutor_tutors_come_with_him_in_the_models_order(world):
+    from continuite.accounts.backends import portal_user
+    from continuite.ecole.models import Staff
+
+    second = DivisionFactory(etablissement=world.etablissement, school_year=world.division.school_year, code="1G1")
+    second.form_tutors.add(world.tutor)
+    orm = list(Staff.objects.get(pk=world.tutor.pk).tutored_divisions.values_list("pk", flat=True))
+    assert portal_user(world.tutor.user.pk).tutored_division_ids == orm and len(orm) == 2
+    assert portal_user(world.teacher.user.pk).tutored_division_ids == []
