@@ -72,14 +72,20 @@ def fragment(
 ) -> SafeString:
     """``template`` rendered with ``context()`` — or read from the cache, without calling ``context``."""
     if request is not None and request.method not in ("GET", "HEAD"):
-        return mark_safe(fill_form_tokens(request, render_to_string(template, context())))  # noqa: S308
+        return mark_safe(fill_form_tokens(request, _render(template, context)))  # noqa: S308
     versions = dataversions.for_request(request, etablissement_id)
     key = cache_key(name, etablissement_id, versions, domains, vary)
     html = default_cache.get(key)
     if html is None:
-        html = render_to_string(template, context())
+        html = _render(template, context)
         default_cache.set(key, html, timeout)
     return mark_safe(fill_form_tokens(request, html))  # noqa: S308 (a template's output)
+
+
+def _render(template: str, context) -> str:
+    """The template with ``context()``; nothing when ``context()`` says there is nothing to show (None)."""
+    values = context()
+    return "" if values is None else render_to_string(template, values)
 
 
 def cached_value(

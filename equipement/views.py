@@ -20,6 +20,7 @@ from continuite.audit.models import AuditAction
 from continuite.audit.services import audit_record
 from continuite.csvexport import csv_name, csv_response
 from continuite.ecole.access import require_role
+from continuite.fragments import fragment
 
 from . import services
 from .access import access_device, access_loan, access_need, access_readiness_division, access_readiness_student
@@ -164,27 +165,37 @@ def dashboard(request):
     require_role(request.user, *MANAGER_ROLES)
     etablissement = request.user.etablissement
     today = timezone.localdate()
-    waiting = (
-        Need.objects.filter(etablissement=etablissement)
-        .waiting()
-        .select_related("student__division", "staff")
-        .order_by("declared_at", "pk")
+
+    def context():
+        waiting = (
+            Need.objects.filter(etablissement=etablissement)
+            .waiting()
+            .select_related("student__division", "staff")
+            .order_by("declared_at", "pk")
+        )
+        loans = list(
+            Loan.objects.filter(etablissement=etablissement, status__in=ACTIVE_LOAN_STATES)
+            .select_related("device", "need__student__division", "need__staff")
+            .order_by("expected_return", "pk")
+        )
+        return {
+            "counts": dashboard_counts(etablissement=etablissement, today=today),
+            "waiting": waiting,
+            "loans": loans,
+            # The overdue list comes from the same rows: no second query.
+            "overdue": [loan for loan in loans if loan.status == "remis" and loan.expected_return < today],
+            "today": today,
+        }
+
+    body = fragment(
+        request,
+        "equipement-dashboard",
+        etablissement_id=etablissement.pk,
+        domains=("equipement", "ecole"),
+        template="equipement/partials/dashboard_body.html",
+        context=context,
     )
-    loans = (
-        Loan.objects.filter(etablissement=etablissement, status__in=ACTIVE_LOAN_STATES)
-        .select_related("device", "need__student__division", "need__staff")
-        .order_by("expected_return", "pk")
-    )
-    loans = list(loans)
-    context = {
-        "counts": dashboard_counts(etablissement=etablissement, today=today),
-        "waiting": waiting,
-        "loans": loans,
-        # The overdue list comes from the same rows: no second query.
-        "overdue": [loan for loan in loans if loan.status == "remis" and loan.expected_return < today],
-        "today": today,
-    }
-    return render(request, "equipement/dashboard.html", context)
+    return render(request, "equipement/dashboard.html", {"body": body})
 
 
 @login_required

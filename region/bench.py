@@ -3,7 +3,8 @@
 Each simulated user logs in once (a real POST of the login form, so a real password check), then
 wrk replays his session cookie. The floor is a page of the base layout that makes no query, measured
 in the same run; every page's throughput is printed as a ratio to it, with its p50/p95 latency and
-its number of queries (counted in-process with Django's test client).
+its number of queries and its time in this process (Django's test client), with an empty cache (« à
+froid »: what a page costs the first time it is read after a write) and with its fragments cached.
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class Result:
     p95_ms: float
     errors: int
     queries: int
+    cold_queries: int = 0
+    cold_ms: float = 0.0
+    warm_ms: float = 0.0
 
 
 def free_port() -> int:
@@ -153,16 +157,48 @@ def login(base_url: str, email: str, password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
-def count_queries(path: str, user) -> int:
+def count_queries(path: str, user) -> tuple[int, int, float, float]:
+    """In this process: (queries cold, queries cached, ms cold, ms cached), medians of five readings."""
+    import statistics
+
     client = Client()
     if user is not None:
         client.force_login(user)
-    client.get(path)  # as in the load test: a session already in use, caches warm
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    if response.status_code != 200:
-        raise RuntimeError(f"{path} répond {response.status_code}")
-    return len(ctx.captured_queries)
+    client.get(path)  # as in the load test: a session already in use
+    counts, times = {}, {"cold": [], "warm": []}
+    for state in ("cold", "warm"):
+        for _ in range(5):
+            if state == "cold":
+                _clear_fragments()
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path)
+            times[state].append((time.perf_counter() - started) * 1000)
+            counts[state] = len(ctx.captured_queries)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} répond {response.status_code}")
+    return (
+        counts["cold"],
+        counts["warm"],
+        statistics.median(times["cold"]),
+        statistics.median(times["warm"]),
+    )
+
+
+def _clear_fragments() -> None:
+    """Empty the fragments and cached values, not the sessions (the reader stays signed in)."""
+    from django.core.cache import cache
+
+    client = getattr(cache, "_cache", None)
+    if client is not None and hasattr(client, "get_client"):
+        redis = client.get_client(write=True)
+        keys = list(redis.scan_iter(match=f"{cache.key_prefix}:*frag:*"))
+        if keys:
+            redis.delete(*keys)
+    else:
+        for key in list(getattr(cache, "_cache", {})):
+            if "frag:" in key:
+                cache._cache.pop(key, None)
 
 
 def run_wrk(base_url: str, pairs: list[tuple[str, str]], *, seconds: int, connections: int) -> dict:
@@ -197,12 +233,22 @@ def measure(
         for page in pages:
             members = users.get(page.role, [None])
             pairs = [(cookies.get(getattr(u, "pk", None), ""), page.path(u)) for u in members]
-            queries = count_queries(pairs[0][1], members[0])
+            cold, queries, cold_ms, warm_ms = count_queries(pairs[0][1], members[0])
             run_wrk(server.url, pairs, seconds=2, connections=connections)  # warm-up
             stats = run_wrk(server.url, pairs, seconds=seconds, connections=connections)
             rps = stats["requests"] / (stats["duration_us"] / 1e6)
             results.append(
-                Result(page.label, rps, stats["p50_us"] / 1000, stats["p95_us"] / 1000, stats["errors"], queries)
+                Result(
+                    page.label,
+                    rps,
+                    stats["p50_us"] / 1000,
+                    stats["p95_us"] / 1000,
+                    stats["errors"],
+                    queries,
+                    cold_queries=cold,
+                    cold_ms=cold_ms,
+                    warm_ms=warm_ms,
+                )
             )
             log(f"  {page.label:<40} {rps:8.0f} req/s  p95 {stats['p95_us'] / 1000:6.1f} ms")
         return results
@@ -213,14 +259,18 @@ def measure(
 def table(results: list[Result], floor_label: str) -> str:
     floor = next(r for r in results if r.label == floor_label)
     lines = [
-        f"{'Page':<40} {'req/s':>8} {'× plancher':>10} {'p50 ms':>8} {'p95 ms':>8} {'requêtes SQL':>12} {'erreurs':>8}",
-        "-" * 100,
+        f"{'Page':<44} {'req/s':>6} {'× plancher':>10} {'p50 ms':>7} {'p95 ms':>7} {'requêtes':>10} "
+        f"{'ms en cache':>11} {'ms à froid':>10} {'erreurs':>7}",
+        "-" * 120,
     ]
     for r in results:
         ratio = r.rps / floor.rps
+        queries = f"{r.queries}/{r.cold_queries}"
         lines.append(
-            f"{r.label:<40} {r.rps:8.0f} {ratio:10.2f} {r.p50_ms:8.1f} {r.p95_ms:8.1f} {r.queries:12d} {r.errors:8d}"
+            f"{r.label:<44} {r.rps:6.0f} {ratio:10.2f} {r.p50_ms:7.1f} {r.p95_ms:7.1f} {queries:>10} "
+            f"{r.warm_ms:11.1f} {r.cold_ms:10.1f} {r.errors:7d}"
         )
+    lines.append("requêtes : en cache / à froid ; ms : temps dans un seul processus (client de test), médiane de 5")
     return "\n".join(lines)
 
 

@@ -61,8 +61,26 @@ def panels(request) -> list[dict]:
         return [_parent_panel(request)]
     if Role.CPE not in request.user.roles:
         return []
-    today = timezone.localdate()
     etablissement_id = request.user.etablissement_id
+    today = timezone.localdate()
+    # The same for every CPE of the school: kept under the follow-up's version (and the directory's,
+    # for the students' names and divisions).
+    cache = {"domains": ("suivi", "ecole"), "vary": ("cpe",)}
+    return [
+        {
+            "template": "suivi/partials/absences_to_process.html",
+            "context": lambda: _to_process(etablissement_id, today),
+            "cache": cache,
+        },
+        {
+            "template": "suivi/partials/reviews_due.html",
+            "context": lambda: _reviews_due(etablissement_id, today),
+            "cache": cache,
+        },
+    ]
+
+
+def _to_process(etablissement_id: int, today: dt.date) -> dict:
     # query: the school's absences still "à justifier" over 30 days and the families' requests waiting
     to_process = (
         Etablissement.objects.filter(pk=etablissement_id)
@@ -80,6 +98,10 @@ def panels(request) -> list[dict]:
         .values("absences", "requests")
         .first()
     ) or {}
+    return {"absences": to_process.get("absences") or 0, "requests": to_process.get("requests") or 0}
+
+
+def _reviews_due(etablissement_id: int, today: dt.date) -> dict:
     # query: the open cases of the school whose review is due, then those nobody has looked at yet
     # (no review date: the portal opened them), with their student and division
     due = list(
@@ -89,10 +111,4 @@ def panels(request) -> list[dict]:
         .select_related("student__division")
         .order_by(F("review_on").asc(nulls_last=True), "opened_at")[:30]
     )
-    return [
-        {
-            "template": "suivi/partials/absences_to_process.html",
-            "context": {"absences": to_process.get("absences") or 0, "requests": to_process.get("requests") or 0},
-        },
-        {"template": "suivi/partials/reviews_due.html", "context": {"due": due, "today": today}},
-    ]
+    return {"due": due, "today": today}

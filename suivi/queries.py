@@ -150,12 +150,20 @@ def window_start(*, etablissement_id: int, today: dt.date, days: int) -> dt.date
 # --- Signal aggregates: one query per kind, whatever the number of students ------------------------
 
 
-def attendance_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
+def _only(queryset, student_ids):
+    """``queryset`` narrowed to the given students (None: the whole school)."""
+    return queryset if student_ids is None else queryset.filter(student_id__in=student_ids)
+
+
+def attendance_by_student(*, etablissement_id: int, start: dt.date, end: dt.date, student_ids=None) -> dict[int, dict]:
     """Per student: remote sessions registered, unexcused absences, technical troubles."""
     from .models import AttendanceMark
 
+    marks = AttendanceMark.objects.filter(
+        register__etablissement_id=etablissement_id, register__date__range=(start, end)
+    )
     rows = (
-        AttendanceMark.objects.filter(register__etablissement_id=etablissement_id, register__date__range=(start, end))
+        _only(marks, student_ids)
         .values("student_id")
         .annotate(
             sessions=Count("pk"),
@@ -250,44 +258,39 @@ def half_days_by_student(
     return {row.pop("student_id"): row for row in rows}
 
 
-def missing_work_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, int]:
+def missing_work_by_student(*, etablissement_id: int, start: dt.date, end: dt.date, student_ids=None) -> dict[int, int]:
     """Per student: work not handed in, over the window, that counts as a signal (1 query)."""
     from .models import HandIn
 
-    rows = (
-        HandIn.objects.filter(etablissement_id=etablissement_id, due_date__range=(start, end), status="non_rendu")
-        .exclude(equipment_matter())
-        .values("student_id")
-        .annotate(n=Count("pk"))
+    hand_ins = HandIn.objects.filter(
+        etablissement_id=etablissement_id, due_date__range=(start, end), status="non_rendu"
     )
+    rows = _only(hand_ins, student_ids).exclude(equipment_matter()).values("student_id").annotate(n=Count("pk"))
     return {row["student_id"]: row["n"] for row in rows}
 
 
-def flags_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, int]:
+def flags_by_student(*, etablissement_id: int, start: dt.date, end: dt.date, student_ids=None) -> dict[int, int]:
     from .models import Flag
 
     rows = (
-        Flag.objects.filter(etablissement_id=etablissement_id, raised_at__date__range=(start, end))
+        _only(Flag.objects.filter(etablissement_id=etablissement_id, raised_at__date__range=(start, end)), student_ids)
         .values("student_id")
         .annotate(n=Count("pk"))
     )
     return {row["student_id"]: row["n"] for row in rows}
 
 
-def unreachable_by_student(*, etablissement_id: int, start: dt.date, end: dt.date) -> dict[int, int]:
+def unreachable_by_student(*, etablissement_id: int, start: dt.date, end: dt.date, student_ids=None) -> dict[int, int]:
     from .models import FamilyContact
 
-    rows = (
-        FamilyContact.objects.filter(
-            etablissement_id=etablissement_id, outcome="injoignable", occurred_at__date__range=(start, end)
-        )
-        .values("student_id")
-        .annotate(n=Count("pk"))
+    contacts = FamilyContact.objects.filter(
+        etablissement_id=etablissement_id, outcome="injoignable", occurred_at__date__range=(start, end)
     )
+    rows = _only(contacts, student_ids).values("student_id").annotate(n=Count("pk"))
     return {row["student_id"]: row["n"] for row in rows}
 
 
-def equipment_gap_students(*, etablissement_id: int) -> set[int]:
+def equipment_gap_students(*, etablissement_id: int, student_ids=None) -> set[int]:
     """Students with an equipment need still waiting for a decision (when the equipment app is installed)."""
     from django.apps import apps
 
@@ -295,11 +298,8 @@ def equipment_gap_students(*, etablissement_id: int) -> set[int]:
         need = apps.get_model("equipement", "Need")
     except LookupError:
         return set()
-    return set(
-        need.objects.filter(etablissement_id=etablissement_id, student__isnull=False, status="attente").values_list(
-            "student_id", flat=True
-        )
-    )
+    needs = need.objects.filter(etablissement_id=etablissement_id, student__isnull=False, status="attente")
+    return set(_only(needs, student_ids).values_list("student_id", flat=True))
 
 
 # --- Selectors -----------------------------------------------------------------------------------

@@ -11,13 +11,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from continuite.accounts.roles import Role
 from continuite.ecole.access import require_role
 from continuite.ecole.models import Guardian, GuardianLink, LinkKind, Student
+from continuite.fragments import cached_value, fragment
 from continuite.notifications.models import Notification
 from planning.models import Homework, Session
 
@@ -287,26 +290,44 @@ def case_list(request):
     review due and age."""
     require_role(request.user, Role.CPE, Role.DIRECTION)
     today = timezone.localdate()
-    form = CaseFilterForm(request.GET or None)
-    cases = Case.objects.visible_to(request.user).select_related("student__division")
-    data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status") or "ouvert"
-    if status != "tous":
-        cases = cases.filter(status=status)
-    if data.get("level"):
-        cases = cases.filter(level=data["level"])
-    if data.get("division"):
-        cases = cases.filter(student__division__code__iexact=data["division"].strip())
-    if data.get("review_due"):
-        cases = cases.filter(review_on__lte=today)
-    if data.get("older_than") is not None:
-        cases = cases.filter(opened_at__lt=timezone.now() - dt.timedelta(days=data["older_than"]))
-    cases = cases.by_urgency().with_undelivered_notice()[:500]
-    return render(
-        request,
-        "suivi/case_list.html",
-        {"cases": cases, "form": form, "today": today, "is_cpe": Role.CPE in request.user.roles},
-    )
+    user = request.user
+
+    def context():
+        form = CaseFilterForm(request.GET or None)
+        cases = Case.objects.visible_to(user).select_related("student__division")
+        data = form.cleaned_data if form.is_valid() else {}
+        status = data.get("status") or "ouvert"
+        if status != "tous":
+            cases = cases.filter(status=status)
+        if data.get("level"):
+            cases = cases.filter(level=data["level"])
+        if data.get("division"):
+            cases = cases.filter(student__division__code__iexact=data["division"].strip())
+        if data.get("review_due"):
+            cases = cases.filter(review_on__lte=today)
+        if data.get("older_than") is not None:
+            cases = cases.filter(opened_at__lt=timezone.now() - dt.timedelta(days=data["older_than"]))
+        return {
+            "cases": cases.by_urgency().with_undelivered_notice()[:500],
+            "form": form,
+            "today": today,
+            "is_cpe": Role.CPE in user.roles,
+        }
+
+    if request.GET.get("older_than"):
+        body = render_to_string("suivi/partials/case_list_body.html", context())  # "older than": to the hour
+    else:
+        body = fragment(
+            request,
+            "suivi-case-list",
+            etablissement_id=user.etablissement_id,
+            # the CPE's every case, the direction's escalated ones (Case.objects.visible_to)
+            domains=("suivi", "ecole"),
+            vary=(Role.CPE in user.roles, sorted(request.GET.items())),
+            template="suivi/partials/case_list_body.html",
+            context=context,
+        )
+    return render(request, "suivi/case_list.html", {"body": body})
 
 
 def _timeline(case: Case) -> list[dict]:
@@ -320,7 +341,19 @@ def _timeline(case: Case) -> list[dict]:
         entries.append({"at": action.created_at, "type": "action", "obj": action})
     for contact in FamilyContact.objects.filter(case=case).select_related("guardian", "logged_by"):  # query: contacts
         entries.append({"at": contact.occurred_at, "type": "contact", "obj": contact})
-    notices = list(Notice.objects.filter(case=case).select_related("sent_by"))  # query: notices
+    for notice in Notice.objects.filter(case=case).select_related("sent_by"):  # query: notices
+        if notice.figures.get("start"):
+            notice.figures_start = dt.date.fromisoformat(notice.figures["start"])
+            notice.figures_end = dt.date.fromisoformat(notice.figures["end"])
+        entries.append({"at": notice.sent_at, "type": "notice", "obj": notice})
+    entries.sort(key=lambda entry: entry["at"])
+    return entries
+
+
+def _with_receipts(entries: list[dict]) -> list[dict]:
+    """The outbox rows of the timeline's notices, with each guardian's acknowledgement: always read
+    (one query when there are notices), the outbox being written all day by the mail workers."""
+    notices = [entry["obj"] for entry in entries if entry["type"] == "notice"]
     receipts: dict[int, list] = {}
     if notices:
         # query: the outbox rows of these notices, with each guardian's acknowledgement
@@ -331,84 +364,145 @@ def _timeline(case: Case) -> list[dict]:
     for notice in notices:
         notice.receipts = receipts.get(notice.pk, [])
         notice.undelivered = any(row.status == "failed" for row in notice.receipts)
-        if notice.figures.get("start"):
-            notice.figures_start = dt.date.fromisoformat(notice.figures["start"])
-            notice.figures_end = dt.date.fromisoformat(notice.figures["end"])
-        entries.append({"at": notice.sent_at, "type": "notice", "obj": notice})
-    entries.sort(key=lambda entry: entry["at"])
     return entries
+
+
+# What a case page shows of the follow-up, the directory, the planning (school days) and the equipment.
+CASE_DOMAINS = ("suivi", "ecole", "planning", "equipement")
 
 
 @login_required
 def case_detail(request, pk: int):
-    """The case file; each opening is written to the access log."""
-    return _case_page(request, access_case(request.user, pk))
+    """The case file; each opening is written to the access log. ``?formulaire=<name>`` opens one of
+    its forms (``&fragment=1``: that form alone, which the page's script fetches when its box opens)."""
+    case = access_case(request.user, pk)
+    name = request.GET.get("formulaire", "")
+    if request.GET.get("fragment") and name in CASE_FORMS:
+        if Role.CPE not in request.user.roles or not case.is_open:
+            raise PermissionDenied
+        return render(request, "suivi/partials/case_form.html", _case_form_context(case, name))
+    return _case_page(request, case, open_form=name if name in CASE_FORMS else "")
 
 
-def _case_page(request, case: Case, **bound):
-    """The case page; ``bound`` is a refused form, shown again as typed with its errors."""
-    services._audit(user=request.user, action="view", obj=case, student=case.student, request=request)
-    guardians = Guardian.objects.filter(links__student=case.student).order_by("links__kind")
-    today = timezone.localdate()
-    context = {
-        "case": case,
-        "timeline": _timeline(case),
-        "can_write": Role.CPE in request.user.roles and case.is_open,
+# The forms of the case page, each in a box that loads it when opened (no form is built before):
+# name -> (form, its view, the button's label, the button's style).
+CASE_FORMS = {
+    "contact": (
+        lambda case: ContactForm(guardians=_guardians(case)),
+        "suivi:case_contact",
+        _lazy("Enregistrer le contact"),
+        "btn-primary",
+    ),
+    "entretien": (
+        lambda case: InterviewForm(),
+        "suivi:case_interview",
+        _lazy("Enregistrer l'entretien"),
+        "btn-primary",
+    ),
+    "action": (
+        lambda case: ActionForm(student=case.student),
+        "suivi:case_action",
+        _lazy("Ajouter l'action"),
+        "btn-primary",
+    ),
+    "justification": (
+        lambda case: JustifyForm(prefix="justif"),
+        "suivi:case_justify",
+        _lazy("Enregistrer la justification"),
+        "btn-outline-primary",
+    ),
+    "direction": (
+        lambda case: EscalateForm(),
+        "suivi:case_escalate",
+        _lazy("Transmettre à la direction"),
+        "btn-warning",
+    ),
+    "cloture": (lambda case: CloseForm(), "suivi:case_close", _lazy("Clore le suivi"), "btn-outline-danger"),
+}
+
+
+def _guardians(case: Case):
+    return Guardian.objects.filter(links__student=case.student).order_by("links__kind")
+
+
+def _case_form_context(case: Case, name: str, form=None) -> dict:
+    build, url_name, label, style = CASE_FORMS[name]
+    form = form or build(case)
+    return {"case": case, "name": name, "form": form, "url_name": url_name, "label": label, "style": style}
+
+
+def _case_facts(case: Case, *, can_write: bool, today: dt.date) -> dict:
+    """What the case page computes from the follow-up's rows: kept under their data versions (the
+    timeline without its outbox rows, the rule of today, the next step of the notices)."""
+    timeline = _timeline(case)
+    facts = {
+        "timeline": timeline,
         "justification": services.active_justification(case.student, today),
-        "today": today,
         # query: what the student lacks in equipment today (absences he could not follow are not signals)
         "equipment_gap": queries.student_equipment_gap(case.student, day=today),
         # queries: the rule and figures of today, as the signals read them (the history keeps the old ones)
         "current": services.case_current_rule(case, today=today),
+        "next_step": None,
     }
-    if context["can_write"]:
-        notices = [entry["obj"] for entry in context["timeline"] if entry["type"] == "notice"]
+    if can_write and case.notice_level < services.MAX_NOTICE_LEVEL:
+        notices = [entry["obj"] for entry in timeline if entry["type"] == "notice"]
         stage, level, warning = services.notice_step_in(case, notices)
         # queries: the school's settings, the figures of today, the checks of ``notice_send``: the
         # page says up front when the next step would not leave, and why (no button then)
         settings = services.settings_get(etablissement=case.etablissement)
-        blocked = (
-            services.notice_blocked(
-                case=case,
-                stage=stage,
-                level=level,
-                figures=services.notice_figures(student=case.student, settings=settings, today=today),
-                settings=settings,
-                today=today,
-            )
-            if case.notice_level < services.MAX_NOTICE_LEVEL
-            else ""
-        )
-        context.update(
-            next_step={
-                "key": services.step_key(stage, level),
-                "stage": stage,
-                "level": level,
-                "label": NoticeStage(stage).label,
-                "earliest": services.notice_earliest(warning=warning, settings=settings),
-                "blocked": blocked,
-            }
-            if case.notice_level < services.MAX_NOTICE_LEVEL
-            else None,
-            interview_form=InterviewForm(),
-            action_form=ActionForm(student=case.student),
-            contact_form=ContactForm(guardians=guardians),
-            escalate_form=EscalateForm(),
-            close_form=CloseForm(),
-            justify_form=JustifyForm(prefix="justif"),
-        )
-        context.update(bound)
+        facts["next_step"] = {
+            "key": services.step_key(stage, level),
+            "stage": stage,
+            "level": level,
+            "label": str(NoticeStage(stage).label),
+            "earliest": services.notice_earliest(warning=warning, settings=settings),
+            "blocked": str(
+                services.notice_blocked(
+                    case=case,
+                    stage=stage,
+                    level=level,
+                    figures=services.notice_figures(student=case.student, settings=settings, today=today),
+                    settings=settings,
+                    today=today,
+                )
+            ),
+        }
+    return facts
+
+
+def _case_page(request, case: Case, *, open_form: str = "", bound_name: str = "", bound=None):
+    """The case page; ``bound`` is a refused form (``bound_name``), shown again as typed with its errors."""
+    services._audit(user=request.user, action="view", obj=case, student=case.student, request=request)
+    today = timezone.localdate()
+    can_write = Role.CPE in request.user.roles and case.is_open
+    facts = cached_value(
+        request,
+        "suivi-case",
+        etablissement_id=case.etablissement_id,
+        domains=CASE_DOMAINS,
+        vary=(case.pk, can_write),
+        compute=lambda: _case_facts(case, can_write=can_write, today=today),
+    )
+    context = {"case": case, "can_write": can_write, "today": today, **facts}
+    context["timeline"] = _with_receipts(facts["timeline"])
+    if can_write:
+        # Only the form asked for (or refused) is built and drawn; the others load when their box opens.
+        opened = bound_name or open_form
+        context["forms"] = {
+            name: _case_form_context(case, name, bound if name == bound_name else None) if name == opened else None
+            for name in CASE_FORMS
+        }
     return render(request, "suivi/case_detail.html", context)
 
 
-# Where each form of the case page sits in its context (to show a refused one again).
+# Where each form of the case page sits on it (to show a refused one again).
 _CASE_FORMS = {
-    InterviewForm: "interview_form",
-    ActionForm: "action_form",
-    ContactForm: "contact_form",
-    EscalateForm: "escalate_form",
-    CloseForm: "close_form",
-    JustifyForm: "justify_form",
+    InterviewForm: "entretien",
+    ActionForm: "action",
+    ContactForm: "contact",
+    EscalateForm: "direction",
+    CloseForm: "cloture",
+    JustifyForm: "justification",
 }
 
 
@@ -428,7 +522,7 @@ def _case_post(request, pk: int, form_class, apply, success: str, **form_kwargs)
             return redirect(case)
     messages.error(request, _("Rien n'est enregistré : corrigez le formulaire ci-dessous."))
     name = _CASE_FORMS[getattr(form_class, "func", form_class)]
-    return _case_page(request, case, **{name: form})
+    return _case_page(request, case, bound_name=name, bound=form)
 
 
 def _form_errors(form) -> str:
@@ -591,13 +685,18 @@ def tutor_summary(request):
     """The form tutor's summary of his division: levels and counts, no case file."""
     require_role(request.user, Role.PROF_PRINCIPAL)
     today = timezone.localdate()
-    evaluations = services.signals_evaluate_school(etablissement_id=request.user.etablissement_id, today=today)
     students = (
         Student.objects.current()
         .filter(division_id__in=request.user.tutored_division_ids)
         .select_related("division")
         .annotate(open_cases=Count("suivi_cases", filter=Q(suivi_cases__status="ouvert")))
         .order_by("division__code", "last_name", "first_name")
+    )
+    # his divisions' students only, not the school's (each aggregate narrowed by a subquery)
+    evaluations = services.signals_evaluate_school(
+        etablissement_id=request.user.etablissement_id,
+        today=today,
+        student_ids=Student.objects.filter(division_id__in=request.user.tutored_division_ids).values("pk"),
     )
     rows = [(student, evaluations.get(student.pk)) for student in students]
 

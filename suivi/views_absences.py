@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from continuite import french
 from continuite.ecole.models import Division
+from continuite.fragments import fragment
 
 from . import queries, services
 from .access import access_followed_student, access_justification, access_mark, require_vie_scolaire
@@ -42,52 +43,53 @@ def absence_list(request):
     require_vie_scolaire(request.user)
     etablissement_id = request.user.etablissement_id
     today = timezone.localdate()
-    divisions = Division.objects.filter(etablissement_id=etablissement_id).order_by("code")
-    form = AbsenceFilterForm(request.GET or None, divisions=divisions)
-    data = form.cleaned_data if form.is_valid() else {}
-    marks = AttendanceMark.objects.filter(register__etablissement_id=etablissement_id, status="absent")
-    if data.get("day"):
-        marks = marks.filter(register__date=data["day"])
-    else:
-        marks = marks.filter(register__date__range=(today - dt.timedelta(days=LIST_DAYS - 1), today))
-    if data.get("division"):
-        marks = marks.filter(student__division=data["division"])
-    if data.get("student"):
-        name = data["student"].strip()
-        marks = marks.filter(Q(student__last_name__icontains=name) | Q(student__first_name__icontains=name))
-    if (data.get("state") or "a_traiter") == "a_traiter":
-        marks = marks.filter(absence_status=AbsenceStatus.TO_JUSTIFY)
-    marks = (
-        marks.with_pending_request()
-        .to_process_first()
-        .select_related("student__division", "register__session__subject", "settled_by", "justification__decided_by")
-    )
-    page = Paginator(marks, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    counts = queries.half_days_by_student(
-        etablissement_id=etablissement_id,
-        start=today - dt.timedelta(days=queries.DASEN_DAYS - 1),
-        end=today,
-        student_ids={mark.student_id for mark in rows},
-    )
-    settings = services.settings_get(etablissement=etablissement_id)
-    requests = (
-        Justification.objects.pending()
-        .filter(etablissement_id=etablissement_id)
-        .select_related("student__division", "given_by")
-        .order_by("given_at")
-    )
-    students = {mark.student_id: mark.student for mark in rows}
-    summary = sorted(
-        ((students[pk], counts.get(pk, {})) for pk in students),
-        key=lambda item: (-item[1].get("unexcused_half_days", 0), item[0].last_name, item[0].first_name),
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "suivi/absence_list.html",
-        {
+
+    def context():
+        divisions = Division.objects.filter(etablissement_id=etablissement_id).order_by("code")
+        form = AbsenceFilterForm(request.GET or None, divisions=divisions)
+        data = form.cleaned_data if form.is_valid() else {}
+        marks = AttendanceMark.objects.filter(register__etablissement_id=etablissement_id, status="absent")
+        if data.get("day"):
+            marks = marks.filter(register__date=data["day"])
+        else:
+            marks = marks.filter(register__date__range=(today - dt.timedelta(days=LIST_DAYS - 1), today))
+        if data.get("division"):
+            marks = marks.filter(student__division=data["division"])
+        if data.get("student"):
+            name = data["student"].strip()
+            marks = marks.filter(Q(student__last_name__icontains=name) | Q(student__first_name__icontains=name))
+        if (data.get("state") or "a_traiter") == "a_traiter":
+            marks = marks.filter(absence_status=AbsenceStatus.TO_JUSTIFY)
+        marks = (
+            marks.with_pending_request()
+            .to_process_first()
+            .select_related(
+                "student__division", "register__session__subject", "settled_by", "justification__decided_by"
+            )
+        )
+        page = Paginator(marks, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        counts = queries.half_days_by_student(
+            etablissement_id=etablissement_id,
+            start=today - dt.timedelta(days=queries.DASEN_DAYS - 1),
+            end=today,
+            student_ids={mark.student_id for mark in rows},
+        )
+        settings = services.settings_get(etablissement=etablissement_id)
+        requests = (
+            Justification.objects.pending()
+            .filter(etablissement_id=etablissement_id)
+            .select_related("student__division", "given_by")
+            .order_by("given_at")
+        )
+        students = {mark.student_id: mark.student for mark in rows}
+        summary = sorted(
+            ((students[pk], counts.get(pk, {})) for pk in students),
+            key=lambda item: (-item[1].get("unexcused_half_days", 0), item[0].last_name, item[0].first_name),
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {
             "form": form,
             "page": page,
             "rows": rows,
@@ -97,8 +99,19 @@ def absence_list(request):
             "reasons": JustificationReason.choices,
             "today": today,
             "query": query.urlencode(),
-        },
+            "back": request.get_full_path(),
+        }
+
+    body = fragment(
+        request,
+        "suivi-absence-list",
+        etablissement_id=etablissement_id,
+        domains=("suivi", "ecole", "planning"),
+        vary=(request.get_full_path(),),
+        template="suivi/partials/absence_list_body.html",
+        context=context,
     )
+    return render(request, "suivi/absence_list.html", {"body": body})
 
 
 @login_required

@@ -61,10 +61,13 @@ SUBMITTED_KEY = "_forms_sent"
 FORM_TOKENS = "<!--form-tokens-->"
 
 
-@register.simple_tag
-def form_tokens():
-    """``{% csrf_token %}`` in a cached fragment (continuite.fragments): a mark that each request fills with
-    its own CSRF token and a fresh submission token, so no fragment carries one reader's tokens."""
+@register.simple_tag(takes_context=True)
+def form_tokens(context):
+    """``{% csrf_token %}`` that also works in a cached fragment (continuite.fragments): drawn with the
+    request, the tokens themselves; drawn without (a fragment), a mark that each request fills with its
+    own CSRF token and a fresh submission token, so no fragment carries one reader's tokens."""
+    if context.get("request") is not None:
+        return CsrfAndSubmissionTokenNode().render(context)
     return mark_safe(FORM_TOKENS)  # noqa: S308 (a constant)
 
 

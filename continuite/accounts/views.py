@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 
 from continuite.ecole.models import Division, Group, Student, TeachingAssignment
+from continuite.fragments import fragment
 
 from .roles import Role
 
@@ -13,7 +14,9 @@ from .roles import Role
 def home_panels(request) -> list[dict]:
     """Panels of the apps listed in ``settings.HOME_PANEL_APPS``: ``<app>.home.panels(request) ->
     list[dict]``, each dict with a ``template`` (a fragment in templates/<app>/partials/) and the
-    ``context`` it needs."""
+    ``context`` it needs. A panel that says how to keep it (``"cache": {"domains": (apps whose rows it
+    shows), "vary": (what else it depends on)}``) gives its context as a function, called only when the
+    panel is not in the cache (or returning None: nothing to show); its template reads no request."""
     panels: list[dict] = []
     for app in settings.HOME_PANEL_APPS:
         try:
@@ -22,8 +25,28 @@ def home_panels(request) -> list[dict]:
             if exc.name != f"{app}.home":
                 raise
             continue
-        panels.extend(module.panels(request))
+        for panel in module.panels(request):
+            spec = panel.get("cache")
+            if spec is not None:
+                panel = {**panel, "html": _cached_panel(request, app, panel, spec)}
+            panels.append(panel)
     return panels
+
+
+def _cached_panel(request, app: str, panel: dict, spec: dict):
+    def context():
+        values = panel["context"]()
+        return None if values is None else {"panel": values}
+
+    return fragment(
+        request,
+        f"home:{app}:{panel['template']}",
+        etablissement_id=request.user.etablissement_id,
+        domains=spec["domains"],
+        vary=spec.get("vary", ()),
+        template=panel["template"],
+        context=context,
+    )
 
 
 @login_required
@@ -31,7 +54,21 @@ def home(request):
     """The landing page of every role, with the directory's rows that concern this user."""
     user = request.user
     roles = user.roles
-    context: dict = {"roles": roles}
+    sections = fragment(
+        request,
+        "home-sections",
+        etablissement_id=user.etablissement_id,
+        domains=("ecole",),
+        vary=(user.pk, sorted(roles)),
+        template="accounts/partials/home_sections.html",
+        context=lambda: _home_sections(user, roles),
+    )
+    return render(request, "accounts/home.html", {"roles": roles, "panels": home_panels(request), "sections": sections})
+
+
+def _home_sections(user, roles) -> dict:
+    """The directory's rows of the user's home (querysets, read while the sections are drawn)."""
+    context: dict = {}
     staff = user.staff_profile
     if Role.ENSEIGNANT in roles:
         context["assignments"] = (
@@ -65,5 +102,4 @@ def home(request):
         context["own_division"] = (
             Division.objects.filter(pk=user.student_profile.division_id).prefetch_related("form_tutors").first()
         )
-    context["panels"] = home_panels(request)
-    return render(request, "accounts/home.html", context)
+    return context

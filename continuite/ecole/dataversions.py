@@ -194,6 +194,17 @@ def installed_tables(using: str = "default") -> set[str]:
         return {table for _trigger, table in _installed_triggers(cursor, db.vendor)}
 
 
+def touch(etablissement_id: int, domain: str) -> None:
+    """A new version of a school's data of ``domain``, in the current transaction: for a fact an app
+    shows that is written in another app's tables (a notice the mail server refused, in the outbox)."""
+    if not _NAME.match(domain):
+        raise ValueError(f"{domain!r} cannot name a data version")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _upsert(connection.vendor, domain, f"SELECT {int(etablissement_id)} AS e"),
+        )
+
+
 # --- Reading -----------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuite import french
+from continuite.ecole import dataversions
 from continuite.ecole.models import GuardianLink, Staff, Student
 
 from .. import queries
@@ -356,6 +357,8 @@ def notice_undelivered(*, notification, error: str) -> CaseAction | None:
         return None
     if notification.content_type_id != ContentType.objects.get_for_model(Notice).pk:
         return None
+    # The case pages and the queue say a notice was not delivered: their cached copies are of the past.
+    dataversions.touch(notification.etablissement_id, "suivi")
     notice = Notice.objects.select_related("case__student", "sent_by").filter(pk=notification.object_id).first()
     if notice is None or notice.case.status != "ouvert":
         return None

@@ -145,19 +145,23 @@ def signal_evaluate(counts: Mapping[str, int], settings: SuiviSettings) -> Evalu
     return found
 
 
-def signals_evaluate_school(*, etablissement_id: int, today: dt.date) -> dict[int, Evaluation]:
-    """Every student's evaluation over the window: one aggregate query per signal kind."""
+def signals_evaluate_school(*, etablissement_id: int, today: dt.date, student_ids=None) -> dict[int, Evaluation]:
+    """Every student's evaluation over the window: one aggregate query per signal kind. ``student_ids``
+    narrows every aggregate to those students (a case page reads one student, not the school)."""
     settings = settings_get(etablissement=etablissement_id)
     start = queries.window_start(etablissement_id=etablissement_id, today=today, days=settings.window_days)
-    window = {"etablissement_id": etablissement_id, "start": start, "end": today}
+    window = {"etablissement_id": etablissement_id, "start": start, "end": today, "student_ids": student_ids}
     attendance = queries.attendance_by_student(**window)
     missing = queries.missing_work_by_student(**window)
     flags = queries.flags_by_student(**window)
     unreachable = queries.unreachable_by_student(**window)
     half_days = queries.half_days_by_student(
-        etablissement_id=etablissement_id, start=today - dt.timedelta(days=queries.DASEN_DAYS - 1), end=today
+        etablissement_id=etablissement_id,
+        start=today - dt.timedelta(days=queries.DASEN_DAYS - 1),
+        end=today,
+        student_ids=student_ids,
     )
-    equipment = queries.equipment_gap_students(etablissement_id=etablissement_id)
+    equipment = queries.equipment_gap_students(etablissement_id=etablissement_id, student_ids=student_ids)
     found: dict[int, Evaluation] = {}
     for student_id in set(attendance) | set(missing) | set(flags) | set(unreachable) | set(half_days):
         counts = dict(attendance.get(student_id, {}))
@@ -179,7 +183,9 @@ def case_current_rule(case: Case, *, today: dt.date) -> dict:
     same evaluation as ``signals_compute``), never the figures of the day the case was opened, which
     the history keeps; and the day the level was last set. Constant queries (one per signal kind).
     """
-    evaluation = signals_evaluate_school(etablissement_id=case.etablissement_id, today=today).get(case.student_id)
+    evaluation = signals_evaluate_school(
+        etablissement_id=case.etablissement_id, today=today, student_ids=[case.student_id]
+    ).get(case.student_id)
     rules = evaluation.rules if evaluation is not None else []
     if rules:
         rule = "; ".join(rules)

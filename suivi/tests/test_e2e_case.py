@@ -63,6 +63,8 @@ def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, li
     page.get_by_role("link", name="Léa DURAND").click()
     assert page.get_by_role("heading", name="Suivi de Léa DURAND").is_visible()
     assert_no_axe_violations(page)
+    # Each form loads when its box opens (the page draws none).
+    page.locator("summary", has_text="Contact avec la famille").click()
     page.get_by_label("Moyen").select_option(label="Appel téléphonique")
     page.get_by_label("Résultat").select_option(label="Message laissé")
     page.get_by_role("button", name="Enregistrer le contact").click()
@@ -88,6 +90,8 @@ def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, li
     # The CPE sees the acknowledgement on the timeline and escalates to the direction.
     page.reload()
     assert page.get_by_text("a pris connaissance le").count() == 1
+    page.locator("summary", has_text="Transmettre à la direction").click()
+    assert_no_axe_violations(page)
     page.get_by_label("Motif de la transmission").fill("Absences répétées, famille difficile à joindre.")
     page.get_by_role("button", name="Transmettre à la direction").click()
     expect(page.get_by_text("Dossier transmis à la direction.")).to_be_visible()

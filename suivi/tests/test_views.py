@@ -59,11 +59,39 @@ def test_it_answers_the_case_page_with_a_pinned_number_of_queries(world, client,
     # today (the school's settings, the window's start, one aggregate per signal kind: attendance,
     # missing work, flags, unreachable family, half-days, needs waiting; the last change of level),
     # 24-29 whether the next step would leave (settings, the window's start, his marks, missing work,
-    # justification in progress, the last notice), 30 guardians (contact form), 31 staff (action
-    # owner choices), 32-34 savepoint, session save, release (login middleware)
-    with django_assert_num_queries(34):
+    # justification in progress, the last notice), 30-32 savepoint, session save, release (login
+    # middleware). No form is built: each loads when its box opens.
+    with django_assert_num_queries(32):
         response = client.get(case.get_absolute_url())
     assert len([e for e in response.context["timeline"] if e["type"] == "action"]) == n
+    assert "<form" not in response.text.split("Avancer le suivi")[1].split("Avis aux familles")[0]
+    # Read again (its facts from the cache): session, user, the case (gate), the access log's entry
+    # (savepoint, insert, release), the notices' outbox rows (always read)
+    with django_assert_num_queries(7):
+        again = client.get(case.get_absolute_url())
+    assert again.text.count("list-group-item") == response.text.count("list-group-item")
+    # The action form, fetched when its box opens: session, user, the case (gate), the staff around him
+    with django_assert_num_queries(4):
+        form = client.get(case.get_absolute_url() + "?formulaire=action&fragment=1")
+    assert 'name="action-owner"' in form.text and "<html" not in form.text
+
+
+def test_each_form_of_the_case_page_opens_in_its_box_without_a_script(world, client, frozen):
+    case = CaseFactory(student=world.student)
+    client.force_login(world.cpe.user)
+    page = client.get(case.get_absolute_url()).text
+    assert '<a href="?formulaire=contact#t-contact">Ouvrir le formulaire : Contact avec la famille</a>' in page
+    opened = client.get(case.get_absolute_url() + "?formulaire=contact").text
+    assert 'name="contact-channel"' in opened or 'name="channel"' in opened
+    assert '<details class="case-form" data-case-form=' in opened and " open>" in opened
+
+
+def test_only_the_cpe_of_an_open_case_gets_its_forms(world, client, frozen):
+    from django.utils import timezone
+
+    case = CaseFactory(student=world.student, status="clos", closed_at=timezone.now())
+    client.force_login(world.cpe.user)
+    assert client.get(case.get_absolute_url() + "?formulaire=action&fragment=1").status_code == 403
 
 
 def test_it_writes_exactly_one_access_log_entry_per_opening_of_a_case(world, client):
@@ -150,7 +178,7 @@ def test_it_offers_as_action_owners_the_staff_around_the_student_only(world, cli
     assert world.tutor not in owners and world.other_direction not in owners
     case = CaseFactory(student=world.student2)
     client.force_login(world.cpe.user)
-    page = client.get(case.get_absolute_url()).content.decode()
+    page = client.get(case.get_absolute_url() + "?formulaire=action").content.decode()
     assert world.teacher.last_name in page and world.tutor.last_name not in page
     response = client.post(
         reverse("suivi:case_action", kwargs={"pk": case.pk}),
