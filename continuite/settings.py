@@ -310,12 +310,16 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # limits, sessions (``cached_db``) and the pages' versioned fragments; otherwise each process keeps
 # its own in memory. Tests keep theirs in memory unless CACHE_URL is set explicitly.
 CACHE_URL = env.str("CACHE_URL", default="") or (env.str("REDIS_URL", default="") if CONTINUITE_ENV != "test" else "")
-if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "dummy://")):
     raise ImproperlyConfigured("CACHE_URL / REDIS_URL must be a redis:// URL.")
 # Keys are prefixed by the database's name: two portals (or tests and the benchmark) sharing one
 # Redis never read each other's fragments.
 _cache_prefix = f"continuite:{DATABASES['default'].get('NAME', '')}"
-if CACHE_URL:
+if CACHE_URL == "dummy://":
+    # No cache at all (the benchmark's "cold" pass: every page as read the first time after a write).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+elif CACHE_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down, logins and pages keep working (see continuite/cache.py).

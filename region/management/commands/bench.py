@@ -26,8 +26,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--explain", action="store_true", help="EXPLAIN ANALYZE des requêtes de chaque page, sans charge"
         )
+        parser.add_argument(
+            "--a-froid",
+            dest="cold",
+            action="store_true",
+            help="sans aucun cache (chaque page lue comme la première fois après une écriture)",
+        )
 
-    def handle(self, *args, lycees, seconds, connections, workers, users, explain, **options):
+    def handle(self, *args, lycees, seconds, connections, workers, users, explain, cold, **options):
         if connection.vendor != "postgresql":
             raise CommandError("Le banc d'essai tourne sur PostgreSQL : définissez DATABASE_URL=postgres://...")
         call_command("migrate", "--noinput", verbosity=0)
@@ -37,7 +43,9 @@ class Command(BaseCommand):
         if explain:
             self._explain(pages, people)
             return
-        self.stdout.write(f"Mesure : {connections} connexions, {seconds} s par page")
+        if cold:
+            os.environ["CACHE_URL"] = "dummy://"  # the server's processes: no fragment, no session kept
+        self.stdout.write(f"Mesure : {connections} connexions, {seconds} s par page{' (à froid)' if cold else ''}")
         results = measure(
             pages,
             people,
