@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from continuite.accounts.roles import Role
 from continuite.ecole.models import Etablissement, Student
+from continuite.fragments import fragment
 from continuite.notifications.models import Notification
 from continuite.notifications.services import acknowledgement_token
 
@@ -26,11 +27,38 @@ FAMILY_DAYS = 60
 
 def _parent_panel(request) -> dict:
     user = request.user
-    today = timezone.localdate()
+    guardian = user.guardian_profile
+    # His children's absences to justify, kept per guardian under the follow-up's versions; the notices
+    # to acknowledge below are the outbox's rows, always read (and carry a form).
+    children_html = fragment(
+        request,
+        "suivi-family-home",
+        etablissement_id=user.etablissement_id,
+        domains=("suivi", "ecole"),
+        vary=(guardian.pk,),
+        template="suivi/partials/family_home_children.html",
+        context=lambda: {"panel": {"children": _children_to_justify(guardian, timezone.localdate())}},
+    )
+    # query: the school's notices to him he has not yet acknowledged
+    notices = list(
+        Notification.objects.filter(
+            user=user, kind="suivi.notice", channel_portal=True, ack_required=True, acknowledged_at__isnull=True
+        ).order_by("-created_at")[:10]
+    )
+    for notice in notices:
+        # The acknowledgement the mail's link records, from the portal.
+        notice.ack_token = acknowledgement_token(notice)
+    return {
+        "template": "suivi/partials/family_home.html",
+        "context": {"children_html": children_html, "notices": notices},
+    }
+
+
+def _children_to_justify(guardian, today: dt.date) -> list:
     # query: his children with their absences still "à justifier" over the family page's window
-    children = [
+    return [
         child
-        for child in Student.objects.filter(guardian_links__guardian=user.guardian_profile)
+        for child in Student.objects.filter(guardian_links__guardian=guardian)
         .annotate(
             to_justify=Count(
                 "attendance_marks",
@@ -44,16 +72,6 @@ def _parent_panel(request) -> dict:
         .order_by("first_name", "pk")
         if child.to_justify
     ]
-    # query: the school's notices to him he has not yet acknowledged
-    notices = list(
-        Notification.objects.filter(
-            user=user, kind="suivi.notice", channel_portal=True, ack_required=True, acknowledged_at__isnull=True
-        ).order_by("-created_at")[:10]
-    )
-    for notice in notices:
-        # The acknowledgement the mail's link records, from the portal.
-        notice.ack_token = acknowledgement_token(notice)
-    return {"template": "suivi/partials/family_home.html", "context": {"children": children, "notices": notices}}
 
 
 def panels(request) -> list[dict]:

@@ -158,3 +158,10 @@ def test_the_cpes_home_counts_an_absence_recorded_after_it_was_read(world, clien
     assert "1 absence à justifier" not in before
     _absence(world.student)
     assert "1 absence à justifier" in _read(client, world.cpe.user, url)
+
+
+def test_a_parents_home_counts_an_absence_recorded_after_it_was_read(world, client, frozen):
+    url = reverse("home")
+    assert "1 absence à justifier" not in _read(client, world.user("parent"), url)
+    _absence(world.student)
+    assert "1 absence à justifier" in _read(client, world.user("parent"), url)

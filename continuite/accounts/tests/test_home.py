@@ -23,8 +23,8 @@ def more_data(world):
 
 
 # A home read again, its panels and sections from the cache: the session, the user and what no cache
-# keeps (a parent's notices to acknowledge, his children's absences to justify: the outbox's rows).
-CACHED = {"teacher": 2, "tutor": 2, "direction": 3, "cpe": 2, "parent": 4, "student": 2}
+# keeps (a parent's notices to acknowledge: the outbox's rows; the direction's imports waiting).
+CACHED = {"teacher": 2, "tutor": 2, "direction": 3, "cpe": 2, "parent": 3, "student": 2}
 
 
 @pytest.mark.django_db
