@@ -48,7 +48,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
+    # Reduced motion: Bootstrap then draws no colour transition, so axe never measures a button halfway
+    # between two states (a contrast failure that depends on the machine's speed).
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris", reduced_motion="reduce"
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -59,7 +63,11 @@ def page(browser, live_server):
 def mobile_page(browser, live_server):
     """A phone-sized page (360 px wide): the portal must work there too."""
     context = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True
+        base_url=live_server.url,
+        locale="fr-FR",
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        reduced_motion="reduce",
     )
     page = context.new_page()
     yield page
