@@ -10,7 +10,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
     path("comptes/cas/login/", ent_cas.cas_login, name="ent_cas_login"),
-    path("comptes/jeton/", errors.form_token, name="form_token"),
+    path("comptes/jeton/", account_views.form_token, name="form_token"),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("ecole/", include("continuite.ecole.urls")),

@@ -308,24 +308,33 @@ def refused_links_notify(*, etablissement, rows: list[dict], by) -> int:
                 continue
             by_teacher.setdefault(teacher.pk, (teacher, []))[1].append(row)
     today = timezone.localdate().isoformat()
-    told = 0
-    for teacher, links in by_teacher.values():
-        digest = hashlib.sha256("|".join(sorted(row["link"] for row in links)).encode()).hexdigest()[:16]
-        key = f"outils:refused_links:{teacher.pk}:{today}:{digest}"
-        if Notification.objects.filter(idempotency_key=key).exists():
-            continue  # told today about these very links
-        notify(
-            etablissement=etablissement,
-            kind="outils.refused_links",
-            template="outils/notifications/refused_links",
-            context={
-                "links": links,
-                "referent": by.get_full_name() or by.email,
-                "week_url": settings.SITE_URL + reverse("planning:week"),
-            },
-            user=teacher.user,
-            idempotency_key=key,
-            reply_to=by.email,
+    keys = {
+        teacher.pk: "outils:refused_links:{}:{}:{}".format(
+            teacher.pk, today, hashlib.sha256("|".join(sorted(row["link"] for row in links)).encode()).hexdigest()[:16]
         )
-        told += 1
+        for teacher, links in by_teacher.values()
+    }
+    # One query: the teachers already told today about these very links.
+    told_before = set(
+        Notification.objects.filter(idempotency_key__in=keys.values()).values_list("idempotency_key", flat=True)
+    )
+    told = 0
+    with transaction.atomic():
+        for teacher, links in by_teacher.values():
+            if keys[teacher.pk] in told_before:
+                continue
+            notify(
+                etablissement=etablissement,
+                kind="outils.refused_links",
+                template="outils/notifications/refused_links",
+                context={
+                    "links": links,
+                    "referent": by.get_full_name() or by.email,
+                    "week_url": settings.SITE_URL + reverse("planning:week"),
+                },
+                user=teacher.user,
+                idempotency_key=keys[teacher.pk],
+                reply_to=by.email,
+            )
+            told += 1
     return told

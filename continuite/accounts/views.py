@@ -103,3 +103,14 @@ def _home_sections(user, roles) -> dict:
             Division.objects.filter(pk=user.student_profile.division_id).prefetch_related("form_tutors").first()
         )
     return context
+
+
+def form_token(request):
+    """The page's form token after logging in again in another tab (the login renews it): a page
+    kept open, with what was typed in it, fetches it to send its form (``static/planning/gauge.js``)."""
+    from django.http import JsonResponse
+    from django.middleware.csrf import get_token
+
+    response = JsonResponse({"csrf": get_token(request), "authenticated": request.user.is_authenticated})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -29,14 +29,3 @@ def csrf_failure(request, reason=""):
     if referer.netloc == request.get_host() and referer.path.startswith("/"):
         back = referer.path + (f"?{referer.query}" if referer.query else "")
     return render(request, "403_csrf.html", {"back": back}, status=403)
-
-
-def form_token(request):
-    """The page's form token after logging in again in another tab (the login renews it): a page
-    kept open, with what was typed in it, fetches it to send its form (``static/js/session.js``)."""
-    from django.http import JsonResponse
-    from django.middleware.csrf import get_token
-
-    response = JsonResponse({"csrf": get_token(request), "authenticated": request.user.is_authenticated})
-    response["Cache-Control"] = "no-store"
-    return response

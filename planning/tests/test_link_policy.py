@@ -242,7 +242,8 @@ def test_it_does_not_carry_a_refused_link_to_the_next_week(week):
     assert (copy.modality, copy.link) == (Modality.VISIO, "")
 
 
-def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, django_assert_num_queries):
+def _refused_links(week):
+    """A Discord session and a work on an unknown domain, both given by the week's teacher."""
     SessionFactory(
         date=MONDAY,
         division=week.division,
@@ -251,6 +252,11 @@ def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, 
         modality=Modality.VISIO,
         link="https://discord.gg/abcd",
     )
+    HomeworkFactory(division=week.division, created_by=week.teacher, due_date=MONDAY, link="https://x.example.org/q")
+
+
+def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, django_assert_num_queries):
+    _refused_links(week)
     SessionFactory(
         date=MONDAY,
         division=week.division,
@@ -259,7 +265,6 @@ def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, 
         modality=Modality.VISIO,
         link="https://classe.netocentre.fr/ok",
     )
-    HomeworkFactory(division=week.division, created_by=week.teacher, due_date=MONDAY, link="https://x.example.org/q")
     client.force_login(week.referent.user)
     client.get(reverse("outils:link_policy"))
     # session, user, etablissement, tools (with local settings and the allowed domains as subqueries),
@@ -275,17 +280,8 @@ def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, 
     assert "classe.netocentre.fr/ok" not in words
 
 
-def test_the_referent_tells_each_teacher_his_refused_links_once(week, client, mailoutbox):
-
-    SessionFactory(
-        date=MONDAY,
-        division=week.division,
-        subject=week.subject,
-        teachers=[week.teacher],
-        modality=Modality.VISIO,
-        link="https://discord.gg/abcd",
-    )
-    HomeworkFactory(division=week.division, created_by=week.teacher, due_date=MONDAY, link="https://x.example.org/q")
+def test_the_referent_tells_each_teacher_his_refused_links_once(week, client):
+    _refused_links(week)
     client.force_login(week.referent.user)
     words = text(client.post(reverse("outils:refused_links_notify"), follow=True))
     assert "1 enseignant prévenu : chacun reçoit la liste de ses liens refusés" in words
