@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.notifications.models import Notification
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
@@ -33,7 +34,7 @@ def test_it_lends_a_device_from_the_need_to_its_return(world, page, browser, liv
     page.get_by_label("Ordinateur").check()
     page.get_by_label("Contexte").select_option(label="Pas de connexion à la maison")
     page.get_by_role("button", name="Signaler le besoin").click()
-    assert page.get_by_role("heading", name="Besoin d'équipement de Léa DURAND").is_visible()
+    expect(page.get_by_role("heading", name="Besoin d'équipement de Léa DURAND")).to_be_visible()
     assert_no_axe_violations(page)
     page.context.close()
 
@@ -46,7 +47,7 @@ def test_it_lends_a_device_from_the_need_to_its_return(world, page, browser, liv
     direction.get_by_label("Prêt par l'établissement").check()
     direction.get_by_label("Matériel prêté").select_option(label="PC-042 — Lenovo ThinkPad L13")
     direction.get_by_role("button", name="Enregistrer la décision").click()
-    assert direction.get_by_role("status").filter(has_text="décision est enregistrée").is_visible()
+    expect(direction.get_by_role("status").filter(has_text="décision est enregistrée")).to_be_visible()
     assert_no_axe_violations(direction)
     need_page = direction.url
 
@@ -54,7 +55,7 @@ def test_it_lends_a_device_from_the_need_to_its_return(world, page, browser, liv
     direction.get_by_role("link", name="PC-042 — Lenovo ThinkPad L13").click()
     assert_no_axe_violations(direction)
     direction.get_by_role("button", name="Renvoyer le lien aux responsables légaux").click()
-    assert direction.get_by_role("status").filter(has_text="envoyé aux 2 responsables légaux").is_visible()
+    expect(direction.get_by_role("status").filter(has_text="envoyé aux 2 responsables légaux")).to_be_visible()
     assert_no_axe_violations(direction)
     direction.goto(need_page)
 
@@ -65,10 +66,10 @@ def test_it_lends_a_device_from_the_need_to_its_return(world, page, browser, liv
     url = re.search(r"https?://\S+/equipement/convention/\S+/", mail.body_text).group(0)
     guardian = new_page(browser, live_server)
     guardian.goto(urlsplit(url).path)
-    assert guardian.get_by_role("heading", name="Convention de prêt de matériel").is_visible()
+    expect(guardian.get_by_role("heading", name="Convention de prêt de matériel")).to_be_visible()
     assert_no_axe_violations(guardian)
     guardian.get_by_role("button", name="J'accepte").click()
-    assert guardian.get_by_text("Convention acceptée par").first.is_visible()
+    expect(guardian.get_by_text("Convention acceptée par").first).to_be_visible()
     assert_no_axe_violations(guardian)
 
     # The device is prepared, handed over, then returned.
@@ -76,16 +77,16 @@ def test_it_lends_a_device_from_the_need_to_its_return(world, page, browser, liv
     assert_no_axe_violations(direction)
     direction.get_by_role("button", name="Matériel préparé").click()
     direction.get_by_role("button", name="Remettre le matériel").click()
-    assert direction.locator("#loan-status").inner_text().strip() == "Remis"
+    expect(direction.locator("#loan-status")).to_have_text("Remis")
     assert_no_axe_violations(direction)
     direction.get_by_label("Issue").select_option(label="Rendu")
     direction.get_by_label("État du matériel au retour").select_option(label="Bon état")
     direction.get_by_role("button", name="Enregistrer le retour").click()
-    assert direction.locator("#loan-status").inner_text().strip() == "Rendu"
+    expect(direction.locator("#loan-status")).to_have_text("Rendu")
     assert_no_axe_violations(direction)
     direction.get_by_role("link", name="Équipement", exact=True).click()
     direction.get_by_role("link", name="Inventaire").click()
-    assert direction.get_by_role("cell", name="disponible").is_visible()
+    expect(direction.get_by_role("cell", name="disponible")).to_be_visible()
     assert_no_axe_violations(direction)
 
 
@@ -108,9 +109,9 @@ def test_it_keeps_the_inventory_and_settings_pages_accessible(world, page):
         "/equipement/reglages/",
     ]:
         page.goto(path)
-        assert page.locator("h1").is_visible(), path
+        expect(page.locator("h1"), path).to_be_visible()
         if path == "/equipement/":
-            assert page.get_by_role("heading", name="Prêts en retard").is_visible()
+            expect(page.get_by_role("heading", name="Prêts en retard")).to_be_visible()
         assert_no_axe_violations(page)
     page.goto("/equipement/materiels/nouveau/")
     page.get_by_label("Type").select_option(label="Tablette")
@@ -118,7 +119,7 @@ def test_it_keeps_the_inventory_and_settings_pages_accessible(world, page):
     page.get_by_label("Numéro d'inventaire").fill("TAB-007")
     page.get_by_role("button", name="Enregistrer").click()
     # The asset tag is taken: a French error, and the form again.
-    assert page.get_by_text("Ce numéro d'inventaire existe déjà dans l'établissement.").is_visible()
+    expect(page.get_by_text("Ce numéro d'inventaire existe déjà dans l'établissement.")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -127,7 +128,7 @@ def test_it_shows_a_parent_the_agreement_to_accept_on_his_home(world, page):
 
     loan = LoanFactory(need__student=world.student)
     login(page, "parent@lycee.fr")
-    assert page.get_by_role("heading", name="Conventions de prêt à accepter").is_visible()
+    expect(page.get_by_role("heading", name="Conventions de prêt à accepter")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="prêté à Léa").click()
     assert_no_axe_violations(page)
@@ -144,6 +145,6 @@ def test_it_lets_a_student_declare_a_need_on_a_phone(world, mobile_page):
     mobile_page.get_by_label("Élève concerné").select_option(label="DURAND Léa (1G3)")
     mobile_page.get_by_label("Connexion internet / clé 4G").check()
     mobile_page.get_by_role("button", name="Signaler le besoin").click()
-    assert mobile_page.get_by_role("heading", name="Besoin d'équipement de Léa DURAND").is_visible()
+    expect(mobile_page.get_by_role("heading", name="Besoin d'équipement de Léa DURAND")).to_be_visible()
     assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_no_axe_violations(mobile_page)

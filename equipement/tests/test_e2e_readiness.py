@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login, nav_link
 from planning.tests.factories import HomeworkFactory, SessionFactory
@@ -47,22 +48,22 @@ def test_it_names_a_student_on_paper_copies_on_her_teachers_pages(world, page):
 
     page.goto(f"/planning/travail/{homework.pk}/")
     box = page.locator(".equipment-students")
-    assert f"{lea} : sans ordinateur, sans connexion internet — copies papier" in box.inner_text()
+    expect(box).to_contain_text(f"{lea} : sans ordinateur, sans connexion internet — copies papier")
     assert_no_axe_violations(page)
 
     page.goto(f"/suivi/registres/{session.pk}/")
     assert lea in page.locator(".equipment-students").inner_text()
-    assert page.locator("legend", has_text=lea).get_by_text("sans équipement").is_visible()
+    expect(page.locator("legend", has_text=lea).get_by_text("sans équipement")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.goto(f"/suivi/travaux/{homework.pk}/")
-    assert "1 élève sans équipement à la maison" in page.locator(".equipment-students").inner_text()
+    expect(page.locator(".equipment-students")).to_contain_text("1 élève sans équipement à la maison")
     row = page.locator("fieldset", has_text=lea)
-    assert row.get_by_label("Non rendu (équipement)").is_visible()
+    expect(row.get_by_label("Non rendu (équipement)")).to_be_visible()
     row.get_by_label("Rendu sur papier").check()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Enregistrer les rendus").click()
-    assert page.get_by_role("status").filter(has_text="Travaux rendus enregistrés").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Travaux rendus enregistrés")).to_be_visible()
     assert page.locator("fieldset", has_text=lea).get_by_label("Rendu sur papier").is_checked()
     assert HandIn.objects.get(homework=homework, student=world.student).status == "papier"
 
@@ -71,7 +72,7 @@ def test_it_lets_the_form_tutor_and_the_referent_keep_the_digital_readiness(worl
     # The form tutor of 1G3 comes from his home page to his class, fills in Léa's record.
     login(page, "pp@lycee.fr")
     page.get_by_role("link", name="Voir la préparation numérique de ma classe").click()
-    assert page.get_by_role("heading", name="Préparation numérique des élèves — classe 1G3").is_visible()
+    expect(page.get_by_role("heading", name="Préparation numérique des élèves — classe 1G3")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name=world.student.full_name).click()
     assert_no_axe_violations(page)
@@ -79,10 +80,10 @@ def test_it_lets_the_form_tutor_and_the_referent_keep_the_digital_readiness(worl
     page.get_by_label("A besoin d'une formation aux compétences numériques").select_option(label="Oui")
     page.get_by_label("Remarques").fill("Codes à rééditer au secrétariat")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_role("status").filter(has_text="enregistrée").is_visible()
+    expect(page.get_by_role("status").filter(has_text="enregistrée")).to_be_visible()
     row = page.locator("tr", has_text=world.student.full_name)
-    assert "codes ENT, formation" in row.inner_text()
-    assert "1 sans codes ENT qui fonctionnent" in page.locator(".readiness-summary").inner_text()
+    expect(row).to_contain_text("codes ENT, formation")
+    expect(page.locator(".readiness-summary")).to_contain_text("1 sans codes ENT qui fonctionnent")
     assert_no_axe_violations(page)
     page.context.close()
 
@@ -91,11 +92,12 @@ def test_it_lets_the_form_tutor_and_the_referent_keep_the_digital_readiness(worl
     login(referent, "referent@lycee.fr")
     referent.goto("/equipement/numerique/")
     overview = referent.locator(".readiness-overview")
-    assert "1G3" in overview.inner_text() and "1G4" in overview.inner_text()
+    expect(overview).to_contain_text("1G3")
+    expect(overview).to_contain_text("1G4")
     assert_no_axe_violations(referent)
     assert referent.evaluate("document.documentElement.scrollWidth") <= 390
     referent.get_by_role("link", name="1G3", exact=True).click()
-    assert "Codes à rééditer au secrétariat" in referent.locator("tr", has_text=world.student.full_name).inner_text()
+    expect(referent.locator("tr", has_text=world.student.full_name)).to_contain_text("Codes à rééditer au secrétariat")
     assert_no_axe_violations(referent)
     assert referent.evaluate("document.documentElement.scrollWidth") <= 390
     with referent.expect_download() as download:
@@ -107,4 +109,4 @@ def test_it_lets_the_form_tutor_and_the_referent_keep_the_digital_readiness(worl
 def test_it_shows_the_referent_the_way_in_from_his_navigation(world, page):
     login(page, "referent@lycee.fr")
     nav_link(page, "Préparation numérique").click()
-    assert page.get_by_role("heading", name="Préparation numérique des élèves").is_visible()
+    expect(page.get_by_role("heading", name="Préparation numérique des élèves")).to_be_visible()

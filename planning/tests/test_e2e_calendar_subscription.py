@@ -3,6 +3,7 @@ from the class page, copies its address with the button (the script's), and with
 reads it in a plain field."""
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login, nav_link
 from planning import services
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_a_cpe_subscribes_to_a_class_calendar(world, page, live_server):
     login(page, "cpe@lycee.fr")
     nav_link(page, "Mon agenda (iCalendar)").click()
-    assert page.get_by_role("heading", name="Mon agenda (iCalendar)").is_visible()
+    expect(page.get_by_role("heading", name="Mon agenda (iCalendar)")).to_be_visible()
     page.goto(f"/ecole/divisions/{world.division.pk}/")
     page.get_by_role("link", name="S'abonner au calendrier de la 1G3").click()
     token = services.calendar_feed_get(user=world.cpe.user).token
@@ -24,7 +25,7 @@ def test_a_cpe_subscribes_to_a_class_calendar(world, page, live_server):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.locator('button[data-copy="ical-classe"]').click()
     page.wait_for_function("document.querySelector('[data-copied-for=\"ical-classe\"]').textContent !== ''")
-    assert page.locator('[data-copied-for="ical-classe"]').inner_text() == "Lien copié."
+    expect(page.locator('[data-copied-for="ical-classe"]')).to_have_text("Lien copié.")
     assert page.evaluate("navigator.clipboard.readText()") == field.input_value()
     page.mouse.move(0, 0)  # the pointer off the button: its resting colours are the ones measured
     assert_no_axe_violations(page)

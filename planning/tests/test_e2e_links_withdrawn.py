@@ -5,6 +5,7 @@ the link flagged on his week and replaces it, and Léa has a link again."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.ecole.models import SchoolYear
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
@@ -35,43 +36,43 @@ def test_it_shows_the_student_on_her_phone_a_note_where_a_withdrawn_link_was(wor
 
     login(mobile_page, "eleve@lycee.fr")
     mobile_page.goto(week)
-    assert mobile_page.locator(f'a[href="{BOOK}"]').count() == 1
+    expect(mobile_page.locator(f'a[href="{BOOK}"]')).to_have_count(1)
 
     # The référent withdraws the domain on his page.
     login(page, "referent@lycee.fr")
     page.goto("/outils/liens/")
     page.get_by_role("link", name="Retirer lelivrescolaire.fr").click()
     # A page of its own asks first, and says which links follow the domain.
-    assert page.get_by_text("1 lien de séance ou de travail à venir est sur ce domaine").is_visible()
+    expect(page.get_by_text("1 lien de séance ou de travail à venir est sur ce domaine")).to_be_visible()
     page.get_by_role("button", name="Retirer lelivrescolaire.fr").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Domaine « lelivrescolaire.fr » retiré").is_visible()
-    assert page.get_by_text("1 lien à faire changer par son enseignant").is_visible()
+    expect(page.get_by_text("Domaine « lelivrescolaire.fr » retiré")).to_be_visible()
+    expect(page.get_by_text("1 lien à faire changer par son enseignant")).to_be_visible()
 
     # Léa reloads her week on her phone: no link to follow, the note instead.
     mobile_page.goto(week)
-    assert mobile_page.locator(f'a[href="{BOOK}"]').count() == 0
+    expect(mobile_page.locator(f'a[href="{BOOK}"]')).to_have_count(0)
     note = mobile_page.get_by_text(NOTE)
     assert note.count() == 1
     note.scroll_into_view_if_needed()
-    assert note.is_visible()
+    expect(note).to_be_visible()
     assert_no_axe_violations(mobile_page)
 
     # Her teacher sees the link flagged on his week, and changes it from there.
     page.context.clear_cookies()
     login(page, "prof@lycee.fr")
     page.goto("/planning/semaine/?semaine=2026-11-30")
-    assert page.get_by_text("Lien refusé").is_visible()
-    assert page.locator(f'a[href="{BOOK}"]').count() == 0
+    expect(page.get_by_text("Lien refusé")).to_be_visible()
+    expect(page.locator(f'a[href="{BOOK}"]')).to_have_count(0)
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Changer le lien").click()
-    assert page.get_by_text(
-        "Ce lien n'est plus autorisé : les élèves et leurs familles ne le voient plus."
-    ).is_visible()
+    expect(
+        page.get_by_text("Ce lien n'est plus autorisé : les élèves et leurs familles ne le voient plus.")
+    ).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Lien (classe virtuelle ou ressource)").fill("https://lycees.netocentre.fr/moodle/ch3")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_url("**/planning/semaine/**", timeout=30_000)  # the save checks the week's load again
     mobile_page.goto(week)
-    assert mobile_page.locator('a[href="https://lycees.netocentre.fr/moodle/ch3"]').count() == 1
-    assert mobile_page.get_by_text(NOTE).count() == 0
+    expect(mobile_page.locator('a[href="https://lycees.netocentre.fr/moodle/ch3"]')).to_have_count(1)
+    expect(mobile_page.get_by_text(NOTE)).to_have_count(0)

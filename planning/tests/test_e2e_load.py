@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.ecole.models import SchoolYear
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
@@ -53,12 +54,12 @@ def test_it_switches_a_division_deciding_for_its_shared_group_and_tells_the_stud
     page.get_by_label("Hybride : les élèves de la 1G3 à distance, les autres en classe").check()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("2 séances planifiées pour la 1G3 et ses groupes.").is_visible()
+    expect(page.get_by_text("2 séances planifiées pour la 1G3 et ses groupes.")).to_be_visible()
 
     page.context.clear_cookies()
     login(page, "eleve@lycee.fr")
     page.goto("/planning/ma-semaine/" + WEEK)
     situation = page.locator(".planning-situation")
-    assert situation.get_by_text("Vous êtes dans le demi-groupe A").is_visible()
-    assert page.get_by_text("Vous : ", exact=False).count() == 2
+    expect(situation.get_by_text("Vous êtes dans le demi-groupe A")).to_be_visible()
+    expect(page.get_by_text("Vous : ", exact=False)).to_have_count(2)
     assert_no_axe_violations(page)

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.ecole.models import SchoolYear
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
@@ -74,8 +75,8 @@ def test_it_plans_a_video_class_and_two_works_in_at_most_8_clicks(world, page):
     # 1. The grid cell of Monday's SES with the 1G3 opens the session form for that slot and date.
     me.click(page.get_by_role("link", name=re.compile(r"^Planifier .*1G3 lundi 30")))
     page.wait_for_url("**/planning/creneau/**")
-    assert page.get_by_text("lundi 30 novembre 2026, 08:00–09:00").is_visible()
-    assert page.locator('#jauge [data-state="ok"]').is_visible()  # drawn with the page
+    expect(page.get_by_text("lundi 30 novembre 2026, 08:00–09:00")).to_be_visible()
+    expect(page.locator('#jauge [data-state="ok"]')).to_be_visible()  # drawn with the page
     assert_no_axe_violations(page)
     # 2. Modality and link on the same form; the gauge counts the hour of video.
     me.check(page.get_by_label("Classe virtuelle", exact=True))
@@ -88,7 +89,7 @@ def test_it_plans_a_video_class_and_two_works_in_at_most_8_clicks(world, page):
     assert (session.modality, session.link) == (Modality.VISIO, VISIO)
 
     # The work comes filled in from its session: class, subject, given on Monday, due at the next lesson.
-    assert page.get_by_text("Donné dans la séance : Sciences économiques et sociales, 1G3").is_visible()
+    expect(page.get_by_text("Donné dans la séance : Sciences économiques et sociales, 1G3")).to_be_visible()
     assert page.get_by_label("Classe ou groupe").input_value() == f"d{world.division.pk}"
     assert page.get_by_label("Matière").input_value() == str(world.subject.pk)
     assert page.get_by_label("Donné le").input_value() == "2026-11-30"
@@ -110,8 +111,10 @@ def test_it_plans_a_video_class_and_two_works_in_at_most_8_clicks(world, page):
 
     # Back on her week: the video class in the cell, both works listed with their subject.
     cell = page.locator(".planning-occ-visio").first
-    assert cell.get_by_text("Classe virtuelle", exact=True).is_visible()
-    assert page.get_by_role("link", name="Sciences économiques et sociales — Exercice : Fiche de lecture").is_visible()
+    expect(cell.get_by_text("Classe virtuelle", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Sciences économiques et sociales — Exercice : Fiche de lecture")
+    ).to_be_visible()
     assert_no_axe_violations(page)
     assert me.clicks <= 8, f"{me.clicks} clics"
     assert me.clicks == 6 and me.typed == 6 and me.loads == 4  # what the journey takes today
@@ -125,14 +128,14 @@ def test_it_plans_a_video_class_and_two_works_in_at_most_8_clicks(world, page):
     login(page, "eleve@lycee.fr")
     page.goto("/planning/ma-semaine/" + WEEK)
     monday = page.locator(".planning-occ-visio").first
-    assert monday.get_by_text("Classe virtuelle", exact=True).is_visible()  # the modality badge
+    expect(monday.get_by_text("Classe virtuelle", exact=True)).to_be_visible()  # the modality badge
     assert monday.get_by_role("link", name=re.compile(r"^Rejoindre")).get_attribute("href") == VISIO
-    assert monday.get_by_text("La classe virtuelle n'est ni filmée ni enregistrée.").is_visible()
+    expect(monday.get_by_text("La classe virtuelle n'est ni filmée ni enregistrée.")).to_be_visible()
     work = page.locator(".list-group-item", has_text="QCM chapitre 3")
-    assert work.get_by_text("Sciences économiques et sociales — Évaluation : QCM chapitre 3").is_visible()
-    assert work.get_by_text(re.compile(r"Pour le jeudi 3 décembre · environ 20 min")).is_visible()
+    expect(work.get_by_text("Sciences économiques et sociales — Évaluation : QCM chapitre 3")).to_be_visible()
+    expect(work.get_by_text(re.compile(r"Pour le jeudi 3 décembre · environ 20 min"))).to_be_visible()
     reading = page.locator(".list-group-item", has_text="Fiche de lecture")
-    assert reading.get_by_text("Lire les pages 40 à 45.").is_visible()
+    expect(reading.get_by_text("Lire les pages 40 à 45.")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -142,6 +145,6 @@ def test_it_fits_the_session_and_work_forms_on_a_phone(world, mobile_page):
     login(mobile_page, "prof@lycee.fr")
     for path in (f"/planning/creneau/{slot.pk}/2026-11-30/", f"/planning/travail/nouveau/?pour=d{world.division.pk}"):
         mobile_page.goto(path)
-        assert mobile_page.locator("#jauge [data-state]").first.is_visible()
+        expect(mobile_page.locator("#jauge [data-state]").first).to_be_visible()
         assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 360
         assert_no_axe_violations(mobile_page)

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.ecole.models import SchoolYear
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
@@ -31,7 +32,7 @@ def test_it_plans_a_hybrid_week_warns_the_tutor_and_lets_the_student_tick(world,
     # The teacher plans Monday's slot in hybrid: half A in the room, half B follows live.
     login(page, "prof@lycee.fr")
     page.goto("/planning/semaine/" + WEEK)
-    assert page.get_by_role("heading", name="Mon planning").is_visible()
+    expect(page.get_by_role("heading", name="Mon planning")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name=re.compile(r"^Planifier .*1G3 lundi 30")).first.click()
     page.get_by_label("Hybride (demi-groupes)").check()
@@ -53,9 +54,9 @@ def test_it_plans_a_hybrid_week_warns_the_tutor_and_lets_the_student_tick(world,
     page.locator('#jauge [data-state="ok"]').wait_for()
     page.get_by_label("Durée estimée (minutes)").fill("45")
     page.locator('#jauge [data-state="over"]').wait_for()
-    assert page.locator("#jauge").get_by_text("Jours plus légers").is_visible()
+    expect(page.locator("#jauge").get_by_text("Jours plus légers")).to_be_visible()
     assert page.locator("#jauge [data-pick-date]").count() >= 1
-    assert page.locator("#jauge").get_by_text("135 min").first.is_visible()
+    expect(page.locator("#jauge").get_by_text("135 min").first).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Enregistrer", exact=True).click()  # it warns, it does not block
     page.wait_for_url("**/planning/semaine/**")
@@ -65,21 +66,23 @@ def test_it_plans_a_hybrid_week_warns_the_tutor_and_lets_the_student_tick(world,
     page.context.clear_cookies()
     login(page, "pp@lycee.fr")
     page.goto("/notifications/")
-    assert page.get_by_text("1G3 dépasse un seuil").first.is_visible()
+    expect(page.get_by_text("1G3 dépasse un seuil").first).to_be_visible()
     page.goto(f"/planning/classe/{world.division.pk}/charge/" + WEEK)
-    assert page.get_by_text("au-dessus du seuil").first.is_visible()
+    expect(page.get_by_text("au-dessus du seuil").first).to_be_visible()
     assert_no_axe_violations(page)
 
     # The student sees the work and ticks it done.
     page.context.clear_cookies()
     login(page, "eleve@lycee.fr")
     page.goto("/planning/ma-semaine/" + WEEK)
-    assert page.get_by_text("Sciences économiques et sociales — Exercice : Fiche de synthèse", exact=True).is_visible()
+    expect(
+        page.get_by_text("Sciences économiques et sociales — Exercice : Fiche de synthèse", exact=True)
+    ).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="J'ai fait ce travail : Fiche de synthèse").click()
     page.wait_for_load_state()
     assert homework.done_marks.filter(student=world.student).exists()
-    assert page.get_by_text("Fait", exact=True).first.is_visible()
+    expect(page.get_by_text("Fait", exact=True).first).to_be_visible()
 
 
 def test_it_shows_the_student_week_on_a_phone(world, mobile_page):
@@ -87,7 +90,7 @@ def test_it_shows_the_student_week_on_a_phone(world, mobile_page):
     SlotFactory(division=world.division, subject=world.subject, teachers=[world.teacher], weekday=0)
     login(mobile_page, "eleve@lycee.fr")
     mobile_page.goto("/planning/ma-semaine/" + WEEK)
-    assert mobile_page.get_by_role("heading", name="Ma semaine").is_visible()
+    expect(mobile_page.get_by_role("heading", name="Ma semaine")).to_be_visible()
     assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_no_axe_violations(mobile_page)
 
@@ -110,5 +113,5 @@ def test_it_has_no_accessibility_violation_on_the_other_pages(world, page, email
         path = f"/planning/classe/{world.division.pk}/basculer/"
     login(page, email)
     page.goto(path)
-    assert page.get_by_role("heading", name=heading).first.is_visible()
+    expect(page.get_by_role("heading", name=heading).first).to_be_visible()
     assert_no_axe_violations(page)

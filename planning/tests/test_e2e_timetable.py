@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from continuite.ecole.models import SchoolYear
 from continuite.ecole.tests.factories import StaffFactory
@@ -33,8 +34,8 @@ def test_it_changes_a_slot_from_a_date_through_a_conflict_and_removes_another(wo
 
     login(page, "direction@lycee.fr")
     nav_link(page, "Emploi du temps").click()
-    assert page.get_by_role("heading", name="Emploi du temps de l'établissement").is_visible()
-    assert page.get_by_text("Aucun conflit").is_visible()
+    expect(page.get_by_role("heading", name="Emploi du temps de l'établissement")).to_be_visible()
+    expect(page.get_by_text("Aucun conflit")).to_be_visible()
     page.get_by_label("Classe ou groupe").select_option(label="Classe 1G3")
     page.get_by_role("button", name="Afficher").click()
     assert_no_axe_violations(page)
@@ -45,28 +46,28 @@ def test_it_changes_a_slot_from_a_date_through_a_conflict_and_removes_another(wo
     page.get_by_label("À partir du").fill(monday.isoformat())
     page.get_by_role("button", name="Enregistrer").click()
     alert = page.get_by_role("alert").filter(has_text="Conflit")
-    assert "mardi 08:00–09:00, 1G3, Sciences économiques et sociales, Claire MARTIN, salle B104" in alert.inner_text()
-    assert "mardi 08:00–09:00, 1G4, Sciences économiques et sociales, Paul ROY, salle B104" in alert.inner_text()
-    assert "la même salle (B104)" in alert.inner_text()
+    expect(alert).to_contain_text("mardi 08:00–09:00, 1G3, Sciences économiques et sociales, Claire MARTIN, salle B104")
+    expect(alert).to_contain_text("mardi 08:00–09:00, 1G4, Sciences économiques et sociales, Paul ROY, salle B104")
+    expect(alert).to_contain_text("la même salle (B104)")
     assert_no_axe_violations(page)
     page.get_by_label("Confirmer malgré le conflit").check()
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url("**/planning/creneaux/**")
-    assert page.get_by_text("Créneau modifié à partir du").is_visible()
-    assert page.get_by_text("1 conflit : une personne ou une salle à deux endroits à la fois.").is_visible()
+    expect(page.get_by_text("Créneau modifié à partir du")).to_be_visible()
+    expect(page.get_by_text("1 conflit : une personne ou une salle à deux endroits à la fois.")).to_be_visible()
     slot.refresh_from_db()
     assert slot.valid_until == monday - dt.timedelta(days=1)
     assert TimetableSlot.objects.filter(valid_from=monday, weekday=1, division=world.division).exists()
 
     # Remove Thursday's slot: its planned classe virtuelle of next week is listed, and cancelled.
     page.get_by_role("link", name="Retirer jeudi 08:00").click()
-    assert page.get_by_text("1 séance planifiée sur ce créneau").is_visible()
-    assert page.locator("li span", has_text=": Classe virtuelle").is_visible()
+    expect(page.get_by_text("1 séance planifiée sur ce créneau")).to_be_visible()
+    expect(page.locator("li span", has_text=": Classe virtuelle")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("l'annuler").check()
     page.get_by_role("button", name="Retirer le créneau").click()
     page.wait_for_url("**/planning/creneaux/**")
-    assert page.get_by_text("Créneau retiré de l'emploi du temps").is_visible()
+    expect(page.get_by_text("Créneau retiré de l'emploi du temps")).to_be_visible()
     assert not Session.objects.filter(pk=planned.pk).exists()
 
     # Saturday classes: the setting page, then a Saturday morning slot shown in the teacher's week.
@@ -74,7 +75,7 @@ def test_it_changes_a_slot_from_a_date_through_a_conflict_and_removes_another(wo
     assert_no_axe_violations(page)
     page.get_by_label("samedi").check()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Réglages enregistrés.").is_visible()
+    expect(page.get_by_text("Réglages enregistrés.")).to_be_visible()
     page.goto("/planning/creneau/nouveau/")
     page.get_by_label("Classe ou groupe").select_option(label="Classe 1G3")
     page.get_by_label("Matière").select_option(label=str(world.subject))
@@ -86,11 +87,11 @@ def test_it_changes_a_slot_from_a_date_through_a_conflict_and_removes_another(wo
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url("**/planning/creneaux/**")
-    assert page.get_by_text("Créneau ajouté à l'emploi du temps.").is_visible()
+    expect(page.get_by_text("Créneau ajouté à l'emploi du temps.")).to_be_visible()
 
     page.context.clear_cookies()
     login(page, "prof@lycee.fr")
     page.goto(f"/planning/semaine/?semaine={monday.isoformat()}")
     saturday = monday + dt.timedelta(days=5)
-    assert page.get_by_role("columnheader", name=re.compile(rf"^samedi {saturday.day}\b", re.I)).is_visible()
-    assert page.get_by_role("rowheader", name="08:00–12:00").is_visible()
+    expect(page.get_by_role("columnheader", name=re.compile(rf"^samedi {saturday.day}\b", re.I))).to_be_visible()
+    expect(page.get_by_role("rowheader", name="08:00–12:00")).to_be_visible()

@@ -61,7 +61,7 @@ def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, li
     page.goto("/suivi/dossiers/")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Léa DURAND").click()
-    assert page.get_by_role("heading", name="Suivi de Léa DURAND").is_visible()
+    expect(page.get_by_role("heading", name="Suivi de Léa DURAND")).to_be_visible()
     assert_no_axe_violations(page)
     # Each form loads when its box opens (the page draws none).
     page.locator("summary", has_text="Contact avec la famille").click()
@@ -89,7 +89,7 @@ def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, li
 
     # The CPE sees the acknowledgement on the timeline and escalates to the direction.
     page.reload()
-    assert page.get_by_text("a pris connaissance le").count() == 1
+    expect(page.get_by_text("a pris connaissance le")).to_have_count(1)
     page.locator("summary", has_text="Transmettre à la direction").click()
     assert_no_axe_violations(page)
     page.get_by_label("Motif de la transmission").fill("Absences répétées, famille difficile à joindre.")
@@ -102,11 +102,11 @@ def test_it_follows_a_case_from_the_register_to_the_direction(world, browser, li
     nav_link(page, "Signalements").click()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Léa DURAND").click()
-    assert page.get_by_role("heading", name="Suivi de Léa DURAND").is_visible()
+    expect(page.get_by_role("heading", name="Suivi de Léa DURAND")).to_be_visible()
     expect(page.get_by_text("Absences répétées, famille difficile à joindre.")).to_be_visible()
     assert_no_axe_violations(page)
     page.goto("/suivi/gpds/")
-    assert page.get_by_role("link", name="Léa DURAND").is_visible()
+    expect(page.get_by_role("link", name="Léa DURAND")).to_be_visible()
     assert_no_axe_violations(page)
     context.close()
 
@@ -125,13 +125,13 @@ def test_the_cpe_opens_a_case_by_hand_from_a_teachers_flag(world, browser, live_
     page.goto("/suivi/signalements/")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Ouvrir un suivi : Hugo PETIT").click()
-    assert page.get_by_role("heading", name="Ouvrir un suivi pour Hugo PETIT").is_visible()
+    expect(page.get_by_role("heading", name="Ouvrir un suivi pour Hugo PETIT")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Niveau").select_option(label="Risque")
     page.get_by_label("Motif de l'ouverture").fill("Appel de la famille : ne vient plus depuis lundi.")
     page.get_by_role("button", name="Ouvrir le suivi").click()
     expect(page.get_by_text("Suivi ouvert.")).to_be_visible()
-    assert page.get_by_role("heading", name="Suivi d'Hugo PETIT").is_visible()
+    expect(page.get_by_role("heading", name="Suivi d'Hugo PETIT")).to_be_visible()
     case = Case.objects.get(student=world.student2)
     assert (case.level, case.opened_by) == ("risque", world.cpe.user)
     context.close()
@@ -189,7 +189,7 @@ def test_the_cpe_prints_the_letter_of_a_family_without_email_and_the_tutor_reads
     # The form tutor finds the action given to him in "Mes actions", due today.
     context, page = person(browser, live_server, "pp@lycee.fr")
     nav_link(page, "Mes actions").click()
-    assert page.get_by_role("heading", name="Mes actions").is_visible()
+    expect(page.get_by_role("heading", name="Mes actions")).to_be_visible()
     expect(page.get_by_text("Tutorat en SES", exact=True)).to_be_visible()
     expect(page.get_by_text("point prévu aujourd'hui")).to_be_visible()
     assert_no_axe_violations(page)

@@ -10,6 +10,7 @@ import pytest
 import requests
 from django.test import override_settings
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from .cas_server import cas_server
 
@@ -123,8 +124,10 @@ def test_it_shows_the_refusal_page_in_a_browser_accessibly(world, page, live_ser
     page.locator('input[name="password"]').fill(PASSWORD)
     page.locator('form button[type="submit"], form input[type="submit"]').first.click()
     page.wait_for_url(f"{live_server.url}/comptes/cas/login/*")
-    assert page.get_by_role("heading", level=1).inner_text() == "Connexion par l'ENT impossible"
-    assert "Aucun compte Continuité n'est ouvert pour l'adresse inconnu@lycee.fr." in page.locator("main").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion par l'ENT impossible")
+    expect(page.locator("main")).to_contain_text(
+        "Aucun compte Continuité n'est ouvert pour l'adresse inconnu@lycee.fr."
+    )
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Retour à la page de connexion").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Connexion"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")

@@ -16,6 +16,7 @@ import pytest
 import requests
 from django.test import override_settings
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from .oidc_server import oidc_provider
 
@@ -191,8 +192,8 @@ def test_it_logs_in_through_the_ent_in_a_browser(world, page, live_server, issue
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert "Mon planning" in page.locator("main").inner_text()
-    assert f"Bonjour {world.teacher.user.first_name}" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Mon planning")
+    expect(page.locator("main")).to_contain_text(f"Bonjour {world.teacher.user.first_name}")
 
 
 @pytest.mark.e2e
@@ -205,8 +206,10 @@ def test_it_shows_the_refusal_page_in_a_browser(world, page, live_server, issuer
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{live_server.url}/comptes/oidc/ent/login/callback/*")
-    assert page.get_by_role("heading", level=1).inner_text() == "Connexion par l'ENT impossible"
-    assert "Aucun compte Continuité n'est ouvert pour l'adresse inconnu@lycee.fr." in page.locator("main").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion par l'ENT impossible")
+    expect(page.locator("main")).to_contain_text(
+        "Aucun compte Continuité n'est ouvert pour l'adresse inconnu@lycee.fr."
+    )
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Retour à la page de connexion").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Connexion"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")

@@ -1,6 +1,7 @@
 """The direction loads a small lycée through the wizard and finds it in the portal."""
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.imports import samples
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
@@ -30,29 +31,29 @@ def test_it_imports_a_small_lycee_through_the_wizard(world, page, tmp_path):
         page.locator("input[type=file]").set_input_files(str(path))
         page.get_by_role("button", name="Déposer et vérifier").click()
         page.wait_for_load_state()
-        assert page.get_by_role("heading", name="2. Simulation : ce que l'import ferait").is_visible()
-        assert page.get_by_role("table").first.is_visible()
+        expect(page.get_by_role("heading", name="2. Simulation : ce que l'import ferait")).to_be_visible()
+        expect(page.get_by_role("table").first).to_be_visible()
         assert_no_axe_violations(page)
         page.get_by_role("button", name="3. Appliquer l'import").click()
         page.wait_for_load_state()
         progress = page.get_by_label("Avancement de l'import")
         assert progress.get_attribute("value") == "100"
-        assert "Terminé — 100 %" in page.get_by_role("status").inner_text()
+        expect(page.get_by_role("status")).to_contain_text("Terminé — 100 %")
         assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Voir les divisions").click()
-    assert page.get_by_role("link", name="TG1").is_visible()
+    expect(page.get_by_role("link", name="TG1")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="2NDE1").click()
-    assert page.get_by_text("NOM00001").first.is_visible()
-    assert page.get_by_text(school.teachers[0].last_name).first.is_visible()
+    expect(page.get_by_text("NOM00001").first).to_be_visible()
+    expect(page.get_by_text(school.teachers[0].last_name).first).to_be_visible()
     assert_no_axe_violations(page)
 
     page.goto("/imports/invitations/")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Inviter").click()
     page.wait_for_load_state()
-    assert page.get_by_text("invitation(s) envoyée(s)").is_visible()
+    expect(page.get_by_text("invitation(s) envoyée(s)")).to_be_visible()
 
     from planning.models import TimetableSlot
 
@@ -85,8 +86,8 @@ def test_it_survives_a_broker_outage_at_apply_and_retries_a_stuck_import(world, 
     page.get_by_role("button", name="3. Appliquer l'import").click()
     page.wait_for_load_state()
     alert = page.get_by_text("Le service qui applique les imports est injoignable pour le moment")
-    assert alert.is_visible()
-    assert page.get_by_role("button", name="3. Appliquer l'import").is_visible()  # still appliable
+    expect(alert).to_be_visible()
+    expect(page.get_by_role("button", name="3. Appliquer l'import")).to_be_visible()  # still appliable
     assert "En cours" not in page.content()
     assert_no_axe_violations(page)
 
@@ -97,11 +98,11 @@ def test_it_survives_a_broker_outage_at_apply_and_retries_a_stuck_import(world, 
         status=ImportStatus.RUNNING, queued_at=timezone.now() - dt.timedelta(minutes=15)
     )
     page.reload()
-    assert page.get_by_role("heading", name="L'import semble bloqué").is_visible()
+    expect(page.get_by_role("heading", name="L'import semble bloqué")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Relancer l'import").click()
     page.wait_for_load_state()
-    assert page.get_by_text("L'import a été relancé.").is_visible()
-    assert page.locator("#import-progress-text").inner_text() == "Terminé — 100 %"
-    assert page.get_by_text("Fichier déposé supprimé le").is_visible()
+    expect(page.get_by_text("L'import a été relancé.")).to_be_visible()
+    expect(page.locator("#import-progress-text")).to_have_text("Terminé — 100 %")
+    expect(page.get_by_text("Fichier déposé supprimé le")).to_be_visible()
     assert_no_axe_violations(page)

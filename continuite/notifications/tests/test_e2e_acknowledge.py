@@ -1,6 +1,7 @@
 """A guardian acknowledges a notice from the link of his mail, without logging in."""
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.notifications.services import acknowledgement_token
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
@@ -20,10 +21,10 @@ def test_it_lets_a_guardian_acknowledge_from_the_link(world, page):
         ack_required=True,
     )
     page.goto(f"/notifications/accuse/{acknowledgement_token(notice)}/")
-    assert page.get_by_role("heading", name="[Continuité] Absence de Léa").is_visible()
+    expect(page.get_by_role("heading", name="[Continuité] Absence de Léa")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="J'ai pris connaissance").click()
-    assert page.get_by_role("status").filter(has_text="Merci").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Merci")).to_be_visible()
     notice.refresh_from_db()
     assert notice.acknowledged_at is not None
     assert_no_axe_violations(page)
@@ -33,8 +34,8 @@ def test_it_shows_the_centre_with_its_unread_count(world, page):
     NotificationFactory(etablissement=world.etablissement, user=world.users["parent"], subject="Prêt d'ordinateur")
     login(page, "parent@lycee.fr")
     page.get_by_role("link", name="Notifications 1 non lues").click()
-    assert page.get_by_role("heading", name="Notifications", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Notifications", exact=True)).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Marquer comme lue : Prêt d'ordinateur").click()
-    assert page.get_by_role("cell", name="Lue", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Lue", exact=True)).to_be_visible()
     assert_no_axe_violations(page)

@@ -1,6 +1,7 @@
 """A form sent back with errors says so: a summary with role="alert" takes the focus, the title says "Erreur"."""
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
 
@@ -22,7 +23,7 @@ def test_it_announces_the_errors_of_a_crispy_form(world, browser, live_server, j
         page.locator("main form").get_by_role("button").last.click()
         page.wait_for_load_state()
         summary = page.get_by_role("alert").filter(has_text="Le formulaire contient une erreur")
-        assert summary.is_visible()
+        expect(summary).to_be_visible()
         assert summary.get_by_role("link", name="Début des heures calmes").get_attribute("href") == "#id_quiet_start"
         assert page.title().startswith("Erreur : ")
         assert page.evaluate(FOCUSED)
@@ -36,7 +37,7 @@ def test_it_announces_a_wrong_password(world, page):
     login(page, world.user("parent").email, "mauvais")
     assert page.title().startswith("Erreur : ")
     assert page.evaluate(FOCUSED)
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
 
 
 def test_it_tells_a_teacher_whose_session_expired_and_keeps_his_form(world, page):
@@ -48,11 +49,11 @@ def test_it_tells_a_teacher_whose_session_expired_and_keeps_his_form(world, page
     page.get_by_label("Durée estimée (minutes)").fill("45")
     alert = page.locator("#jauge").get_by_role("alert")
     alert.wait_for()
-    assert "Votre session a expiré" in alert.inner_text()
+    expect(alert).to_contain_text("Votre session a expiré")
     link = alert.get_by_role("link", name="Vous reconnecter (nouvel onglet)")
     assert link.get_attribute("href") == "/comptes/login/?next=%2Fplanning%2Ftravail%2Fnouveau%2F"
     # No login page inside the gauge, and what he typed is still there.
-    assert page.locator("main").count() == 1
+    expect(page.locator("main")).to_have_count(1)
     assert page.get_by_label("Titre").input_value() == "Fiche de synthèse"
     assert_no_axe_violations(page)
     # He logs in again in another tab and comes back: the form takes the renewed form token, the

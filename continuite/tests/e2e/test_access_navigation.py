@@ -1,6 +1,9 @@
 """Navigation for everyone: without JavaScript on a phone, and on one line on a laptop."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
 
@@ -34,17 +37,17 @@ def test_it_lets_a_parent_without_javascript_reach_his_pages_on_a_phone(world, p
     # The home page itself links to the week, without opening any menu.
     home_links = page.get_by_role("navigation", name="Vos pages")
     home_links.get_by_role("link", name="La semaine de mes enfants").click()
-    assert page.get_by_role("heading", level=1).first.is_visible()
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
     assert "/planning/" in page.url
 
     # The menu is a <details>: it opens without JavaScript, and holds every page of the role.
     page.goto("/")
     _open_menu(page).get_by_role("link", name="Notifications").click()
-    assert page.get_by_role("heading", name="Notifications", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
 
     page.goto("/")
     _open_menu(page).get_by_role("link", name="Absences").click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Absences")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Absences"))
 
     page.goto("/")
     _open_menu(page).get_by_role("link", name="Se déconnecter").click()
@@ -82,7 +85,7 @@ def test_it_keeps_the_bar_of_the_busiest_roles_inside_the_window(world, browser,
         # A group opens without a script, and Escape closes it when the script runs.
         group = page.locator("details.portal-group").first
         group.locator("summary").click()
-        assert group.locator("a").first.is_visible()
+        expect(group.locator("a").first).to_be_visible()
         page.keyboard.press("Escape")
         assert group.get_attribute("open") is None
     finally:

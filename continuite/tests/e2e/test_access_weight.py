@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from continuite.ecole.demo import DEMO_PASSWORD, seed_directory
 from continuite.tests.e2e.fixtures import login
@@ -100,10 +101,11 @@ def test_a_family_phone_downloads_little_on_first_and_next_pages(demo_served_lig
         page = second.new_page()
         transfer = Transfer(page)
         week, week_detail = transfer.load("/planning/ma-semaine/")
-        assert page.get_by_role("heading", level=1).first.is_visible()
+        expect(page.get_by_role("heading", level=1).first).to_be_visible()
         next_week_url = urljoin(page.url, page.get_by_role("link", name="Semaine suivante").first.get_attribute("href"))
         next_week, next_week_detail = transfer.load(next_week_url)
-        assert page.get_by_role("heading", level=1).first.is_visible() and "semaine=" in page.url
+        expect(page.get_by_role("heading", level=1).first).to_be_visible()
+        assert "semaine=" in page.url
         home, home_detail = transfer.load("/")
     finally:
         second.close()

@@ -1,6 +1,7 @@
 """Each role logs in and lands on its home page, which has no accessibility violation."""
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.tests.e2e.fixtures import assert_no_axe_violations, login
 
@@ -20,21 +21,21 @@ HOME_HEADINGS = {
 @pytest.mark.parametrize("role", sorted(HOME_HEADINGS))
 def test_it_logs_each_role_in_to_its_home(world, page, role):
     login(page, world.user(role).email)
-    assert page.get_by_role("heading", name=HOME_HEADINGS[role], exact=True).is_visible()
+    expect(page.get_by_role("heading", name=HOME_HEADINGS[role], exact=True)).to_be_visible()
     assert_no_axe_violations(page)
 
 
 def test_it_refuses_a_wrong_password_in_french(world, page):
     login(page, "prof@lycee.fr", "mauvais")
     assert page.url.endswith("/comptes/login/")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_no_axe_violations(page)
 
 
 def test_it_shows_the_login_page_without_violation(world, page):
     page.goto("/")
     assert "/comptes/login/" in page.url
-    assert page.get_by_role("heading", name="Connexion").is_visible()
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -42,7 +43,7 @@ def test_it_works_on_a_phone(world, mobile_page):
     login(mobile_page, "pp@lycee.fr")
     mobile_page.locator("details.portal-menu summary").click()
     mobile_page.locator("details.portal-menu").get_by_role("link", name="Divisions").click()
-    assert mobile_page.get_by_role("heading", name="Divisions").is_visible()
+    expect(mobile_page.get_by_role("heading", name="Divisions")).to_be_visible()
     width = mobile_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     assert_no_axe_violations(mobile_page)
