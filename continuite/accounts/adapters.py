@@ -186,7 +186,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None) -> None:
         """An error on the way back from the ENT (refused code, unreachable token endpoint, a state lost):
         the portal's French page instead of allauth's bare one. A login the person cancelled at the ENT
-        keeps allauth's "cancelled" page."""
+        gets allauth's "cancelled" view, in the portal's words (templates/socialaccount/login_cancelled.html)."""
         from allauth.socialaccount.providers.base.constants import AuthError
         from requests import RequestException
 

@@ -83,7 +83,7 @@ def test_it_shows_the_teacher_his_day_with_a_register_to_take_and_the_work_due(d
     )
     assert_no_axe_violations(page)
     section.get_by_role("link", name=re.compile("^Faire l'appel")).first.click()
-    assert "/suivi/registres/" in page.url
+    expect(page).to_have_url(re.compile("/suivi/registres/"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 

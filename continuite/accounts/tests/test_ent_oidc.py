@@ -155,6 +155,24 @@ def test_it_tells_an_unknown_ent_user_why_and_whom_to_ask(world, live_server, is
     assert browser.get(f"{live_server.url}/", allow_redirects=False).status_code == 302  # not logged in
 
 
+def test_it_tells_who_cancelled_at_the_ent_that_nothing_happened(world, live_server, issuer, configured):
+    from urllib.parse import parse_qs, urlsplit
+
+    browser, form_page = ent_form(live_server, issuer)
+    state = parse_qs(urlsplit(form_page.history[0].url).query)["state"][0]
+    # What the ENT sends back when the person presses « Annuler » on its page (RFC 6749, 4.1.2.1).
+    landing = browser.get(
+        f"{live_server.url}/comptes/oidc/ent/login/callback/",
+        params={"error": "access_denied", "error_description": "End-User aborted interaction", "state": state},
+    )
+    assert landing.status_code == 200
+    text = text_of(landing)
+    assert "Connexion par l'ENT annulée" in text
+    assert "Vous avez annulé la connexion sur la page de l'ENT : vous n'êtes pas connecté." in text
+    assert "Login Cancelled" not in text and "Retour à la page de connexion" in text
+    assert browser.get(f"{live_server.url}/", allow_redirects=False).status_code == 302  # not logged in
+
+
 def test_it_refuses_an_ent_user_of_another_school(world, live_server, issuer, configured):
     from allauth.socialaccount.models import SocialAccount
 
