@@ -158,7 +158,7 @@ class LinkCatalogue:
         offered = {}
         catalogue = cls(tools=tools, domains=domains, offered=offered)
         for use, fields in MODALITY_NEED_FIELDS.items():
-            usable = [t for t in tools if not t.is_ruled_out and not t.locally_unavailable]
+            usable = [t for t in tools if not t.is_ruled_out and not t.locally_unavailable and t.for_students]
             usable = [t for t in usable if any(getattr(t, f) for f in fields)]
             usable = [t for t in usable if not catalogue.on_ruled_out_domain(t)]
             if use not in VIDEO_MODALITIES:

@@ -198,8 +198,9 @@ def tools_for_modality(*, etablissement, modality: str) -> models.QuerySet[Tool]
 
     "visio" and "hybride" → virtual-class tools, those where students log in through the ENT
     first; "async_distance" → tools to build and share courses, videos, documents and to write
-    together; any other modality (presence, async_presence, annule, ...) → none. A ruled-out tool
-    or one the établissement marked unavailable is never returned.
+    together; any other modality (presence, async_presence, annule, ...) → none. A ruled-out tool,
+    one the établissement marked unavailable, or one not meant for students (Edubase, a bank of
+    sequences for teachers) is never returned.
     """
     from .models import Tool
 
@@ -209,6 +210,7 @@ def tools_for_modality(*, etablissement, modality: str) -> models.QuerySet[Tool]
     return (
         Tool.objects.for_etablissement(etablissement)
         .offered()
+        .filter(for_students=True)
         .serving_any(need_fields)
         .recommended_first(ent_first=modality in VIDEO_MODALITIES)
     )

@@ -61,3 +61,15 @@ def test_it_refuses_a_tool_the_school_does_not_see():
     )
     errors = LinkChecker(school.pk).errors(use="visio", url="https://netocentre.fr/x", tool_id=theirs.pk)
     assert errors == ["L'outil choisi n'est pas proposé dans l'établissement."]
+
+
+def test_it_offers_students_no_tool_meant_for_teachers_only():
+    school = EtablissementFactory()
+    edubase = Tool.objects.get(slug="edubase", etablissement__isnull=True)
+    catalogue = LinkCatalogue.load(school)
+    assert "moodle" in {t.slug for t in catalogue.offered["async_distance"]}
+    assert edubase.pk not in {t.pk for t in catalogue.offered["async_distance"]}
+    errors = LinkChecker(school.pk).errors(
+        use="async_distance", url="https://edubase.eduscol.education.fr/fiche/123", tool_id=edubase.pk
+    )
+    assert errors and errors[0].startswith("L'outil « Edubase » n'est pas proposé pour un travail en autonomie.")

@@ -39,9 +39,10 @@ def test_it_offers_the_same_tools_for_a_hybrid_session():
 def test_it_offers_courses_videos_documents_and_writing_for_asynchronous_work():
     school = EtablissementFactory()
     tools = slugs(tools_for_modality(etablissement=school, modality="async_distance"))
-    for slug in ("moodle", "edubase", "pod", "peertube", "nextcloud", "etherpad", "onlyoffice", "pearltrees"):
+    for slug in ("moodle", "pod", "peertube", "nextcloud", "etherpad", "onlyoffice", "pearltrees"):
         assert slug in tools
     assert "bigbluebutton-ent" not in tools and "chat" not in tools
+    assert "edubase" not in tools  # a bank of sequences for teachers: not a link for students
 
 
 @pytest.mark.parametrize("modality", ["presence", "async_presence", "annule", "inconnue", ""])
