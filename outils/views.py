@@ -300,7 +300,9 @@ def family_page(request):
 
 
 def _refused_links(etablissement, today):
-    """Links of sessions (from this week on) and of work (due from today) that the policy now refuses.
+    """Links of sessions (from this week on) and of work (due from today) that the policy now refuses: ``why``
+    the whole reason with the tools to use instead (the teacher's notice), ``reason`` its first sentence
+    (the référent's table).
 
     Three queries whatever the number of links: the catalogue (with the allowed domains), the sessions, the work.
     """
@@ -308,7 +310,7 @@ def _refused_links(etablissement, today):
 
     from planning.models import Homework, Session
 
-    from .policy import LinkCatalogue, link_errors, link_use
+    from .policy import LinkCatalogue, link_refusal, link_use
 
     catalogue = LinkCatalogue.load(etablissement)
     monday = today - dt.timedelta(days=today.weekday())
@@ -322,10 +324,10 @@ def _refused_links(etablissement, today):
     )
     for session in sessions:
         use = link_use(session.modality, session.hybrid_remote_mode)
-        errors = link_errors(
+        refusal = link_refusal(
             etablissement=etablissement, use=use, url=session.link, tool=session.tool, catalogue=catalogue
         )
-        if errors and use in catalogue.offered:
+        if refusal is not None and use in catalogue.offered:
             audience = session.division or session.group
             rows.append(
                 {
@@ -334,7 +336,8 @@ def _refused_links(etablissement, today):
                     "what": f"{session.subject} — {audience}",
                     "teachers": list(session.teachers.all()),
                     "link": session.link,
-                    "why": errors[0],
+                    "why": refusal.text,
+                    "reason": refusal.summary,
                 }
             )
     work = (
@@ -344,14 +347,14 @@ def _refused_links(etablissement, today):
         .order_by("due_date", "pk")
     )
     for homework in work:
-        errors = link_errors(
+        refusal = link_refusal(
             etablissement=etablissement,
             use="async_distance",
             url=homework.link,
             tool=homework.tool,
             catalogue=catalogue,
         )
-        if errors:
+        if refusal is not None:
             audience = homework.division or homework.group
             rows.append(
                 {
@@ -360,7 +363,8 @@ def _refused_links(etablissement, today):
                     "what": f"{homework.title} — {audience}",
                     "teachers": [homework.created_by] if homework.created_by else [],
                     "link": homework.link,
-                    "why": errors[0],
+                    "why": refusal.text,
+                    "reason": refusal.summary,
                 }
             )
     return catalogue, rows

@@ -278,6 +278,16 @@ def test_it_lists_the_links_that_break_the_rules_for_the_referent(week, client, 
     assert "https://discord.gg/abcd" in words and "est un lien de Discord, outil à proscrire" in words
     assert "« x.example.org » n'est le domaine d'aucun outil du catalogue" in words
     assert "classe.netocentre.fr/ok" not in words
+    # The table says why in a sentence; the tools to use instead are in each teacher's notice.
+    assert "utilisez à la place" not in words
+
+
+def test_the_teachers_notice_names_the_tools_to_use_instead(week, client):
+    _refused_links(week)
+    client.force_login(week.referent.user)
+    client.post(reverse("outils:refused_links_notify"))
+    notice = Notification.objects.get(kind="outils.refused_links")
+    assert "Pour une classe virtuelle, utilisez à la place :" in notice.body_text
 
 
 def test_the_referent_tells_each_teacher_his_refused_links_once(week, client):
