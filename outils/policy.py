@@ -28,6 +28,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from continuite.aggregates import Joined
+
 from .domains import academie_ruled_out, academie_ruled_out_owner, host_matches
 from .queries import MODALITY_NEED_FIELDS, VIDEO_MODALITIES
 
@@ -102,18 +104,6 @@ class LinkRefused(ValidationError):
         self.refusal = refusal
 
 
-class _Joined(models.Aggregate):
-    """A text column's values in one string, separated by spaces (a host name holds none): GROUP_CONCAT
-    on SQLite, STRING_AGG on PostgreSQL."""
-
-    function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s, ' ')"
-    output_field = models.TextField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
-
-
 @dataclass
 class LinkCatalogue:
     """One school's catalogue (with its local settings) and its allowed domains: one query."""
@@ -141,7 +131,7 @@ class LinkCatalogue:
             AllowedDomain.objects.filter(etablissement_id=etablissement_id)
             .order_by()
             .values("etablissement_id")
-            .annotate(listed=_Joined("domain"))
+            .annotate(listed=Joined("domain"))  # a host name holds no space
             .values("listed")
         )
         tools = list(
