@@ -10,9 +10,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, TextField, Value, When
+from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 
+from continuite.aggregates import Joined
 from continuite.ecole.models import Division, Student
 
 from .models import Homework, HomeworkDone, Modality, SchoolDay, Session, TimetableSlot
@@ -69,6 +71,17 @@ class Occurrence:
     def is_cancelled(self) -> bool:
         return self.modality == Modality.CANCELLED
 
+    @property
+    def teacher_names(self) -> str:
+        """ "Mme BERNARD, M. MARTIN": the session's teachers, else the slot's, sorted by name. Read from
+        the ``teachers_joined`` that ``student_week`` annotates on its rows (no query); empty elsewhere."""
+        for row in (self.session, self.slot):
+            joined = getattr(row, "teachers_joined", None)
+            if joined:
+                names = {name.strip() for name in joined.split(_NAMES_SEPARATOR) if name.strip()}
+                return ", ".join(sorted(names, key=lambda name: (name.rsplit(" ", 1)[-1], name)))
+        return ""
+
 
 @dataclass
 class WeekGrid:
@@ -97,6 +110,17 @@ class WeekGrid:
         return [
             (band, [(day, self.cells.get((i, day.date), [])) for day in self.days]) for i, band in enumerate(self.bands)
         ]
+
+    def by_day(self):
+        """[(day, [occurrences in time order])]: the week read day by day (on a phone), from the grid's
+        cells. A Saturday or a Sunday without a session is left out; a school day without one is kept,
+        empty, for the page to say so."""
+        result = []
+        for day in self.days:
+            entries = [o for i in range(len(self.bands)) for o in self.cells.get((i, day.date), [])]
+            if entries or day.date.weekday() < 5:
+                result.append((day, entries))
+        return result
 
 
 def occurrences(slots, sessions, days: list[SchoolDay]) -> list[Occurrence]:
@@ -138,6 +162,29 @@ def _grid(days, occ: list[Occurrence]) -> WeekGrid:
 
 _RELATED = ("subject", "division", "group")
 _SESSION_RELATED = (*_RELATED, "tool", "hybrid_remote_division")
+_NAMES_SEPARATOR = ", "
+
+
+def _teachers_joined(model) -> Subquery:
+    """The teachers of each row of ``model`` (slot or session) as families name them, "Mme BERNARD"
+    (or "Claire MARTIN" without a civility), joined in one string: a subquery of the row's own query,
+    so that the week names its teachers without a query more."""
+    through = model.teachers.through
+    owner = f"{model._meta.model_name}_id"
+    name = Concat(
+        Case(When(staff__civility="", then=F("staff__first_name")), default=F("staff__civility")),
+        Value(" "),
+        F("staff__last_name"),
+        output_field=TextField(),
+    )
+    joined = (
+        through.objects.filter(**{owner: OuterRef("pk")})
+        .order_by()
+        .values(owner)
+        .annotate(joined=Joined(name, separator=_NAMES_SEPARATOR))
+        .values("joined")
+    )
+    return Subquery(joined, output_field=TextField())
 
 
 def teacher_week(staff, monday: dt.date) -> WeekGrid:
@@ -168,15 +215,18 @@ def student_week(student, monday: dt.date) -> WeekGrid:
     """A student's week: 4 queries (days, slots, sessions, work due with "done" for him)."""
     days = week_days(student.etablissement_id, monday)
     audience = audience_q_for_student(student)
+    # each slot and session with its teachers' names, for the week read day by day
     slots = list(
         TimetableSlot.objects.current()
         .filter(audience, etablissement_id=student.etablissement_id)
         .select_related(*_RELATED)
+        .annotate(teachers_joined=_teachers_joined(TimetableSlot))
     )
     sessions = list(
         Session.objects.in_week(monday)
         .filter(audience, etablissement_id=student.etablissement_id)
         .select_related(*_SESSION_RELATED)
+        .annotate(teachers_joined=_teachers_joined(Session))
     )
     grid = _grid(days, occurrences(slots, sessions, days))
     grid.homework = list(

@@ -105,7 +105,8 @@ def test_it_withdraws_the_links_from_the_students_week_once_the_domain_is_remove
     remove_domain(client, saved)
     after = read(client, saved.student.user, reverse("planning:my_week"))
     assert BOOK not in after.content.decode() and QUIZ not in after.content.decode()
-    assert text(after).count(NOTE_STUDENT) == 2  # the session's and the work's
+    # the session's (in the grid and in the list of days, one of them shown by the screen's width) and the work's
+    assert text(after).count(NOTE_STUDENT) == 3
     assert "QCM du chapitre 4" in text(after)  # the work itself is still there
 
 
@@ -116,7 +117,7 @@ def test_it_withdraws_the_links_from_the_parents_week(saved, client):
     remove_domain(client, saved)
     after = read(client, saved.guardian.user, url)
     assert BOOK not in after.content.decode() and QUIZ not in after.content.decode()
-    assert text(after).count(NOTE_GUARDIAN) == 2
+    assert text(after).count(NOTE_GUARDIAN) == 3  # the session's, in the grid and in the list of days, the work's
 
 
 def test_it_says_nothing_of_links_to_parents_when_the_school_does_not_show_them(saved, client):
