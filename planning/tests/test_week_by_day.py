@@ -194,3 +194,9 @@ def test_it_keeps_the_teachers_week_a_grid_with_its_add_links(week, client):
     page = client.get(reverse("planning:week"), {"semaine": MONDAY.isoformat()}).content.decode()
     assert "planning-days" not in page and "Aucune séance" not in page
     assert "+ séance" in page
+
+
+def test_the_grid_names_the_teachers_too(week, client):
+    tree = lxml.html.fromstring(read(client, week.student.user).content.decode())
+    cells = [" ".join(td.text_content().split()) for td in tree.xpath("//table[contains(@class, 'planning-grid')]//td")]
+    assert any(cell.startswith("Histoire-géographie · 1G3 Mme BERNARD, M. GARNIER En présence") for cell in cells)
