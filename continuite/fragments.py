@@ -69,9 +69,13 @@ def fragment(
     template: str,
     context: Callable[[], dict],
     timeout: int = DAY,
+    fresh: bool = False,
 ) -> SafeString:
-    """``template`` rendered with ``context()`` — or read from the cache, without calling ``context``."""
-    if request is not None and request.method not in ("GET", "HEAD"):
+    """``template`` rendered with ``context()`` — or read from the cache, without calling ``context``.
+
+    ``fresh``: drawn for this request only, neither read from the cache nor kept in it (a confirmation
+    drawn in the item it is about, ``continuite.item_messages``)."""
+    if fresh or (request is not None and request.method not in ("GET", "HEAD")):
         return mark_safe(fill_form_tokens(request, _render(template, context)))  # noqa: S308
     versions = dataversions.for_request(request, etablissement_id)
     key = cache_key(name, etablissement_id, versions, domains, vary)
@@ -131,8 +135,7 @@ def not_modified(request, etag: str):
     """A 304 when the client holds this version of the page (and there is no message waiting for it)."""
     if request.method not in ("GET", "HEAD"):
         return None
-    storage = getattr(request, "_messages", None)
-    if storage is not None and len(storage):
+    if _messages_waiting(request):
         return None  # a message waits: the page must be rendered to show it
     wanted = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
     if etag in wanted:
@@ -140,6 +143,11 @@ def not_modified(request, etag: str):
         with_etag(response, etag)
         return response
     return None
+
+
+def _messages_waiting(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and bool(len(storage))
 
 
 def with_etag(response, etag: str):
@@ -155,7 +163,12 @@ def conditional_page(request, name: str, *, etablissement_id: int, domains: Iter
     response = not_modified(request, etag)
     if response is not None:
         return response
+    # A page that shows a message is not one to keep: read again, it would say it again (a 304 answered
+    # to its ETag would show it as it was, message included).
+    said = _messages_waiting(request)
     response = respond()
-    if response.status_code == 200:
+    if response.status_code == 200 and said:
+        response["Cache-Control"] = "private, no-cache"
+    elif response.status_code == 200:
         with_etag(response, etag)
     return response

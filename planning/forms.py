@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,23 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
+    return helper
+
+
+# The gauge's verdict in one line, where the teacher makes the choice that changes the load: shown below
+# the large screens' two columns only, where the gauge itself comes after the whole form. Drawn with the
+# page (``gauge_verdict``), refreshed by gauge.js with the gauge; not a live region (the gauge is the one).
+GAUGE_VERDICT = HTML(
+    '{% if gauge_verdict %}<div class="d-lg-none mb-3" data-gauge-verdict>{{ gauge_verdict }}</div>{% endif %}'
+)
+
+
+def _gauge_helper(form: forms.Form) -> FormHelper:
+    """The helper of a form drawn beside the gauge: its fields, the verdict after ``form.gauge_verdict_after``."""
+    helper = _helper()
+    names = list(form.fields)
+    at = names.index(form.gauge_verdict_after) + 1
+    helper.layout = Layout(*names[:at], GAUGE_VERDICT, *names[at:])
     return helper
 
 
@@ -61,6 +79,16 @@ def parse_audience(value: str, user) -> tuple[Division | None, Group | None]:
 
 
 class ModalityForm(forms.Form):
+    # A service's refusal is shown on the field it concerns (by its code, see ``planning.views._add_service_error``):
+    # the field says what is wrong when a screen reader reaches it, and the summary links to it.
+    service_error_fields = {
+        "hybrid_room_half": "hybrid_room_half",
+        "no_half_groups": "hybrid_room_half",
+        "hybrid_remote_mode": "hybrid_remote_mode",
+    }
+    # Where the page puts the gauge's one-line verdict on a phone: after what changes the load.
+    gauge_verdict_after = "modality"
+
     modality = forms.ChoiceField(label=_("Modalité"), choices=Modality.choices, widget=forms.RadioSelect)
     hybrid_room_half = forms.ChoiceField(
         label=_("Hybride : demi-groupe en classe"), choices=[("", "—")] + HalfGroup.choices, required=False
@@ -92,7 +120,7 @@ class ModalityForm(forms.Form):
 
     def __init__(self, *args, etablissement=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = _gauge_helper(self)
         if etablissement is not None:
             from .services import links_for_guardians
 
@@ -171,6 +199,14 @@ class SessionCreateForm(ModalityForm):
     end = forms.TimeField(label=_("Fin"), widget=TIME)
 
     field_order = ["audience", "subject", "date", "start", "end", "modality"]
+    service_error_fields = {
+        **ModalityForm.service_error_fields,
+        "not_school_day": "date",
+        "holiday": "date",
+        "ends_before_start": "end",
+        "not_taught": "subject",
+    }
+    gauge_verdict_after = "end"
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, etablissement=user.etablissement, **kwargs)
@@ -185,6 +221,16 @@ class SessionCreateForm(ModalityForm):
 
 
 class HomeworkForm(forms.Form):
+    service_error_fields = {
+        "not_school_day": "due_date",
+        "holiday": "due_date",
+        "due_before_given": "due_date",
+        "no_minutes": "estimated_minutes",
+        "no_subject": "subject",
+        "not_taught": "subject",
+    }
+    gauge_verdict_after = "due_date"
+
     audience = forms.ChoiceField(label=_("Classe ou groupe"))
     subject = forms.ModelChoiceField(
         label=_("Matière"),
@@ -231,7 +277,7 @@ class HomeworkForm(forms.Form):
         self.fields["tool"].queryset = Tool.objects.filter(
             pk__in=tools_for_modality(etablissement=user.etablissement, modality=Modality.ASYNC_DISTANCE).values("pk")
         ).order_by("name")
-        self.helper = _helper()
+        self.helper = _gauge_helper(self)
 
     def clean(self):
         data = super().clean()

@@ -175,11 +175,14 @@ def school_calendar_build(*, school_year: SchoolYear) -> int:
 def _school_day(etablissement: Etablissement, date: dt.date) -> SchoolDay:
     day = SchoolDay.objects.filter(etablissement=etablissement, date=date).first()
     if day is None:
-        raise ValidationError(_("Le %(date)s n'est pas un jour de l'année scolaire.") % {"date": _fmt(date)})
+        raise ValidationError(
+            _("Le %(date)s n'est pas un jour de l'année scolaire.") % {"date": _fmt(date)}, code="not_school_day"
+        )
     if day.is_holiday:
         raise ValidationError(
             _("Le %(date)s est un jour de vacances ou férié (%(name)s) : rien n'y est planifié.")
-            % {"date": _fmt(date), "name": day.holiday_name}
+            % {"date": _fmt(date), "name": day.holiday_name},
+            code="holiday",
         )
     return day
 
@@ -223,12 +226,18 @@ def _validate_modality(
     )
 
 
+def _hybrid_incomplete() -> str:
+    return _("Dites quel demi-groupe est en classe et si l'autre suit en direct ou travaille en autonomie.")
+
+
 def _validate_hybrid(division, group, room_half: str, remote_mode: str, remote_division) -> None:
     """Hybrid for any audience whose students have half-groups, or a shared group with one division away."""
-    if remote_mode not in RemoteMode.values or room_half not in ("", *HalfGroup.values):
-        raise ValidationError(
-            _("Dites quel demi-groupe est en classe et si l'autre suit en direct ou travaille en autonomie.")
-        )
+    # The codes name the field a form shows the refusal on (``ModalityForm.service_error_fields``): the
+    # half in the room first, as the form asks it first.
+    if room_half not in ("", *HalfGroup.values) or (remote_division is None and not room_half):
+        raise ValidationError(_hybrid_incomplete(), code="hybrid_room_half")
+    if remote_mode not in RemoteMode.values:
+        raise ValidationError(_hybrid_incomplete(), code="hybrid_remote_mode")
     if remote_division is not None:
         if group is None or group.kind == GroupKind.HALF:
             raise ValidationError(
@@ -238,13 +247,10 @@ def _validate_hybrid(division, group, room_half: str, remote_mode: str, remote_d
             raise ValidationError(
                 _("Aucun élève de la %(division)s n'est dans ce groupe.") % {"division": remote_division.code}
             )
-    elif not room_half:
-        raise ValidationError(
-            _("Dites quel demi-groupe est en classe et si l'autre suit en direct ou travaille en autonomie.")
-        )
     if room_half and not audience_has_halves(division=division, group=group):
         raise ValidationError(
-            _("Une séance hybride par demi-groupes demande des demi-groupes A et B : ce public n'en a pas.")
+            _("Une séance hybride par demi-groupes demande des demi-groupes A et B : ce public n'en a pas."),
+            code="no_half_groups",
         )
 
 
@@ -439,7 +445,7 @@ def session_create(
     """
     _check_audience(etablissement, division, group)
     if start >= end:
-        raise ValidationError(_("La séance doit commencer avant de finir."))
+        raise ValidationError(_("La séance doit commencer avant de finir."), code="ends_before_start")
     day = _school_day(etablissement, date)
     _check_taught(by, subject, division, group)
     _validate_modality(
@@ -531,7 +537,8 @@ def _check_taught(by: Staff | None, subject: Subject, division: Division | None,
     if not taught_subjects(by, division=division, group=group).filter(pk=subject.pk).exists():
         raise ValidationError(
             _("Vous n'enseignez pas « %(subject)s » à %(audience)s : choisissez une matière que vous y enseignez.")
-            % {"subject": subject, "audience": division or group}
+            % {"subject": subject, "audience": division or group},
+            code="not_taught",
         )
 
 
@@ -971,9 +978,11 @@ def _check_shared_free(slot: TimetableSlot, date: dt.date, before: Session | Non
 def _check_homework(etablissement, division, group, given_on, due_date, estimated_minutes, kind, hand_in_mode):
     _check_audience(etablissement, division, group)
     if estimated_minutes is None or estimated_minutes <= 0:
-        raise ValidationError(_("Indiquez une durée estimée en minutes (plus de 0)."))
+        raise ValidationError(_("Indiquez une durée estimée en minutes (plus de 0)."), code="no_minutes")
     if due_date < given_on:
-        raise ValidationError(_("La date de remise doit suivre la date où le travail est donné."))
+        raise ValidationError(
+            _("La date de remise doit suivre la date où le travail est donné."), code="due_before_given"
+        )
     if kind not in HomeworkKind.values or hand_in_mode not in HandInMode.values:
         raise ValidationError(_("Type de travail ou mode de remise inconnu."))
     _school_day(etablissement, due_date)
@@ -995,7 +1004,7 @@ def _homework_subject(by, division, group, subject, session) -> Subject:
     if subject is None:
         subject = homework_default_subject(by=by, division=division, group=group)
     if subject is None:
-        raise ValidationError(_("Choisissez la matière de ce travail."))
+        raise ValidationError(_("Choisissez la matière de ce travail."), code="no_subject")
     _check_taught(by, subject, division, group)
     return subject
 

@@ -25,6 +25,7 @@ from continuite.ecole.access import require_role
 from continuite.ecole.models import SchoolYear, Student
 from continuite.fragments import conditional_page, fragment
 from continuite.french import long_date, plural
+from continuite.item_messages import item_message, item_messages, item_url, place
 
 from . import services
 from .access import access_division_load, access_homework, access_session, access_slot
@@ -164,10 +165,20 @@ THEN_HOMEWORK = "travail"
 
 
 def _add_service_error(form, exc: ValidationError) -> None:
-    """A service's refusal on the form; a refused link names the tools to use instead as links to their pages."""
+    """A service's refusal on the form: on the field it concerns when the form names one for its code
+    (``service_error_fields``), so that the field itself says what is wrong (``aria-invalid``, its message
+    read with it) and the summary links to it; otherwise above the fields. A refused link names the tools
+    to use instead as links to their pages, on the link typed (or on the tool chosen, without a link)."""
     from outils.policy import LinkRefused
 
-    form.add_error(None, exc.refusal.html() if isinstance(exc, LinkRefused) else exc)
+    if isinstance(exc, LinkRefused):
+        field = "link" if "link" in form.fields and form["link"].value() else "tool"
+        form.add_error(field if field in form.fields else None, exc.refusal.html())
+        return
+    fields = getattr(form, "service_error_fields", {})
+    for error in exc.error_list if hasattr(exc, "error_list") else [exc]:
+        field = fields.get(getattr(error, "code", None))
+        form.add_error(field if field in form.fields else None, error)
 
 
 def _session_saved_message(data: dict, saved: str = "") -> str:
@@ -216,7 +227,7 @@ def slot_occurrence(request, pk: int, date: str):
             "audience_key": audience_key,
             "minutes": minutes,
             "rules": RULES_TEXT,
-            "gauge": _session_gauge(request, form, audience_key=audience_key, date=day, minutes=minutes),
+            **_session_gauge(request, form, audience_key=audience_key, date=day, minutes=minutes),
         },
     )
 
@@ -274,7 +285,7 @@ def session_edit(request, pk: int):
             if session.modality == Modality.ASYNC_DISTANCE
             else None,
             "rules": RULES_TEXT,
-            "gauge": _session_gauge(
+            **_session_gauge(
                 request,
                 form,
                 audience_key=session.audience_key,
@@ -367,9 +378,7 @@ def session_new(request):
             "form": form,
             "existing_session": existing_session,
             "rules": RULES_TEXT,
-            "gauge": _session_gauge(
-                request, form, audience_key=str(_value(form, "audience")), date=date, minutes=minutes
-            ),
+            **_session_gauge(request, form, audience_key=str(_value(form, "audience")), date=date, minutes=minutes),
         },
     )
 
@@ -479,7 +488,7 @@ def homework_new(request):
             "session": session,
             "rules": RULES_TEXT,
             **_equipment_context(request.user, audience=form["audience"].value() or ""),
-            "gauge": _homework_gauge(request, form),
+            **_homework_gauge(request, form),
         },
     )
 
@@ -520,7 +529,7 @@ def homework_edit(request, pk: int):
             "homework": homework,
             "rules": RULES_TEXT,
             **_equipment_context(request.user, students=homework_students(homework)),
-            "gauge": _homework_gauge(request, form, homework_pk=homework.pk),
+            **_homework_gauge(request, form, homework_pk=homework.pk),
         },
     )
 
@@ -556,16 +565,17 @@ def homework_done(request, pk: int):
     try:
         services.homework_mark_done(homework=homework, student=student, done=done)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        level, text = messages.ERROR, " ".join(exc.messages)
     else:
+        level = messages.SUCCESS
         if done:
-            messages.success(request, _("Travail noté comme fait : %(title)s.") % {"title": homework.heading})
+            text = _("Travail noté comme fait : %(title)s.") % {"title": homework.heading}
         else:
-            messages.success(
-                request, _("Travail noté comme pas encore fait : %(title)s.") % {"title": homework.heading}
-            )
+            text = _("Travail noté comme pas encore fait : %(title)s.") % {"title": homework.heading}
+    # Said in the piece of work itself: the page opens there, out of view of its top.
+    item_message(request, level, text, item=f"travail-{homework.pk}")
     # Back to the same piece of work, not to the top of the week.
-    return redirect(reverse_week("planning:my_week", homework.due_date) + f"#travail-{homework.pk}")
+    return redirect(item_url(reverse_week("planning:my_week", homework.due_date), f"travail-{homework.pk}"))
 
 
 def reverse_week(name: str, day: dt.date) -> str:
@@ -656,6 +666,8 @@ def _gauge_context(user, params) -> dict:
         "date": date,
         "cell": cell,
         "load": load,
+        # what the verdict names: the rules exceeded on that day or over its week
+        "excesses": [e for e in load.excesses if e.date in (None, date)],
         "thresholds": thresholds,
         "lighter": _lighter(user, params, students, date, minutes, thresholds) if overloaded else [],
         "items": items,
@@ -669,11 +681,16 @@ def _value(form, name: str, fallback=""):
     return fallback if value in (None, "") else value
 
 
-def _gauge_html(request, params: dict) -> str:
-    return render_to_string("planning/partials/gauge.html", _gauge_context(request.user, params), request=request)
+def _gauge_parts(request, params: dict) -> dict:
+    """The gauge drawn with the page, and its one-line verdict for the form (``forms.GAUGE_VERDICT``)."""
+    context = _gauge_context(request.user, params)
+    return {
+        "gauge": render_to_string("planning/partials/gauge.html", context, request=request),
+        "gauge_verdict": render_to_string("planning/partials/gauge_verdict.html", context, request=request),
+    }
 
 
-def _session_gauge(request, form, *, audience_key: str, date, minutes: int, session_pk=None) -> str:
+def _session_gauge(request, form, *, audience_key: str, date, minutes: int, session_pk=None) -> dict:
     """The gauge of a session form as the script computes it: a video class counts its minutes."""
     modality = _value(form, "modality")
     params = {"pour": audience_key, "date": date.isoformat() if date else ""}
@@ -684,10 +701,10 @@ def _session_gauge(request, form, *, audience_key: str, date, minutes: int, sess
         params["distance"] = {"A": "B", "B": "A"}.get(_value(form, "hybrid_room_half"), "")
     if session_pk:
         params["seance"] = session_pk
-    return _gauge_html(request, params)
+    return _gauge_parts(request, params)
 
 
-def _homework_gauge(request, form, homework_pk=None) -> str:
+def _homework_gauge(request, form, homework_pk=None) -> dict:
     due = _value(form, "due_date")
     given = _value(form, "given_on")
     params = {
@@ -699,7 +716,7 @@ def _homework_gauge(request, form, homework_pk=None) -> str:
     }
     if homework_pk:
         params["travail"] = homework_pk
-    return _gauge_html(request, params)
+    return _gauge_parts(request, params)
 
 
 def _lighter(user, params, students, due_date: dt.date, minutes: int, thresholds: Thresholds):
@@ -767,7 +784,23 @@ def my_week(request):
 
     def respond():
         template = "planning/partials/my_week_body.html"
-        body = fragment(request, "planning-my-week", template=template, context=context, **cached)
+        # A piece of work just ticked says so itself: the body is then drawn for this request only.
+        waiting = item_messages(request)
+
+        def context_with_messages():
+            values = context()
+            for hw in values["grid"].homework:
+                hw.item_messages = place(waiting, f"travail-{hw.pk}")
+            return values
+
+        body = fragment(
+            request,
+            "planning-my-week",
+            template=template,
+            context=context_with_messages if waiting else context,
+            fresh=bool(waiting),
+            **cached,
+        )
         return render(
             request,
             "planning/my_week.html",

@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from continuite.accounts.roles import Role
 from continuite.ecole.access import require_role
+from continuite.item_messages import item_message, item_messages, item_url, place
 
 from . import services
 from .access import access_notification
@@ -20,10 +22,12 @@ REPORT_SIZE = 200
 @login_required
 def notification_list(request):
     notifications = list(Notification.objects.visible_to(request.user)[:CENTRE_SIZE])
+    waiting = item_messages(request)
     for notification in notifications:
         if notification.ack_required and notification.acknowledged_at is None:
             # The same acknowledgement as the mail's link, offered in the portal.
             notification.ack_token = services.acknowledgement_token(notification)
+        notification.item_messages = place(waiting, f"notification-{notification.pk}")
     return render(request, "notifications/notification_list.html", {"notifications": notifications})
 
 
@@ -32,7 +36,10 @@ def notification_list(request):
 def notification_read(request, pk: int):
     notification = access_notification(request.user, pk)
     services.notification_mark_read(notification=notification)
-    return redirect("notifications:list")
+    # Back to its row, which says so: the list opens there, out of view of its top.
+    item = f"notification-{notification.pk}"
+    item_message(request, messages.SUCCESS, _("Notification marquée comme lue."), item=item)
+    return redirect(item_url(reverse("notifications:list"), item))
 
 
 @login_required

@@ -46,14 +46,14 @@ def post_session(client, w, **data):
 
 
 def errors_of(response) -> list[str]:
-    """The form's error messages, one per item of its error list."""
+    """The form's error messages, one per item of its error list (without the link to the field it is on)."""
     page = response.content.decode()
     box = page[page.index("alert-danger") :]
     box = box[: box.index("</ul>")]
-    return [
-        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).replace("&#x27;", "'").strip()
-        for item in box.split("<li>")[1:]
+    items = [
+        re.sub(r'^\s*<a class="alert-link" href="#[^"]*">[^<]*</a> : ', "", item) for item in box.split("<li>")[1:]
     ]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).replace("&#x27;", "'").strip() for item in items]
 
 
 def fiche(slug: str) -> str:

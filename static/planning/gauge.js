@@ -6,6 +6,13 @@
   var gauge = document.getElementById("jauge");
   if (!form || !gauge) { return; }
   var url = form.dataset.gaugeUrl;
+  // The verdict in one line inside the form (narrow screens): copied from the gauge's <template>, so
+  // the gauge stays the one live region and no id is drawn twice.
+  var verdict = form.querySelector("[data-gauge-verdict]");
+  function showVerdict() {
+    var source = gauge.querySelector("template[data-verdict]");
+    if (verdict && source) { verdict.replaceChildren(source.content.cloneNode(true)); }
+  }
   var timer = null;
   var controller = null;
 
@@ -61,6 +68,7 @@
       if (html === null) { tellSessionEnded(); return; }
       expired = false;
       gauge.innerHTML = html;
+      showVerdict();
     }).catch(function () { gauge.removeAttribute("aria-busy"); });
   }
 
@@ -86,6 +94,17 @@
     box.append(link);
     box.append(", puis revenez ici pour enregistrer.");
     gauge.replaceChildren(box);
+    if (verdict) {
+      var note = document.createElement("p");
+      note.className = "alert alert-warning small py-2 mb-0";
+      var more = document.createElement("a");
+      more.className = "alert-link";
+      more.href = "#jauge";
+      more.textContent = "Voir la jauge";
+      note.append("Votre session a expiré : la jauge ne se met plus à jour. ");
+      note.append(more);
+      verdict.replaceChildren(note);
+    }
   }
   // Back from the other tab, logged in again: the login renewed the form token, so the form here
   // takes the new one (what was typed stays), then the gauge resumes.
