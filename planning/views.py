@@ -427,6 +427,12 @@ def week_copy(request):
                 request,
                 _("%(done)s. %(rest)s") % {"done": " ; ".join(parts), "rest": NOT_COPIED},
             )
+    else:
+        # The form sits in the week page: its errors come back there, nothing copied.
+        problems = " ".join(
+            f"« {form.fields[name].label} » : {' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        messages.error(request, _("Rien n'a été copié. %(problems)s") % {"problems": problems})
     return redirect(_week_url(monday))
 
 

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from planning import services
-from planning.models import Modality
+from planning.models import Modality, Session
 from planning.tests.factories import HomeworkFactory, SlotFactory
 from planning.workload import Thresholds
 
@@ -74,6 +74,14 @@ def test_it_counts_copied_sessions_in_french_and_says_what_is_not_copied(calenda
     )
     page = text(client.post(url, {"weeks": 1, "replace": "on"}, follow=True))
     assert "1 séance copiée." in page
+    # more weeks than the form allows: said on the week, nothing copied
+    before = Session.objects.count()
+    page = text(client.post(url, {"weeks": 9}, follow=True))
+    assert (
+        "Rien n'a été copié. « Copier sur les semaines suivantes (nombre) » : "
+        "Assurez-vous que cette valeur est inférieure ou égale à 8." in page
+    )
+    assert Session.objects.count() == before
 
 
 THRESHOLDS = {
