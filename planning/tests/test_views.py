@@ -112,6 +112,14 @@ def test_it_turns_the_gauge_and_proposes_lighter_days_over_the_threshold(calenda
     assert "Travail 0" in heavy.text or "90 min" in heavy.text  # the other teacher's work is listed
 
 
+def test_the_gauge_says_a_day_without_class_is_not_one(calendar, client):
+    client.force_login(calendar.teacher.user)
+    url = reverse("planning:gauge") + f"?pour=d{calendar.division.pk}&date=2026-12-06&minutes=20&kind=exercice"
+    page = client.get(url).text
+    assert 'data-state="no-class"' in page and 'data-state="ok"' not in page
+    assert "Le dimanche 6 décembre n'est pas un jour de classe" in " ".join(page.split())
+
+
 def test_it_counts_only_the_remote_half_in_the_gauge_of_a_hybrid_session(calendar, client):
     w = calendar
     StudentFactory(division=w.division).groups.set([w.half_b])
