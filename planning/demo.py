@@ -174,10 +174,14 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
             shared_groups=shared,
         )
         # Not every remote hour is a virtual class: on Thursdays and Fridays the half at a distance
-        # works on its own.
+        # works on its own. The others follow the lesson live, by the ENT's virtual class: each
+        # teacher gives its room's link (the remote half would otherwise read « Lien à venir »).
+        from outils.queries import tools_for_modality
+
+        video_tool = tools_for_modality(etablissement=etablissement, modality=Modality.HYBRIDE).first()
         for session in Session.objects.filter(
             division=hybrid, modality=Modality.HYBRIDE, date__range=(monday, next_monday + dt.timedelta(days=4))
-        ).select_related("slot"):
+        ).select_related("slot", "subject"):
             if session.date.weekday() >= 3:
                 _try(
                     services.session_update,
@@ -185,6 +189,16 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
                     modality=Modality.HYBRIDE,
                     hybrid_room_half=session.hybrid_room_half,
                     hybrid_remote_mode=RemoteMode.AUTONOMY,
+                )
+            elif video_tool is not None:
+                _try(
+                    services.session_update,
+                    session=session,
+                    modality=Modality.HYBRIDE,
+                    hybrid_room_half=session.hybrid_room_half,
+                    hybrid_remote_mode=RemoteMode.LIVE,
+                    tool=video_tool,
+                    link=f"https://visio.netocentre.fr/b/1g3-{session.subject.code.lower()}",
                 )
     # Some divisions have a virtual class or an asynchronous lesson on Wednesday and Friday.
     for slot in (

@@ -64,10 +64,19 @@ def current_school_year(etablissement: Etablissement) -> SchoolYear:
     return year
 
 
+def shortened(label: str, size: int = 40) -> str:
+    """``label`` in at most ``size`` characters, cut between two words with « … » (never « sciences p »)."""
+    label = " ".join(label.split())
+    if len(label) <= size:
+        return label
+    cut = label[: size - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{cut}…"
+
+
 @transaction.atomic
 def subject_create(*, etablissement: Etablissement, code: str, label: str, short_label: str = "") -> Subject:
     return save_validated(
-        Subject(etablissement=etablissement, code=code, label=label, short_label=short_label or label[:40])
+        Subject(etablissement=etablissement, code=code, label=label, short_label=short_label or shortened(label))
     )
 
 

@@ -21,6 +21,11 @@ def test_it_seeds_a_timetable_a_hybrid_rota_and_an_overloaded_week_once():
     assert slots > 300
     hybrid = Session.objects.filter(division__code="1G3", modality=Modality.HYBRIDE)
     assert {s.hybrid_room_half for s in hybrid} == {"A", "B"}
+    # the half at a distance follows live with its link (Monday to Wednesday), or works on its own
+    live = [s for s in hybrid if s.hybrid_remote_mode == "live"]
+    assert live and all(s.link.startswith("https://visio.netocentre.fr/b/1g3-") and s.tool_id for s in live)
+    assert {s.date.weekday() for s in live} <= {0, 1, 2}
+    assert any(s.hybrid_remote_mode == "autonomie" for s in hybrid)
     assert SchoolDay.objects.filter(etablissement=etablissement, is_holiday=True).exists()
     thresholds = Thresholds.of(planning_settings_get(etablissement=etablissement))
     next_week = school_overview(etablissement.pk, [TODAY + dt.timedelta(days=7)], thresholds)[0]
