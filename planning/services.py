@@ -936,6 +936,8 @@ def _tell_switch(*, division: Division, start: dt.date, end: dt.date, modality: 
         "situation": situation,
         "url": settings.SITE_URL + reverse("planning:my_week") + f"?semaine={monday_of(start).isoformat()}",
         "teacher_url": settings.SITE_URL + reverse("planning:week") + f"?semaine={monday_of(start).isoformat()}",
+        # families read the links only where the school allows it: otherwise the notice says where they are
+        "family_sees_links": links_for_guardians(etablissement_id=division.etablissement_id),
     }
     reply_to = (by.email or (by.user.email if by.user_id else "")) if by is not None else ""
     reply_to = reply_to or etablissement.contact_email

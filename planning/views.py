@@ -783,6 +783,9 @@ def my_week(request):
             "student": student,
             "is_student": is_student,
             "may_see_links": may_see_links,
+            # a family that sees no link is told where its child finds them, on a week with virtual classes
+            "links_elsewhere": not may_see_links
+            and any(s.modality in (Modality.VISIO, Modality.HYBRIDE) for s in grid.sessions()),
             "own_load": own[0] if own else None,
             # the week links keep the child being read
             "extra_query": "" if is_student else f"&eleve={student.pk}",

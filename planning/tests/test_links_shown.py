@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 30)
 BOOK = "https://www.lelivrescolaire.fr/ch3"
 QUIZ = "https://www.lelivrescolaire.fr/qcm-4"
+VISIO_LINK = "https://visio.netocentre.fr/b/ses-1g3"
 NOTE_STUDENT = (
     "Lien retiré : cet outil n'est plus autorisé dans l'établissement — votre professeur en donnera un autre."
 )
@@ -124,6 +125,24 @@ def test_it_says_nothing_of_links_to_parents_when_the_school_does_not_show_them(
     remove_domain(client, saved)
     words = text(read(client, saved.guardian.user, reverse("planning:my_week")))
     assert "Lien retiré" not in words and BOOK not in words
+
+
+def test_it_tells_parents_where_the_virtual_class_links_are_when_the_school_keeps_them_for_students(calendar, client):
+    w = calendar
+    slot = SlotFactory(division=w.division, subject=w.subject, teachers=[w.teacher], weekday=1)
+    services.session_plan(
+        slot=slot, date=MONDAY + dt.timedelta(days=1), modality=Modality.VISIO, link=VISIO_LINK, by=w.teacher
+    )
+    url = reverse("planning:my_week") + f"?eleve={w.student.pk}"
+    elsewhere = (
+        "Les liens des classes virtuelles et les consignes des séances sont dans l'espace élève de "
+        + w.student.first_name
+    )
+    words = text(read(client, w.guardian.user, url))
+    assert elsewhere in words and VISIO_LINK not in words
+    assert elsewhere not in text(read(client, w.student.user, reverse("planning:my_week")))
+    allow_guardians(w)
+    assert elsewhere not in text(read(client, w.guardian.user, url))
 
 
 # --- The home pages ------------------------------------------------------------------------------------

@@ -41,6 +41,24 @@ def test_it_tells_teachers_students_and_families_of_a_switch(calendar):
     assert {w.guardian.pk, w.guardian2.pk} <= families
 
 
+@pytest.mark.parametrize("allowed", [False, True], ids=["links-for-students-only", "links-for-families"])
+def test_it_tells_families_where_the_links_are(calendar, allowed):
+    from planning.models import PlanningSettings
+
+    w = calendar
+    PlanningSettings.objects.update_or_create(etablissement=w.etablissement, defaults={"links_for_guardians": allowed})
+    SlotFactory(division=w.division, subject=w.subject, teachers=[w.teacher], weekday=0)
+    services.division_modality_switch(
+        division=w.division, start=MONDAY, end=MONDAY + dt.timedelta(days=4), modality=Modality.VISIO
+    )
+    family = Notification.objects.get(kind="planning.division_switch", guardian=w.guardian)
+    student = Notification.objects.get(kind="planning.division_switch", user=w.student.user)
+    own_space = "les liens des classes virtuelles et les consignes sont dans l'espace élève de votre enfant"
+    assert (own_space in family.body_text) is not allowed
+    assert ("Les liens des classes virtuelles et les consignes sont dans la semaine" in family.body_text) is allowed
+    assert "Les liens des classes virtuelles et les consignes sont dans la semaine" in student.body_text
+
+
 def test_it_tells_no_one_when_the_switch_fails(calendar):
     w = calendar
     SlotFactory(division=w.division, subject=w.subject, teachers=[w.teacher], weekday=0)
