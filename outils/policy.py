@@ -256,6 +256,13 @@ def link_refusal(
         }
         return LinkRefusal(" ".join(s for s in sentences if s), use, instead, headline)
     if not tool_offered:
+        if getattr(tool, "locally_unavailable", False):
+            # Marked unavailable here by the school (a server down, a licence ended): said so, with its note.
+            unavailable = _("« %(tool)s » est indiqué indisponible dans l'établissement.") % {"tool": tool.name}
+            note = (getattr(tool, "local_note", "") or "").strip()
+            if note:
+                unavailable = f"{unavailable[:-1]} : {note.rstrip('.')}."
+            return LinkRefusal(unavailable, use, instead, headline=unavailable)
         return LinkRefusal(not_offered, use, instead)
     if not url:
         return None

@@ -73,3 +73,17 @@ def test_it_offers_students_no_tool_meant_for_teachers_only():
         use="async_distance", url="https://edubase.eduscol.education.fr/fiche/123", tool_id=edubase.pk
     )
     assert errors and errors[0].startswith("L'outil « Edubase » n'est pas proposé pour un travail en autonomie.")
+
+
+def test_it_says_a_tool_the_school_marked_unavailable_is_so_with_its_note():
+    from outils.services import tool_set_availability
+
+    school = EtablissementFactory()
+    bbb = Tool.objects.get(slug="bigbluebutton-ent", etablissement__isnull=True)
+    tool_set_availability(tool=bbb, etablissement=school, unavailable=True, note="Serveur en maintenance")
+    refusal = LinkChecker(school.pk).refusal(use="visio", url="https://visio.netocentre.fr/b/x", tool_id=bbb.pk)
+    assert refusal.summary == (
+        "« BigBlueButton dans NetO'Centre » est indiqué indisponible dans l'établissement : Serveur en maintenance."
+    )
+    assert "n'est pas proposé" not in refusal.text
+    assert "utilisez à la place" in refusal.text  # the other video tools
