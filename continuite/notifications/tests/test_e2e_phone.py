@@ -1,6 +1,7 @@
 """A parent reads a notice on a small phone: the table stays within the screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from continuite.tests.e2e.fixtures import login
 
@@ -33,7 +34,8 @@ def test_an_opened_notice_wraps_within_a_320_px_screen(world, browser, live_serv
         page.goto("/notifications/")
         page.locator("table summary").click()
         link = page.get_by_role("link", name=AGREEMENT)
-        assert link.is_visible() and link.get_attribute("href") == AGREEMENT
+        expect(link).to_be_visible()
+        assert link.get_attribute("href") == AGREEMENT
         widths = page.evaluate(
             """() => {
               const region = document.querySelector('.table-responsive');
@@ -47,5 +49,21 @@ def test_an_opened_notice_wraps_within_a_320_px_screen(world, browser, live_serv
         assert widths["page"][0] <= widths["page"][1], widths
         assert widths["region"][0] <= widths["region"][1], widths
         assert 0 <= widths["button"][0] and widths["button"][1] <= 320, widths
+        # Read whole: the day, then the hour, no word of a button cut (« Marque / r / com / me / lue »).
+        lines = page.evaluate(
+            """() => {
+              const lines = (el) => {
+                const style = getComputedStyle(el);
+                const content = el.getBoundingClientRect().height
+                  - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
+                  - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
+                return Math.round(content / parseFloat(style.lineHeight));
+              };
+              const button = [...document.querySelectorAll('table button')]
+                .find(b => b.textContent.includes('Marquer comme lue'));
+              return {date: lines(document.querySelector('table time')), button: lines(button)};
+            }"""
+        )
+        assert lines["date"] <= 2 and lines["button"] <= 3, lines
     finally:
         context.close()
