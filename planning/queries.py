@@ -100,6 +100,12 @@ class SchoolDayQuerySet(models.QuerySet):
     def in_week(self, monday: dt.date):
         return self.filter(date__range=week_bounds(monday))
 
+    def in_weeks(self, mondays: list[dt.date]):
+        weeks = Q()
+        for monday in mondays:
+            weeks |= Q(date__range=week_bounds(monday))
+        return self.filter(weeks) if mondays else self.none()
+
     def school_days(self):
         return self.filter(is_holiday=False)
 

@@ -21,7 +21,7 @@ Rules (said the same way in the UI, see ``RULES_TEXT``):
 - **Évaluations**: the number of works of kind "évaluation" due that day.
 - The load of a division or a group is the load of its most loaded student, metric by metric.
 
-One query per week for any number of students: the database sums each student's sessions and
+One query for any number of students and weeks: the database sums each student's sessions and
 work per day (``GROUP BY``); the maximum over the students of ONE audience is taken in Python over
 that bounded set of rows.
 """
@@ -29,10 +29,13 @@ that bounded set of rows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
+
+from continuite.ecole.models import GroupKind
 
 from .models import HomeworkKind, Modality, RemoteMode, SchoolDay
 
@@ -75,6 +78,16 @@ class StudentLoad:
     half: str | None
     days: dict[dt.date, Load] = field(default_factory=dict)
 
+    def on_days(self, days: list[SchoolDay]) -> StudentLoad:
+        """The same student on some of his days: one week of a load read over several."""
+        return StudentLoad(
+            student_id=self.student_id,
+            name=self.name,
+            division_id=self.division_id,
+            half=self.half,
+            days={day.date: self.days[day.date] for day in days},
+        )
+
     @property
     def week(self) -> Load:
         days = self.days.values()
@@ -95,61 +108,102 @@ class Extra:
     only_remote_half_of: str | None = None  # hybride: the half in the room gets nothing
 
 
-# The week's load of a set of students, summed per student and day by the database.
+# The week's load of a set of students, summed per student and day by the database. Each ``{name}``
+# is a value (or a list, or the students' subquery) bound by ``_bind``.
+#
+# Written for PostgreSQL's planner as much as for the result (it was 1.6 s for the demo lycée, 2 s
+# a week for a generated one, see docs/scaling.md): no CTE is read twice (PostgreSQL materialises
+# it, without index or statistics, and rescanned it for each row of a nested loop), no ``OR`` in a
+# join, no correlated subquery over a CTE. The sessions and work of the days' school (a constant)
+# on those days each reach their students by an equality on an indexed column: their division, or
+# one of their groups (a session names one or the other, never both). Whether a student's
+# half-group is the one in the room, and which his half is, are index lookups on his memberships.
+# The students come back as rows of their own and the sums as theirs: no join of the sums back to
+# the students.
 LOADS_SQL = """
-WITH st AS (
-    SELECT id, first_name, last_name, division_id, etablissement_id FROM ecole_student WHERE id IN ({students})
-),
-members AS (
-    SELECT st.id AS student_id, st.etablissement_id AS etab, st.division_id AS own_division,
-           st.division_id AS division_id, CAST(NULL AS INTEGER) AS group_id
-    FROM st
+WITH attended AS (
+    SELECT st.id AS student_id, st.division_id AS own_division, s.date AS day, s.modality,
+           s.hybrid_remote_mode, s.minutes, s.hybrid_remote_division_id, s.hybrid_room_half
+    FROM planning_session s
+    JOIN ecole_student st ON st.division_id = s.division_id
+    WHERE s.etablissement_id IN ({schools}) AND s.date IN ({days}) AND s.id <> {exclude_session}
+      AND st.id IN ({students})
     UNION ALL
-    SELECT st.id, st.etablissement_id, st.division_id, CAST(NULL AS INTEGER), sg.group_id
-    FROM st JOIN ecole_student_groups sg ON sg.student_id = st.id
+    SELECT st.id, st.division_id, s.date, s.modality,
+           s.hybrid_remote_mode, s.minutes, s.hybrid_remote_division_id, s.hybrid_room_half
+    FROM planning_session s
+    JOIN ecole_student_groups sg ON sg.group_id = s.group_id
+    JOIN ecole_student st ON st.id = sg.student_id
+    WHERE s.etablissement_id IN ({schools}) AND s.date IN ({days}) AND s.id <> {exclude_session}
+      AND st.id IN ({students})
 ),
-halves AS (
-    SELECT sg.student_id, g.division_id, g.half
-    FROM st JOIN ecole_student_groups sg ON sg.student_id = st.id JOIN ecole_group g ON g.id = sg.group_id
-    WHERE g.kind = %s AND g.division_id = st.division_id
+followed AS (
+    SELECT a.student_id, a.day, a.modality, a.hybrid_remote_mode, a.minutes,
+           CASE WHEN (a.hybrid_remote_division_id IS NULL OR a.hybrid_remote_division_id = a.own_division)
+                     AND (a.hybrid_room_half = '' OR room.student_id IS NULL)
+                THEN 1 ELSE 0 END AS away
+    FROM attended a
+    -- his half-group (of his own division), when it is the one in the room
+    LEFT JOIN (ecole_student_groups room JOIN ecole_group hg ON hg.id = room.group_id AND hg.kind = {half_group})
+      ON room.student_id = a.student_id AND hg.division_id = a.own_division AND hg.half = a.hybrid_room_half
 ),
-sess AS (
-    SELECT student_id, day,
-           SUM(CASE WHEN modality = %s OR (modality = %s AND hybrid_remote_mode = %s AND away = 1)
-                    THEN minutes ELSE 0 END) AS video,
-           SUM(CASE WHEN modality IN (%s, %s) OR (modality = %s AND away = 1)
-                    THEN minutes ELSE 0 END) AS remote
-    FROM (
-        SELECT m.student_id, s.date AS day, s.modality, s.hybrid_remote_mode, s.minutes,
-               CASE WHEN (s.hybrid_remote_division_id IS NULL OR s.hybrid_remote_division_id = m.own_division)
-                         AND (s.hybrid_room_half = '' OR h.student_id IS NULL)
-                    THEN 1 ELSE 0 END AS away
-        FROM members m
-        JOIN planning_session s
-          ON s.etablissement_id = m.etab AND s.date IN ({days}) AND s.id <> %s
-         AND (s.division_id = m.division_id OR s.group_id = m.group_id)
-        LEFT JOIN halves h
-          ON h.student_id = m.student_id AND h.half = s.hybrid_room_half
-    ) attended
-    GROUP BY student_id, day
-),
-work AS (
-    SELECT m.student_id, w.due_date AS day, SUM(w.estimated_minutes) AS minutes,
-           SUM(CASE WHEN w.kind = %s THEN 1 ELSE 0 END) AS assessments
-    FROM members m
-    JOIN planning_homework w
-      ON w.etablissement_id = m.etab AND w.due_date IN ({days}) AND w.id <> %s
-     AND (w.division_id = m.division_id OR w.group_id = m.group_id)
-    GROUP BY m.student_id, w.due_date
+given AS (
+    SELECT st.id AS student_id, w.due_date AS day, w.estimated_minutes, w.kind
+    FROM planning_homework w
+    JOIN ecole_student st ON st.division_id = w.division_id
+    WHERE w.etablissement_id IN ({schools}) AND w.due_date IN ({days}) AND w.id <> {exclude_homework}
+      AND st.id IN ({students})
+    UNION ALL
+    SELECT st.id, w.due_date, w.estimated_minutes, w.kind
+    FROM planning_homework w
+    JOIN ecole_student_groups sg ON sg.group_id = w.group_id
+    JOIN ecole_student st ON st.id = sg.student_id
+    WHERE w.etablissement_id IN ({schools}) AND w.due_date IN ({days}) AND w.id <> {exclude_homework}
+      AND st.id IN ({students})
 )
-SELECT st.id, st.first_name, st.last_name, st.division_id,
-       (SELECT h.half FROM halves h WHERE h.student_id = st.id AND h.division_id = st.division_id),
-       sess.day, sess.video, sess.remote, 0, 0
-FROM st LEFT JOIN sess ON sess.student_id = st.id
+SELECT st.id, st.first_name, st.last_name, st.division_id, hg.half, NULL, 0, 0, 0, 0
+FROM ecole_student st
+-- his half-group (of his own division)
+LEFT JOIN (ecole_student_groups sg JOIN ecole_group hg ON hg.id = sg.group_id AND hg.kind = {half_group})
+  ON sg.student_id = st.id AND hg.division_id = st.division_id
+WHERE st.id IN ({students})
 UNION ALL
-SELECT st.id, st.first_name, st.last_name, st.division_id, NULL, work.day, 0, 0, work.minutes, work.assessments
-FROM st JOIN work ON work.student_id = st.id
+SELECT student_id, NULL, NULL, NULL, NULL, day, SUM(video), SUM(remote), SUM(minutes), SUM(assessments)
+FROM (
+    SELECT student_id, day,
+           CASE WHEN modality = {visio} OR (modality = {hybride} AND hybrid_remote_mode = {live} AND away = 1)
+                THEN minutes ELSE 0 END AS video,
+           CASE WHEN modality IN ({visio}, {async_distance}) OR (modality = {hybride} AND away = 1)
+                THEN minutes ELSE 0 END AS remote,
+           0 AS minutes, 0 AS assessments
+    FROM followed
+    UNION ALL
+    SELECT student_id, day, 0, 0, estimated_minutes, CASE WHEN kind = {assessment} THEN 1 ELSE 0 END
+    FROM given
+) loads
+GROUP BY student_id, day
 """
+
+
+def _bind(template: str, **parts: tuple[str, list]) -> tuple[str, list]:
+    """The SQL of ``template`` with each ``{name}`` replaced by ``parts[name]`` (its SQL and its
+    parameters), and the positional parameters in the order they appear (a part may appear often)."""
+    params: list = []
+
+    def part(match: re.Match) -> str:
+        sql, values = parts[match.group(1)]
+        params.extend(values)
+        return sql
+
+    return re.sub(r"\{(\w+)\}", part, template), params
+
+
+def _values(values: list) -> tuple[str, list]:
+    return ", ".join(["%s"] * len(values)) or "NULL", list(values)
+
+
+def _value(value) -> tuple[str, list]:
+    return "%s", [value]
 
 
 def _day(value) -> dt.date:
@@ -167,47 +221,47 @@ def student_loads(
 ) -> list[StudentLoad]:
     """The load of each student of ``students`` (a queryset) on each school day of ``days``: ONE query.
 
-    One aggregate over the week: the students' memberships (division and groups) joined to the
-    week's sessions and work of their établissement, summed per student and day in the database
-    (``GROUP BY``), the same SQL on SQLite and PostgreSQL. Its cost follows the audience and the
-    week, never the size of the region's tables.
+    ``days`` are one school's days: a week, or several (the direction's table reads two at once).
+    One aggregate: the sessions and work of that school on those days (by index), each joined to
+    its students through its division or one of their groups, summed per student and day in the
+    database (``GROUP BY``), the same SQL on SQLite and PostgreSQL. Its cost follows the school's
+    week and the audience, never the size of the region's tables (see ``LOADS_SQL``).
     """
     open_days = [d.date for d in days if not d.is_holiday]
-    students_sql, students_params = students.order_by().values("pk").query.sql_with_params()
-    placeholders = ", ".join(["%s"] * len(open_days)) or "NULL"
-    params = [
-        *students_params,
-        "demi",
-        Modality.VISIO,
-        Modality.HYBRIDE,
-        RemoteMode.LIVE,
-        Modality.VISIO,
-        Modality.ASYNC_DISTANCE,
-        Modality.HYBRIDE,
-        *open_days,
-        exclude_session_id or 0,
-        HomeworkKind.ASSESSMENT,
-        *open_days,
-        exclude_homework_id or 0,
-    ]
+    sql, params = _bind(
+        LOADS_SQL,
+        students=students.order_by().values("pk").query.sql_with_params(),
+        # the school of the days, a constant: its week of sessions and work is read by index
+        schools=_values(sorted({d.etablissement_id for d in days})),
+        days=_values(open_days),
+        exclude_session=_value(exclude_session_id or 0),
+        exclude_homework=_value(exclude_homework_id or 0),
+        visio=_value(Modality.VISIO),
+        hybride=_value(Modality.HYBRIDE),
+        async_distance=_value(Modality.ASYNC_DISTANCE),
+        live=_value(RemoteMode.LIVE),
+        half_group=_value(GroupKind.HALF),
+        assessment=_value(HomeworkKind.ASSESSMENT),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(LOADS_SQL.format(students=students_sql, days=placeholders), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
+    # One row per student (his name, division and half-group), then his sums, one row per day.
     loads: dict[int, StudentLoad] = {}
+    sums = []
     for pk, first_name, last_name, division_id, half, day, video, remote, minutes, assessments in rows:
-        load = loads.get(pk)
-        if load is None:
+        if day is None:
             load = loads[pk] = StudentLoad(
                 student_id=pk, name=f"{first_name} {last_name}", division_id=division_id, half=half
             )
             for school_day in days:
                 load.days[school_day.date] = Load()
-        if half is not None:
-            load.half = half
-        if day is not None:
-            load.days[_day(day)].add(
-                Load(video=video or 0, async_minutes=minutes or 0, assessments=assessments or 0, remote=remote or 0)
-            )
+        else:
+            sums.append((pk, day, video, remote, minutes, assessments))
+    for pk, day, video, remote, minutes, assessments in sums:
+        load = loads[pk].days[_day(day)]  # one row per student and day
+        load.video, load.remote = video or 0, remote or 0
+        load.async_minutes, load.assessments = minutes or 0, assessments or 0
     result = sorted(loads.values(), key=lambda load: load.student_id)
     for load in result:
         for extra in extras:

@@ -1,6 +1,7 @@
 """The form tutor's heat map and the direction's table: what is over says which rule, and only that is red."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from continuite.ecole.tests.factories import StudentFactory
 from planning import services
+from planning.models import HomeworkKind, Modality, RemoteMode
 from planning.tests.factories import HomeworkFactory, SessionFactory
 
 MONDAY = dt.date(2026, 11, 30)
@@ -98,6 +100,46 @@ def test_it_names_the_exceeded_rules_in_the_directions_table(calendar, client):
     assert "<li>travail à faire : plus de 120 min par jour (mardi 1er décembre : 150 min)</li>" in page
 
 
+def test_it_shows_each_week_of_the_directions_table_with_its_own_figures(calendar, client):
+    w = calendar
+    next_monday = MONDAY + dt.timedelta(days=7)
+    classmate = StudentFactory(division=w.division)  # half B: at a distance when half A is in the room
+    classmate.groups.set([w.half_b])
+    # This week: 2 h of hybrid class in 1G3 (Léa's half A in the room, the half B live at a distance),
+    # 40 min of work for the spécialité (1G3 and 1G4).
+    SessionFactory(
+        division=w.division,
+        date=MONDAY,
+        start=dt.time(8),
+        end=dt.time(10),
+        modality=Modality.HYBRIDE,
+        hybrid_room_half="A",
+        hybrid_remote_mode=RemoteMode.LIVE,
+    )
+    HomeworkFactory(group=w.spe_group, due_date=TUESDAY, estimated_minutes=40)
+    # Next week: 1 h of classe virtuelle in 1G3, a 45 min évaluation for the spécialité.
+    SessionFactory(division=w.division, date=next_monday, start=dt.time(14), end=dt.time(15))
+    HomeworkFactory(
+        group=w.spe_group,
+        due_date=next_monday + dt.timedelta(days=1),
+        estimated_minutes=45,
+        kind=HomeworkKind.ASSESSMENT,
+    )
+    client.force_login(w.direction.user)
+    page = client.get(reverse("planning:school_load") + WEEK).content.decode()
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)).replace("&#x27;", "'")
+    rows = re.findall(r"(1G\d) (\d+) min (\d+) min (\d+) (—|\d+ %)", page)
+    assert rows == [
+        # this week: video, work, évaluations, share of video in the remote hours
+        ("1G3", "120", "40", "0", "100 %"),
+        ("1G4", "0", "40", "0", "—"),
+        # next week
+        ("1G3", "60", "45", "1", "100 %"),
+        ("1G4", "0", "45", "1", "—"),
+    ]
+    assert page.index("Semaine 49") < page.index("Semaine 50")
+
+
 @pytest.mark.parametrize("extra", [0, 4], ids=["small", "bigger"])
 def test_it_renders_the_heat_map_with_a_fixed_number_of_queries(calendar, client, django_assert_num_queries, extra):
     w = calendar
@@ -126,8 +168,8 @@ def test_it_renders_the_school_table_with_a_fixed_number_of_queries(calendar, cl
         StudentFactory(division=w.division2).groups.set([w.spe_group])
         HomeworkFactory(group=w.spe_group, created_by=w.teacher, due_date=TUESDAY, estimated_minutes=150)
     client.force_login(w.direction.user)
-    with django_assert_num_queries(11):
-        # 1 session, 2 user, 3 thresholds, 4 divisions, 5-6 this week's days and loads,
-        # 7-8 next week's days and loads, 9-11 the session's save
+    with django_assert_num_queries(9):
+        # 1 session, 2 user, 3 thresholds, 4 divisions, 5 the two weeks' days,
+        # 6 the two weeks' loads (one aggregate), 7-9 the session's save
         response = client.get(reverse("planning:school_load") + WEEK)
     assert "1G4" in response.text
