@@ -164,6 +164,11 @@ if DATABASES["default"]["ENGINE"] not in ("django.db.backends.sqlite3", "django.
 DATABASES["default"]["CONN_MAX_AGE"] = _int("CONN_MAX_AGE", 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the portal's queries are short, and a cost estimate over PostgreSQL's threshold
+    # spent ~190 ms compiling a 38 ms query (the timetable's conflicts, docs/scaling.md).
+    pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    pg_options["options"] = " ".join(filter(None, [pg_options.get("options", ""), "-c jit=off"]))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Write transactions take SQLite's lock when they begin (BEGIN IMMEDIATE) and wait for it up to

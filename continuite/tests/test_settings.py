@@ -95,3 +95,21 @@ def test_it_refuses_to_seed_the_demo_in_production(tmp_path):
     )
     assert result.returncode != 0
     assert "Refusé en production" in result.stderr
+
+
+def test_it_turns_postgresql_s_jit_off():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='continuite.settings'; django.setup();"
+            "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "CONTINUITE_ENV": "development", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "-c jit=off"
