@@ -183,23 +183,19 @@ def _seed_weeks(etablissement: Etablissement, today: dt.date) -> None:
             division=hybrid, modality=Modality.HYBRIDE, date__range=(monday, next_monday + dt.timedelta(days=4))
         ).select_related("slot", "subject"):
             if session.date.weekday() >= 3:
-                _try(
-                    services.session_update,
-                    session=session,
-                    modality=Modality.HYBRIDE,
-                    hybrid_room_half=session.hybrid_room_half,
-                    hybrid_remote_mode=RemoteMode.AUTONOMY,
-                )
+                remote = {"hybrid_remote_mode": RemoteMode.AUTONOMY}
             elif video_tool is not None:
-                _try(
-                    services.session_update,
-                    session=session,
-                    modality=Modality.HYBRIDE,
-                    hybrid_room_half=session.hybrid_room_half,
-                    hybrid_remote_mode=RemoteMode.LIVE,
-                    tool=video_tool,
-                    link=f"https://visio.netocentre.fr/b/1g3-{session.subject.code.lower()}",
-                )
+                link = f"https://visio.netocentre.fr/b/1g3-{session.subject.code.lower()}"
+                remote = {"hybrid_remote_mode": RemoteMode.LIVE, "tool": video_tool, "link": link}
+            else:
+                continue
+            _try(
+                services.session_update,
+                session=session,
+                modality=Modality.HYBRIDE,
+                hybrid_room_half=session.hybrid_room_half,
+                **remote,
+            )
     # Some divisions have a virtual class or an asynchronous lesson on Wednesday and Friday.
     for slot in (
         TimetableSlot.objects.filter(etablissement=etablissement, division__code__in=["TG1", "TG2", "201", "1G5"])

@@ -16,7 +16,7 @@ from continuite.accounts.models import User
 from continuite.accounts.services import account_create_for
 
 from . import services
-from .models import Division, Etablissement, GroupKind, Guardian, LinkKind, Staff, Student
+from .models import Division, Etablissement, Group, GroupKind, Guardian, GuardianLink, LinkKind, Staff, Student
 
 DEMO_UAI = "0459999Z"
 DEMO_PASSWORD = "Continuite-demo-2026"
@@ -207,6 +207,11 @@ def seed_directory(*, today: dt.date) -> Etablissement:
                 owner = ses_teacher if spe == "SES" and level == "1ere" and k == 1 else teacher_for(spe, k + len(level))
                 services.teaching_assignment_create(staff=owner, subject=subjects[spe], group=group)
 
+    # 840 students and ~1,500 guardians: built in memory (each checked as its model says), written in a
+    # few bulk inserts (the demo is rebuilt by many tests; one by one it took most of its time).
+    halves = {(g.division_id, g.half): g for g in Group.objects.filter(division__school_year=year).exclude(half="")}
+    students: list[tuple[Student, list]] = []
+    families: list[list[tuple[Guardian, str, str]]] = []
     student_number = 0
     demo_student = None
     for level, level_divisions in divisions.items():
@@ -229,20 +234,22 @@ def seed_directory(*, today: dt.date) -> Etablissement:
                     maths_group = next(g for spe, kk, g in spe_groups["1ere"] if spe == "MATHS" and kk == 1)
                     hggsp_group = next(g for spe, kk, g in spe_groups["1ere"] if spe == "HGGSP" and kk == 1)
                     groups = [ses_group, maths_group, hggsp_group]
-                student = services.student_create(
+                student = Student(
                     etablissement=etab,
                     ine=_ine(student_number),
                     last_name=last,
                     first_name=first,
                     birth_date=birth,
                     division=division,
-                    groups=groups,
-                    half="A" if s % 2 == 0 else "B",
                     entry_date=start,
                 )
+                student.full_clean(validate_unique=False, validate_constraints=False)
+                half = halves[(division.pk, "A" if s % 2 == 0 else "B")]
+                students.append((student, [*groups, half]))
                 if is_demo:
                     demo_student = student
-                _seed_guardians(rng, etab, student, is_demo)
+                families.append(_family(rng, etab, student, is_demo))
+    _save_students_and_families(students, families)
 
     # Demo accounts, one per role.
     for person in (direction, gestion, cpe, referent, ses_teacher, tutor):
@@ -253,10 +260,13 @@ def seed_directory(*, today: dt.date) -> Etablissement:
     return etab
 
 
-def _seed_guardians(rng: random.Random, etab: Etablissement, student: Student, is_demo: bool) -> None:
+def _family(
+    rng: random.Random, etab: Etablissement, student: Student, is_demo: bool
+) -> list[tuple[Guardian, str, str]]:
+    """The student's legal guardians, not yet saved: (guardian, kind of link, relationship)."""
     family = student.last_name
     mother_first = rng.choice(GIRL_NAMES)
-    mother = services.guardian_create(
+    mother = Guardian(
         etablissement=etab,
         civility="Mme",
         last_name=family,
@@ -265,12 +275,12 @@ def _seed_guardians(rng: random.Random, etab: Etablissement, student: Student, i
         mobile=f"06 {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}",
         accepts_sms=rng.random() < 0.7,
     )
-    services.guardian_link(guardian=mother, student=student, kind=LinkKind.LEGAL_1, relationship="Mère")
+    guardians = [(mother, LinkKind.LEGAL_1, "Mère")]
     if is_demo or rng.random() < 0.75:
         # One family in five gave the school no email for the second guardian, only a telephone: notices
         # to it are printed and followed by a call (the suivi's demo shows one).
         by_post = not is_demo and int(student.ine[:9]) % 5 == 2
-        father = services.guardian_create(
+        father = Guardian(
             etablissement=etab,
             civility="M.",
             last_name=family,
@@ -278,7 +288,28 @@ def _seed_guardians(rng: random.Random, etab: Etablissement, student: Student, i
             email="" if by_post else f"parent2.{student.ine.lower()}@example.org",
             mobile=f"07 00 00 {student.ine[5:7]} {student.ine[7:9]}" if by_post else "",
         )
-        services.guardian_link(guardian=father, student=student, kind=LinkKind.LEGAL_2, relationship="Père")
+        guardians.append((father, LinkKind.LEGAL_2, "Père"))
+    for guardian, _kind, _relationship in guardians:
+        guardian.full_clean(validate_unique=False, validate_constraints=False)
+    return guardians
+
+
+def _save_students_and_families(students, families) -> None:
+    """The students with their groups (half-group included), their guardians and the links: five inserts."""
+    Student.objects.bulk_create([student for student, _groups in students])
+    Membership = Student.groups.through
+    Membership.objects.bulk_create(
+        [Membership(student_id=student.pk, group_id=group.pk) for student, groups in students for group in groups]
+    )
+    guardians = [guardian for family in families for guardian, _kind, _relationship in family]
+    Guardian.objects.bulk_create(guardians)
+    GuardianLink.objects.bulk_create(
+        [
+            GuardianLink(guardian=guardian, student=student, kind=kind, relationship=relationship)
+            for (student, _groups), family in zip(students, families, strict=True)
+            for guardian, kind, relationship in family
+        ]
+    )
 
 
 def _student_account(student: Student) -> None:
