@@ -189,11 +189,18 @@ def test_it_gives_a_guardian_the_link_in_the_list_only_if_the_school_allows_it(w
         assert "Rejoindre" not in tuesday[1] and "Lien" not in tuesday[1]
 
 
-def test_it_keeps_the_teachers_week_a_grid_with_its_add_links(week, client):
+def test_the_teachers_week_reads_day_by_day_too_with_a_way_to_add_a_session_each_day(week, client):
     client.force_login(week.teacher.user)
-    page = client.get(reverse("planning:week"), {"semaine": MONDAY.isoformat()}).content.decode()
-    assert "planning-days" not in page and "Aucune séance" not in page
-    assert "+ séance" in page
+    response = client.get(reverse("planning:week"), {"semaine": MONDAY.isoformat()})
+    tree = lxml.html.fromstring(response.content.decode())
+    assert tree.xpath("//table[contains(@class, 'planning-grid')]//a[contains(., '+ séance')]")  # the grid's cells
+    days = tree.xpath("//div[contains(concat(' ', @class, ' '), ' planning-days ')]")[0]
+    headings = [" ".join(h.text_content().split()) for h in days.xpath(".//h3")]
+    assert headings[:2] == ["Lundi 30 novembre", "Mardi 1er décembre"]
+    adds = days.xpath(".//a[starts-with(normalize-space(.), '+ séance ce jour')]/@href")
+    assert f"{reverse('planning:session_new')}?date=2026-11-30" in adds
+    assert len(adds) == len(headings)  # one per class day (no holiday that week)
+    assert days.xpath(".//a[contains(., 'Modifier') or contains(., 'Planifier')]")  # each session editable from there
 
 
 def test_the_grid_names_the_teachers_too(week, client):
