@@ -172,6 +172,31 @@ def school_calendar_build(*, school_year: SchoolYear) -> int:
     return len(rows)
 
 
+class Refusals:
+    """The refusals of several independent checks, raised together as one ``ValidationError`` whose
+    ``error_list`` keeps each (its code, a ``LinkRefused`` with its tools to use instead)."""
+
+    def __init__(self):
+        self.errors: list[ValidationError] = []
+
+    def add(self, error: ValidationError) -> None:
+        self.errors.extend(error.error_list)
+
+    def check(self, check, *args, **kwargs):
+        """``check(*args, **kwargs)``'s result, or None with its refusal kept."""
+        try:
+            return check(*args, **kwargs)
+        except ValidationError as error:
+            self.add(error)
+            return None
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
 def _school_day(etablissement: Etablissement, date: dt.date) -> SchoolDay:
     day = SchoolDay.objects.filter(etablissement=etablissement, date=date).first()
     if day is None:
@@ -444,11 +469,15 @@ def session_create(
     A teacher plans only the subjects he teaches to that audience.
     """
     _check_audience(etablissement, division, group)
+    # The checks that do not depend on one another are all said at once: the teacher corrects the
+    # times, the date, the half-group and the link in one go, not one per save.
+    refusals = Refusals()
     if start >= end:
-        raise ValidationError(_("La séance doit commencer avant de finir."), code="ends_before_start")
-    day = _school_day(etablissement, date)
-    _check_taught(by, subject, division, group)
-    _validate_modality(
+        refusals.add(ValidationError(_("La séance doit commencer avant de finir."), code="ends_before_start"))
+    day = refusals.check(_school_day, etablissement, date)
+    refusals.check(_check_taught, by, subject, division, group)
+    refusals.check(
+        _validate_modality,
         etablissement=etablissement,
         modality=modality,
         division=division,
@@ -458,6 +487,7 @@ def session_create(
         link=link,
         tool=tool,
     )
+    refusals.raise_any()
     own_slots = TimetableSlot.objects.current().filter(
         etablissement=etablissement,
         division=division,
@@ -977,17 +1007,22 @@ def _check_shared_free(slot: TimetableSlot, date: dt.date, before: Session | Non
 # --- Homework -------------------------------------------------------------------------------------
 
 
-def _check_homework(etablissement, division, group, given_on, due_date, estimated_minutes, kind, hand_in_mode):
+def _check_homework(
+    etablissement, division, group, given_on, due_date, estimated_minutes, kind, hand_in_mode, refusals: Refusals
+):
+    """Work's own checks, each refusal kept in ``refusals`` (said together with the link's)."""
     _check_audience(etablissement, division, group)
     if estimated_minutes is None or estimated_minutes <= 0:
-        raise ValidationError(_("Indiquez une durée estimée en minutes (plus de 0)."), code="no_minutes")
+        refusals.add(ValidationError(_("Indiquez une durée estimée en minutes (plus de 0)."), code="no_minutes"))
     if due_date < given_on:
-        raise ValidationError(
-            _("La date de remise doit suivre la date où le travail est donné."), code="due_before_given"
+        refusals.add(
+            ValidationError(
+                _("La date de remise doit suivre la date où le travail est donné."), code="due_before_given"
+            )
         )
     if kind not in HomeworkKind.values or hand_in_mode not in HandInMode.values:
-        raise ValidationError(_("Type de travail ou mode de remise inconnu."))
-    _school_day(etablissement, due_date)
+        refusals.add(ValidationError(_("Type de travail ou mode de remise inconnu.")))
+    refusals.check(_school_day, etablissement, due_date)
 
 
 def homework_default_subject(*, by: Staff | None, division: Division | None, group: Group | None) -> Subject | None:
@@ -1035,9 +1070,11 @@ def homework_create(
     Its subject defaults to the one its author teaches to the audience (or the session's); a link
     is checked as a session's link is (see ``_check_link``).
     """
-    _check_homework(etablissement, division, group, given_on, due_date, estimated_minutes, kind, hand_in_mode)
-    subject = _homework_subject(by, division, group, subject, session)
-    _check_link(etablissement=etablissement, modality=Modality.ASYNC_DISTANCE, link=link, tool=tool)
+    refusals = Refusals()
+    _check_homework(etablissement, division, group, given_on, due_date, estimated_minutes, kind, hand_in_mode, refusals)
+    subject = refusals.check(_homework_subject, by, division, group, subject, session)
+    refusals.check(_check_link, etablissement=etablissement, modality=Modality.ASYNC_DISTANCE, link=link, tool=tool)
+    refusals.raise_any()
     homework = save_validated(
         Homework(
             etablissement=etablissement,
@@ -1088,6 +1125,7 @@ def homework_update(*, homework: Homework, by: Staff | None = None, **values) ->
     before = (homework.division_id, homework.group_id, homework.due_date)
     for name, value in values.items():
         setattr(homework, name, value.strip() if isinstance(value, str) else value)
+    refusals = Refusals()
     _check_homework(
         homework.etablissement,
         homework.division,
@@ -1097,13 +1135,20 @@ def homework_update(*, homework: Homework, by: Staff | None = None, **values) ->
         homework.estimated_minutes,
         homework.kind,
         homework.hand_in_mode,
+        refusals,
     )
-    homework.subject = _homework_subject(
-        by or homework.created_by, homework.division, homework.group, homework.subject, None
+    subject = refusals.check(
+        _homework_subject, by or homework.created_by, homework.division, homework.group, homework.subject, None
     )
-    _check_link(
-        etablissement=homework.etablissement, modality=Modality.ASYNC_DISTANCE, link=homework.link, tool=homework.tool
+    refusals.check(
+        _check_link,
+        etablissement=homework.etablissement,
+        modality=Modality.ASYNC_DISTANCE,
+        link=homework.link,
+        tool=homework.tool,
     )
+    refusals.raise_any()
+    homework.subject = subject
     save_validated(homework)
     _after_change(homework.etablissement, homework.division_id, homework.group_id, homework.due_date)
     if before != (homework.division_id, homework.group_id, homework.due_date):

@@ -171,12 +171,12 @@ def _add_service_error(form, exc: ValidationError) -> None:
     to use instead as links to their pages, on the link typed (or on the tool chosen, without a link)."""
     from outils.policy import LinkRefused
 
-    if isinstance(exc, LinkRefused):
-        field = "link" if "link" in form.fields and form["link"].value() else "tool"
-        form.add_error(field if field in form.fields else None, exc.refusal.html())
-        return
     fields = getattr(form, "service_error_fields", {})
     for error in exc.error_list if hasattr(exc, "error_list") else [exc]:
+        if isinstance(error, LinkRefused):
+            field = "link" if "link" in form.fields and form["link"].value() else "tool"
+            form.add_error(field if field in form.fields else None, error.refusal.html())
+            continue
         field = fields.get(getattr(error, "code", None))
         form.add_error(field if field in form.fields else None, error)
 

@@ -72,6 +72,50 @@ def test_it_says_on_the_date_field_that_a_new_session_falls_on_a_holiday(week, c
     assert "aria-invalid" not in page.attrs("id_start")
 
 
+def test_it_says_every_mistake_of_a_new_session_at_once_each_on_its_field(week, client):
+    from planning.models import Session
+
+    client.force_login(week.teacher.user)
+    before = Session.objects.count()
+    data = {
+        "audience": f"d{week.division.pk}",
+        "subject": week.subject.pk,
+        "date": "2026-12-25",
+        "start": "16:00",
+        "end": "15:00",
+        "modality": "hybride",
+        "link": "https://discord.gg/abc",
+    }
+    response = client.post(reverse("planning:session_new"), data)
+    page = read_html(response.content)
+    assert page.description("id_end") == "La séance doit commencer avant de finir."
+    assert page.description("id_date").startswith("Le vendredi 25 décembre 2026 est un jour de vacances ou férié")
+    assert page.description("id_hybrid_room_half") == HYBRID_INCOMPLETE
+    assert set(summary_links(response.content.decode()).values()) >= {"#id_end", "#id_date", "#id_hybrid_room_half"}
+    assert Session.objects.count() == before
+
+
+def test_it_says_every_mistake_of_a_piece_of_work_at_once(week, client):
+    from planning.models import Homework
+
+    client.force_login(week.teacher.user)
+    data = {
+        "audience": f"d{week.division.pk}",
+        "title": "Fiche",
+        "kind": "exercice",
+        "hand_in_mode": "aucun",
+        "estimated_minutes": "30",
+        "given_on": "2026-12-21",
+        "due_date": "2026-12-25",
+        "link": "https://discord.gg/abc",
+    }
+    response = client.post(reverse("planning:homework_new"), data)
+    words = " ".join(response.content.decode().split())
+    assert "est un jour de vacances ou férié" in words
+    assert "est un lien de Discord, outil à proscrire" in words
+    assert not Homework.objects.exists()
+
+
 def test_it_says_on_the_link_field_why_the_link_is_refused_keeping_its_help(week, client):
     client.force_login(week.teacher.user)
     url = reverse("planning:slot_occurrence", args=[week.monday_slot.pk, MONDAY.isoformat()])
