@@ -214,7 +214,7 @@ def test_it_flags_the_link_on_the_teachers_week_with_the_reason_and_a_way_to_cha
     ) in words
     assert reverse("planning:session_edit", args=[saved.session.pk]) in hrefs(page)
     assert reverse("planning:homework_edit", args=[saved.homework.pk]) in hrefs(page)
-    assert words.count("Lien refusé") == 2  # the session in the grid, the work in the list
+    assert words.count("Lien refusé") == 3  # the session in the grid and in the day list (phones), the work
 
 
 def test_it_explains_the_refusal_on_the_session_and_work_pages(saved, client):
